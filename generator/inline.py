@@ -1,0 +1,53 @@
+"""Inline emphasis a clerk can type: ``**đậm**``, ``*nghiêng*``, ``***cả hai***``.
+
+``\\*`` is a literal asterisk; a marker without its partner stays as typed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ESCAPED_STAR = "\ue000"  # private-use stand-in for "\*" while parsing
+_EMPHASIS = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*|\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)(.+?)(?<=\S)\*", re.S)
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+def parse(text: str, bold: bool = False, italic: bool = False) -> list[Span]:
+    """Split ``text`` into spans of uniform emphasis (adjacent equal spans merged)."""
+    spans = _parse(text.replace("\\*", _ESCAPED_STAR), bold, italic)
+    merged: list[Span] = []
+    for span in spans:
+        span = Span(span.text.replace(_ESCAPED_STAR, "*"), span.bold, span.italic)
+        if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
+            merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
+        elif span.text:
+            merged.append(span)
+    return merged
+
+
+def _parse(text: str, bold: bool, italic: bool) -> list[Span]:
+    spans: list[Span] = []
+    pos = 0
+    for match in _EMPHASIS.finditer(text):
+        spans.append(Span(text[pos : match.start()], bold, italic))
+        both, strong, em = match.groups()
+        if both is not None:
+            spans += _parse(both, True, True)
+        elif strong is not None:
+            spans += _parse(strong, True, italic)
+        else:
+            spans += _parse(em, bold, True)
+        pos = match.end()
+    spans.append(Span(text[pos:], bold, italic))
+    return spans
+
+
+def plain(text: str) -> str:
+    """The text without emphasis markers, as it will read in the letter."""
+    return "".join(span.text for span in parse(text))

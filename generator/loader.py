@@ -1,0 +1,86 @@
+"""Stage 1 of the pipeline: read an input file and validate it into a ``Dispatch``.
+
+Pydantic's errors are turned into Vietnamese messages that name the file, the line
+and the field the user wrote.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .exceptions import InputError, Located, Problem
+from .model import Dispatch, Signer
+from .yaml_source import load_yaml
+
+_INTERNAL_KEYS = {"kind", "lines"}  # Block's own attribute names, not something the user wrote
+
+_MESSAGES = {
+    "missing": "thiếu trường bắt buộc",
+    "string_type": "phải là chữ (đặt trong ngoặc kép nếu cần)",
+    "string_too_short": "không được để trống",
+    "int_type": "phải là một số nguyên",
+    "int_parsing": "phải là một số nguyên",
+    "int_from_float": "phải là một số nguyên",
+    "greater_than_equal": "phải lớn hơn hoặc bằng {ge}",
+    "less_than_equal": "phải nhỏ hơn hoặc bằng {le}",
+    "list_type": "phải là một danh sách (mỗi mục một dòng bắt đầu bằng «- »)",
+    "too_short": "không được để trống",
+    "dict_type": "phải là một nhóm trường (khoá: giá trị)",
+    "model_type": "phải là một nhóm trường (khoá: giá trị)",
+    "model_attributes_type": "phải là một nhóm trường (khoá: giá trị)",
+    "none_required": "phải để trống",
+}
+
+
+def _known_keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or name for name, f in model.model_fields.items()]
+
+
+def _translate(error: dict) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1])
+        choices = _known_keys(Signer) if "nguoi_ky" in error["loc"] else _known_keys(Dispatch)
+        guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+        hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
+        return f"không có trường «{key}»{hint}"
+    if kind in ("value_error", "assertion_error"):
+        return str(ctx.get("error", error["msg"]))
+    if kind in _MESSAGES:
+        try:
+            return _MESSAGES[kind].format(**ctx)
+        except (KeyError, IndexError):
+            return _MESSAGES[kind]
+    return f"giá trị không hợp lệ ({error['msg']})"
+
+
+def _user_path(loc: tuple) -> tuple:
+    """Pydantic's location -> the YAML path the user wrote (0-based list indices)."""
+    return tuple(part for part in loc if part not in _INTERNAL_KEYS)
+
+
+def validate(data: object, located: Located) -> Dispatch:
+    if not isinstance(data, dict):
+        raise InputError(Problem("tệp phải là một nhóm trường (khoá: giá trị), ví dụ «ky_hieu: UBND-NN»", located.file, 1))
+    try:
+        return Dispatch.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        seen = set()
+        for error in exc.errors(include_url=False):
+            path = _user_path(error["loc"])
+            problem = located.problem(path, _translate(error))
+            key = str(problem)
+            if key not in seen:
+                seen.add(key)
+                problems.append(problem)
+        raise InputError(problems) from None
+
+
+def load_dispatch(path: Path) -> tuple[Dispatch, Located]:
+    """Read ``path`` and return the validated dispatch and where its values came from."""
+    data, located = load_yaml(path)
+    return validate(data, located), located

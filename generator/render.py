@@ -1,0 +1,155 @@
+"""Stage 3: fill the Word template with a ``Letter`` and return the DOCX bytes.
+
+docxtpl renders with autoescaping on, undefined variables as errors and a sandboxed
+Jinja environment (a template from elsewhere cannot reach Python internals).
+Body paragraphs carry bold/italic spans: their runs are written with the run
+properties the template gives the paragraph's tag (``{{r para.runs.doan }}`` …), so
+a size or font a clerk sets on that tag in Word is what the letter gets.
+"""
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+from dataclasses import asdict
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import jinja2
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import DocxTemplate
+from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
+
+from . import geometry
+from .docx_zip import normalize
+from .exceptions import Problem, TemplateError, display_path
+from .inline import Span
+from .wording import Letter
+
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+DEFAULT_TEMPLATE = TEMPLATE_DIR / "cong-van.docx"
+
+_RUNS_TAG = re.compile(r"\{\{r\s*para\.runs\.(\w+)\s*\}\}")
+_NS_DECL = re.compile(r'\s+xmlns:\w+="[^"]*"')
+
+
+def jinja_environment() -> jinja2.Environment:
+    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+class Runs:
+    """Runs of one paragraph, written with a prototype's run properties plus each span's emphasis."""
+
+    def __init__(self, spans: tuple[Span, ...], prototype: etree._Element | None):
+        self.spans = spans
+        self.prototype = prototype
+
+    def _rpr(self, span: Span) -> str:
+        rpr = copy.deepcopy(self.prototype) if self.prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
+        if span.bold:
+            rpr.get_or_add_b().val = True
+        if span.italic:
+            rpr.get_or_add_i().val = True
+        return _NS_DECL.sub("", etree.tostring(rpr, encoding="unicode"))
+
+    def __html__(self) -> str:
+        return "".join(
+            f'<w:r>{self._rpr(s)}<w:t xml:space="preserve">{escape(s.text)}</w:t></w:r>' for s in self.spans
+        )
+
+    __str__ = __html__
+
+
+class _RunChoice:
+    """``para.runs.<kind>`` in the template: the paragraph's spans with that tag's run properties."""
+
+    def __init__(self, spans: tuple[Span, ...], prototypes: dict[str, etree._Element]):
+        self._spans = spans
+        self._prototypes = prototypes
+
+    def __getitem__(self, kind: str) -> Runs:
+        return Runs(self._spans, self._prototypes.get(kind))
+
+
+def run_prototypes(tpl: DocxTemplate) -> dict[str, etree._Element]:
+    """For each ``{{r para.runs.KIND }}`` tag, the run properties of the run that holds it."""
+    prototypes: dict[str, etree._Element] = {}
+    body = tpl.get_docx().element.body
+    for p in body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        match = _RUNS_TAG.search(text)
+        if not match:
+            continue
+        for r in p.iter(qn("w:r")):
+            if "{" in "".join(t.text or "" for t in r.iter(qn("w:t"))):
+                rpr = r.find(qn("w:rPr"))
+                prototypes[match.group(1)] = copy.deepcopy(rpr) if rpr is not None else None
+                break
+    return prototypes
+
+
+def context(letter: Letter, prototypes: dict[str, etree._Element]) -> dict:
+    data = {k: v for k, v in asdict(letter).items() if k not in ("paragraphs", "extra")}
+    data["paragraphs"] = [
+        {"kind": p.kind, "text": p.text, "runs": _RunChoice(p.spans, prototypes)} for p in letter.paragraphs
+    ]
+    return data
+
+
+def _template_problem(path: Path, exc: Exception) -> TemplateError:
+    shown = display_path(path)
+    if isinstance(exc, jinja2.UndefinedError):
+        name = re.search(r"'([^']+)' is undefined", str(exc))
+        what = f"biến «{name.group(1)}»" if name else "một biến"
+        return TemplateError(Problem(f"mẫu dùng {what} mà công văn không có; hãy sửa thẻ trong mẫu", shown))
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        around = " / ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())[:300]
+        return TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message}); quanh đoạn: {around}", shown))
+    if isinstance(exc, jinja2.exceptions.SecurityError):
+        return TemplateError(Problem("mẫu chứa thẻ không an toàn (truy cập nội bộ Python) nên bị từ chối", shown))
+    return TemplateError(Problem(f"không dựng được công văn từ mẫu ({exc})", shown))
+
+
+def load_template(path: Path) -> DocxTemplate:
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.get_docx()
+        return tpl
+    except FileNotFoundError:
+        raise TemplateError(Problem("không tìm thấy tệp mẫu", display_path(path))) from None
+    except Exception as exc:  # python-docx raises several kinds for a file that is not a DOCX
+        raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", display_path(path))) from None
+
+
+def set_properties(tpl: DocxTemplate, letter: Letter, date: dt.date) -> None:
+    """Document properties from the input, never from the clock: same input, same bytes."""
+    props = tpl.docx.core_properties
+    stamp = dt.datetime(date.year, date.month, date.day)
+    props.title = letter.title
+    props.subject = "Công văn"
+    props.author = letter.author
+    props.last_modified_by = letter.author
+    props.created = stamp
+    props.modified = stamp
+    props.revision = 1
+    props.language = "vi-VN"
+    props.comments = ""
+    props.keywords = ""
+    props.category = "Công văn"
+
+
+def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEMPLATE) -> bytes:
+    tpl = load_template(template_path)
+    prototypes = run_prototypes(tpl)
+    try:
+        tpl.render(context(letter, prototypes), jinja_env=jinja_environment(), autoescape=True)
+    except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+        raise _template_problem(template_path, exc) from None
+    geometry.apply(tpl.docx)
+    set_properties(tpl, letter, date)
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return normalize(buf.getvalue())

@@ -1,0 +1,148 @@
+"""Stage 2: the document model — every line of the letter as the decree words it.
+
+Takes a validated ``Dispatch`` and returns a ``Letter``: plain data (no XML) that
+the Word template prints. Each rule here cites its place in Nghị định 30/2020,
+Phụ lục I.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .dates import BLANK
+from .inline import Span, parse
+from .model import Dispatch
+
+END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: its kind (``doan``, ``muc``, ``gach``, ``can_cu``) and its emphasis spans."""
+
+    kind: str
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Letter:
+    parent_lines: list[str]
+    issuer_lines: list[str]
+    number_line: str
+    date_line: str
+    subject: str
+    recipient: str | None  # one recipient: same line as "Kính gửi:"
+    recipient_lines: list[str]  # two or more: the dashed lines
+    paragraphs: list[Paragraph]
+    copies_label: str
+    copies: list[str]
+    titles: list[str]
+    signer_name: str
+    urgency: str | None = None
+    circulation: str | None = None
+    address: str | None = None
+    # for document properties
+    title: str = ""
+    author: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def _strip_end(text: str) -> str:
+    """An item without the punctuation the generator adds (- at the start; ; , . at the end)."""
+    text = re.sub(r"^\s*[-–]\s+", "", text.strip())
+    return re.sub(r"\s*[;,.]+$", "", text)
+
+
+def punctuated_list(items: list[str], dash: str = "- ") -> list[str]:
+    """§II.9.d: each item on its own line, ``-`` first, ``;`` at the end, ``.`` after the last."""
+    items = [_strip_end(i) for i in items]
+    return [f"{dash}{item}{'.' if n == len(items) - 1 else ';'}" for n, item in enumerate(items)]
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    """§II.3.c: ``Số: 05/UBND-VP`` — below 10 a leading 0; blank number for a draft awaiting registration."""
+    shown = f"{number:02d}" if number is not None else BLANK
+    return f"Số: {shown}/{symbol}"
+
+
+def date_line(place: str, date_text: str) -> str:
+    """§II.4.c: place name, comma, the date."""
+    return f"{place}, {date_text}"
+
+
+def signature_titles(authority: str | None, titles: list[str]) -> list[str]:
+    """§II.7.đ: authority prefix before the first title; all upper case."""
+    lines = [t.upper() for t in titles]
+    if authority:
+        lines[0] = f"{authority} {lines[0]}"
+    return lines
+
+
+def copies_to(has_recipients: bool, others: list[str], archive: str) -> list[str]:
+    """§II.9.d: ``- Như trên;`` first for a công văn with Kính gửi, one line each, last ``- Lưu: VT, ….``"""
+    items = [_strip_end(o) for o in others]
+    items = [i for i in items if i]
+    if has_recipients and not any(i.lower() == "như trên" for i in items):
+        items.insert(0, "Như trên")
+    archive = _strip_end(re.sub(r"^\s*Lưu\s*:\s*", "", archive))
+    return [f"- {i};" for i in items] + [f"- Lưu: {archive}."]
+
+
+def with_end_mark(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The last paragraph ends with ``./.`` (added, or completing a final ``.``)."""
+    if not spans or spans[-1].text.rstrip().endswith(END_MARK):
+        return spans
+    last = spans[-1]
+    text = last.text.rstrip()
+    text = text[:-1] + END_MARK if text.endswith(".") else text + END_MARK
+    return spans[:-1] + (Span(text, last.bold, last.italic),)
+
+
+def body_paragraphs(dispatch: Dispatch) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    for block in dispatch.body:
+        if block.kind == "can_cu":
+            # §II.6.a: one căn cứ per line, ";" at the end of each, "." after the last; italic
+            for line in punctuated_list(block.lines, dash=""):
+                paragraphs.append(Paragraph("can_cu", tuple(parse(line, italic=True))))
+        elif block.kind == "gach":
+            for line in block.lines:
+                paragraphs.append(Paragraph("gach", tuple(parse("- " + _strip_dash(line)))))
+        else:
+            for line in block.lines:
+                paragraphs.append(Paragraph(block.kind, tuple(parse(line))))
+    last = paragraphs[-1]
+    paragraphs[-1] = Paragraph(last.kind, with_end_mark(last.spans))
+    return paragraphs
+
+
+def _strip_dash(text: str) -> str:
+    return re.sub(r"^\s*[-–]\s*", "", text)
+
+
+def build_letter(dispatch: Dispatch) -> Letter:
+    recipients = list(dispatch.recipients or [])
+    single = len(recipients) == 1
+    return Letter(
+        parent_lines=[line.upper() for line in dispatch.parent_organ or []],
+        issuer_lines=[line.upper() for line in dispatch.issuing_organ],
+        number_line=number_line(dispatch.number, dispatch.symbol),
+        date_line=date_line(dispatch.place, dispatch.date.text()),
+        subject=f"V/v {dispatch.subject}",
+        recipient=_strip_end(recipients[0]) if single else None,
+        recipient_lines=[] if single else punctuated_list(recipients),
+        paragraphs=body_paragraphs(dispatch),
+        copies_label="Nơi nhận:",
+        copies=copies_to(bool(recipients), list(dispatch.copies_to), dispatch.archive),
+        titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),
+        signer_name=dispatch.signer.name,
+        urgency=dispatch.urgency,
+        circulation=dispatch.circulation.upper() if dispatch.circulation else None,
+        address=dispatch.address,
+        title=f"V/v {' '.join(dispatch.subject.split())}",
+        author=" ".join(dispatch.issuing_organ).upper(),
+    )

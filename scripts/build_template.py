@@ -1,0 +1,432 @@
+"""Build templates/cong-van.docx, the Word template of a công văn (Mẫu 1.5, Nghị định 30/2020).
+
+The template is an ordinary Word document with docxtpl tags; office staff may open
+it in Word and change it (spacing, a size within the decree's range). This script
+is how the committed file was made: ``tests/test_template.py`` checks that running
+it again gives the same bytes.
+
+usage: python scripts/build_template.py [OUTPUT]
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator import layout_spec as L  # noqa: E402
+from generator.docx_zip import normalize  # noqa: E402
+
+TARGET = ROOT / "templates" / "cong-van.docx"
+ALIGN = {
+    "left": WD_ALIGN_PARAGRAPH.LEFT,
+    "center": WD_ALIGN_PARAGRAPH.CENTER,
+    "right": WD_ALIGN_PARAGRAPH.RIGHT,
+    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+}
+
+
+def _set_run_font(rpr_owner) -> None:
+    """Times New Roman for every script (ascii, hAnsi, cs, eastAsia), Vietnamese language."""
+    _fonts_on(rpr_owner.get_or_add_rPr())
+
+
+def _fonts_on(rpr) -> None:
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in list(fonts.attrib):
+        del fonts.attrib[attr]
+    for key in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(key), L.FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+
+
+def _format_font(font, role: L.Role) -> None:
+    font.name = L.FONT
+    font.size = Pt(role.size)
+    font.bold = role.bold
+    font.italic = role.italic
+    font.color.rgb = RGBColor.from_string(role.color or "000000")
+
+
+def _format_paragraph(fmt, role: L.Role) -> None:
+    fmt.alignment = ALIGN[role.align]
+    fmt.first_line_indent = Cm(role.first_line_cm) if role.first_line_cm else None
+    fmt.left_indent = Cm(role.left_cm) if role.left_cm else None
+    fmt.space_before = Pt(role.before_pt)
+    fmt.space_after = Pt(role.after_pt)
+    fmt.line_spacing = role.line or 1.0
+    fmt.keep_with_next = role.keep_next or None
+    fmt.widow_control = True
+
+
+def add_styles(doc) -> None:
+    for role in L.ROLES.values():
+        style = doc.styles.add_style(role.name, WD_STYLE_TYPE.PARAGRAPH)
+        style.element.set(qn("w:styleId"), role.style_id)
+        style.base_style = doc.styles["Normal"]
+        style.quick_style = True
+        _format_font(style.font, role)
+        _set_run_font(style.element)
+        _format_paragraph(style.paragraph_format, role)
+
+
+def para(container, role_id: str, text: str = "", tag_only: bool = False):
+    """A paragraph of ``role_id`` with the role's formatting also set directly on it and its run."""
+    role = L.ROLES[role_id]
+    p = container.add_paragraph(style=doc_style_name(role_id))
+    _format_paragraph(p.paragraph_format, role)
+    if text:
+        run = p.add_run(text)
+        _format_font(run.font, role)
+        _set_run_font(run._r)
+    # the paragraph mark gets the run formatting too, so an empty line keeps its height
+    mark = p._p.get_or_add_pPr()
+    mark_rpr = OxmlElement("w:rPr")
+    for tag, on in (("w:b", role.bold), ("w:i", role.italic)):
+        if on:
+            mark_rpr.append(OxmlElement(tag))
+    sz = OxmlElement("w:sz")
+    sz.set(qn("w:val"), str(int(role.size * 2)))
+    mark_rpr.append(sz)
+    mark.append(mark_rpr)
+    return p
+
+
+def tag(container, text: str):
+    """A paragraph holding only a docxtpl paragraph tag ({%p … %}); docxtpl removes it when rendering."""
+    p = container.add_paragraph(style=doc_style_name("CVNoiDung"))
+    run = p.add_run(text)
+    _set_run_font(run._r)
+    return p
+
+
+def doc_style_name(role_id: str) -> str:
+    return L.ROLES[role_id].name
+
+
+def _no_borders(table) -> None:
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "nil")
+        borders.append(el)
+    tbl_pr.append(borders)
+
+
+def _fixed_table(doc, rows: int, widths_mm: tuple, top_margin_pt: float = 0):
+    table = doc.add_table(rows=rows, cols=len(widths_mm))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    width = OxmlElement("w:tblW")
+    width.set(qn("w:w"), str(round(sum(widths_mm) / 25.4 * 1440)))
+    width.set(qn("w:type"), "dxa")
+    for old in tbl_pr.findall(qn("w:tblW")):
+        tbl_pr.remove(old)
+    tbl_pr.append(width)
+    margins = OxmlElement("w:tblCellMar")
+    for edge, value in (("top", top_margin_pt * 20), ("left", L.CELL_MARGIN_MM / 25.4 * 1440),
+                        ("bottom", 0), ("right", L.CELL_MARGIN_MM / 25.4 * 1440)):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:w"), str(round(value)))
+        el.set(qn("w:type"), "dxa")
+        margins.append(el)
+    tbl_pr.append(margins)
+    _no_borders(table)
+    for col, w in zip(table.columns, widths_mm):
+        col.width = Mm(w)
+    for row in table.rows:
+        for cell, w in zip(row.cells, widths_mm):
+            cell.width = Mm(w)
+        tr_pr = row._tr.get_or_add_trPr()
+        cant = OxmlElement("w:cantSplit")
+        tr_pr.append(cant)
+    # python-docx reorders tblPr children on save only partially; put them in schema order
+    order = ["w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize",
+             "w:tblStyleColBandSize", "w:tblW", "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders",
+             "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook"]
+    children = sorted(tbl_pr, key=lambda el: order.index(el.prefix + ":" + el.tag.split("}")[1])
+                      if (el.prefix + ":" + el.tag.split("}")[1]) in order else 99)
+    for el in children:
+        tbl_pr.remove(el)
+        tbl_pr.append(el)
+    return table
+
+
+def _drop_initial(cell) -> None:
+    """A new cell comes with one empty paragraph; remove it once the cell has content."""
+    cell._tc.remove(cell.paragraphs[0]._p)
+
+
+def _border(p, edges: tuple[str, ...], space_pt: int = 1, size_eighths: int = 6) -> None:
+    ppr = p._p.get_or_add_pPr()
+    bdr = OxmlElement("w:pBdr")
+    for edge in edges:
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), str(size_eighths))
+        el.set(qn("w:space"), str(space_pt))
+        el.set(qn("w:color"), "auto")
+        bdr.append(el)
+    # pBdr goes after keepNext/keepLines/pageBreakBefore/framePr/widowControl/numPr/suppressLineNumbers
+    anchor = None
+    for name in ("w:spacing", "w:ind", "w:jc", "w:rPr", "w:shd", "w:tabs", "w:suppressAutoHyphens"):
+        anchor = ppr.find(qn(name))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addprevious(bdr)
+    else:
+        ppr.append(bdr)
+
+
+def _rule(cell):
+    """An empty, 1 pt paragraph whose bottom border is the rule; geometry.py sets its length."""
+    p = para(cell, "CVDuongKe")
+    p.paragraph_format.line_spacing = Pt(5)
+    _border(p, ("bottom",), space_pt=0, size_eighths=6)
+    return p
+
+
+def _page_field(p) -> None:
+    """PAGE field: begin / instrText / separate / '2' / end."""
+    def run_with(child):
+        r = OxmlElement("w:r")
+        rpr = OxmlElement("w:rPr")
+        fonts = OxmlElement("w:rFonts")
+        for key in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+            fonts.set(qn(key), L.FONT)
+        rpr.append(fonts)
+        sz = OxmlElement("w:sz")
+        sz.set(qn("w:val"), str(int(L.ROLES["CVSoTrang"].size * 2)))
+        rpr.append(sz)
+        r.append(rpr)
+        r.append(child)
+        p._p.append(r)
+
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run_with(begin)
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = " PAGE "
+    run_with(instr)
+    sep = OxmlElement("w:fldChar")
+    sep.set(qn("w:fldCharType"), "separate")
+    run_with(sep)
+    text = OxmlElement("w:t")
+    text.text = "2"
+    run_with(text)
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run_with(end)
+
+
+def _slim(doc) -> None:
+    """Drop parts a letter never uses (they cost time in every render) and unused styles."""
+    for rel_id, rel in list(doc.part.rels.items()):
+        if rel.reltype.endswith("/stylesWithEffects") or rel.reltype.endswith("/customXml"):
+            doc.part.drop_rel(rel_id)
+    package_rels = doc.part.package.rels
+    for rel_id, rel in list(package_rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package_rels.pop(rel_id)
+    styles = doc.styles.element
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+    used = set()
+    xml_parts = [doc.element] + [s.header._element for s in doc.sections] + [s.footer._element for s in doc.sections]
+    xml_parts += [doc.sections[0].first_page_header._element, doc.sections[0].first_page_footer._element]
+    for part in xml_parts:
+        for el in part.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle")):
+            used.add(el.get(qn("w:val")))
+    keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | used
+    by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
+    changed = True
+    while changed:  # keep the styles the kept ones are based on or linked to
+        changed = False
+        for sid in list(keep):
+            style = by_id.get(sid)
+            if style is None:
+                continue
+            for ref in ("w:basedOn", "w:link", "w:next"):
+                el = style.find(qn(ref))
+                if el is not None and el.get(qn("w:val")) not in keep and el.get(qn("w:val")) in by_id:
+                    if ref == "w:basedOn":
+                        keep.add(el.get(qn("w:val")))
+                        changed = True
+    for sid, style in by_id.items():
+        if sid not in keep:
+            styles.remove(style)
+        else:
+            for ref in ("w:link", "w:next"):
+                el = style.find(qn(ref))
+                if el is not None and el.get(qn("w:val")) not in keep:
+                    style.remove(el)
+
+
+def _defaults(doc) -> None:
+    """Document defaults: Times New Roman in every script slot (no theme fonts), 14 pt, vi-VN."""
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _fonts_on(rpr_default)
+    normal = doc.styles["Normal"]
+    normal.font.name = L.FONT
+    normal.font.size = Pt(14)
+    _set_run_font(normal.element)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    for name in ("Header", "Footer"):
+        if name in [s.name for s in doc.styles]:
+            doc.styles[name].font.name = L.FONT
+
+
+def build() -> bytes:
+    doc = Document()
+    _defaults(doc)
+    add_styles(doc)
+    body = doc.element.body
+    for p in list(body.iterchildren(qn("w:p"))):
+        body.remove(p)
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(L.MARGIN_TOP_MM), Mm(L.MARGIN_BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(L.MARGIN_LEFT_MM), Mm(L.MARGIN_RIGHT_MM)
+    section.header_distance = section.footer_distance = Mm(L.HEADER_DISTANCE_MM)
+    section.start_type = WD_SECTION.NEW_PAGE
+
+    # ô 11: phạm vi lưu hành, boxed, above the letterhead
+    tag(doc, "{%p if circulation %}")
+    _border(para(doc, "CVPhamVi", "{{ circulation }}"), ("top", "left", "bottom", "right"), space_pt=2)
+    tag(doc, "{%p endif %}")
+
+    # Letterhead: row 1 organ names | quốc hiệu, tiêu ngữ; row 2 số | địa danh, ngày; row 3 V/v
+    head = _fixed_table(doc, 3, L.HEADER_COLUMNS_MM)
+    left, right = head.cell(0, 0), head.cell(0, 1)
+    tag(left, "{%p for line in parent_lines %}")
+    para(left, "CVCoQuanChuQuan", "{{ line }}")
+    tag(left, "{%p endfor %}")
+    tag(left, "{%p for line in issuer_lines %}")
+    para(left, "CVCoQuanBanHanh", "{{ line }}")
+    tag(left, "{%p endfor %}")
+    _rule(left)
+    para(right, "CVQuocHieu", L.QUOC_HIEU)
+    para(right, "CVTieuNgu", L.TIEU_NGU)
+    _rule(right)
+    para(head.cell(1, 0), "CVSoKyHieu", "{{ number_line }}")
+    para(head.cell(1, 1), "CVDiaDanhNgay", "{{ date_line }}")
+    para(head.cell(2, 0), "CVTrichYeu", "{{ subject }}")
+    para(head.cell(2, 1), "CVTrichYeu")
+    for row in head.rows:
+        for cell in row.cells:
+            _drop_initial(cell)
+
+    # ô 10b: độ khẩn, boxed, left, under the letterhead
+    tag(doc, "{%p if urgency %}")
+    _border(para(doc, "CVDoKhan", "{{ urgency }}"), ("top", "left", "bottom", "right"), space_pt=1)
+    tag(doc, "{%p endif %}")
+
+    # ô 9a: Kính gửi
+    tag(doc, "{%p if recipient %}")
+    para(doc, "CVKinhGui", "Kính gửi: {{ recipient }}")
+    tag(doc, "{%p elif recipient_lines %}")
+    kg = para(doc, "CVKinhGui", "Kính gửi:")
+    kg.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    kg.paragraph_format.left_indent = Cm(3.5)
+    kg.paragraph_format.space_after = Pt(0)
+    tag(doc, "{%p for line in recipient_lines %}")
+    para(doc, "CVKinhGuiDanhSach", "{{ line }}")
+    tag(doc, "{%p endfor %}")
+    tag(doc, "{%p endif %}")
+
+    # ô 6: nội dung
+    tag(doc, "{%p for para in paragraphs %}")
+    tag(doc, "{%p if para.kind == 'muc' %}")
+    para(doc, "CVDeMuc", "{{r para.runs.muc }}")
+    tag(doc, "{%p elif para.kind == 'can_cu' %}")
+    para(doc, "CVCanCu", "{{r para.runs.can_cu }}")
+    tag(doc, "{%p else %}")
+    para(doc, "CVNoiDung", "{{r para.runs.doan }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p endfor %}")
+
+    # ô 9b | ô 7: nơi nhận beside quyền hạn, chức vụ, họ tên; one row that never splits
+    sign = _fixed_table(doc, 1, L.SIGNATURE_COLUMNS_MM, top_margin_pt=12)
+    left, right = sign.cell(0, 0), sign.cell(0, 1)
+    para(left, "CVNoiNhan", "{{ copies_label }}")
+    tag(left, "{%p for line in copies %}")
+    para(left, "CVNoiNhanDanhSach", "{{ line }}")
+    tag(left, "{%p endfor %}")
+    tag(right, "{%p for line in titles %}")
+    para(right, "CVQuyenHan", "{{ line }}")
+    tag(right, "{%p endfor %}")
+    para(right, "CVHoTen", "{{ signer_name }}")
+    _drop_initial(left)
+    _drop_initial(right)
+    # a section's body must end with a paragraph: keep it one point high
+    end = para(doc, "CVDuongKe")
+    end.paragraph_format.line_spacing = Pt(1)
+
+    # Page numbers (§I.7): centred in the top margin, not on page 1
+    section.different_first_page_header_footer = True
+    header_p = section.header.paragraphs[0]
+    header_p.style = doc.styles[doc_style_name("CVSoTrang")]
+    _format_paragraph(header_p.paragraph_format, L.ROLES["CVSoTrang"])
+    _page_field(header_p)
+    section.first_page_header.paragraphs[0].text = ""
+    # ô 13: address line at the foot of page 1 only, under a full-width rule
+    first_footer = section.first_page_footer
+    first_footer.paragraphs[0]._p.getparent().remove(first_footer.paragraphs[0]._p)
+    tag(first_footer, "{%p if address %}")
+    _border(para(first_footer, "CVDiaChi", "{{ address }}"), ("top",), space_pt=2)
+    tag(first_footer, "{%p endif %}")
+    section.footer.paragraphs[0].text = ""
+
+    _slim(doc)
+    props = doc.core_properties
+    props.title = "Mẫu công văn (Nghị định 30/2020/NĐ-CP, Phụ lục III, Mẫu 1.5)"
+    props.author = props.last_modified_by = "dispatch"
+    props.comments = "Sinh bởi scripts/build_template.py; có thể sửa trong Word."
+    props.created = props.modified = dt.datetime(2026, 1, 1)
+    props.revision = 1
+    props.language = "vi-VN"
+    buf = io.BytesIO()
+    doc.save(buf)
+    return normalize(buf.getvalue())
+
+
+def main() -> None:
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(build())
+    print(f"đã ghi {target}")
+
+
+if __name__ == "__main__":
+    main()
