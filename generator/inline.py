@@ -8,7 +8,12 @@ import re
 from dataclasses import dataclass
 
 _ESCAPED_STAR = "\ue000"  # private-use stand-in for "\*" while parsing
-_EMPHASIS = re.compile(r"\*\*\*(?=\S)(.+?)(?<=\S)\*\*\*|\*\*(?=\S)(.+?)(?<=\S)\*\*|\*(?=\S)(.+?)(?<=\S)\*", re.S)
+_EMPHASIS = re.compile(
+    r"(?<!\*)\*\*\*(?![\s*])(.+?)(?<![\s*])\*\*\*(?!\*)"
+    r"|(?<!\*)\*\*(?!\s)(.+?)(?<!\s)\*\*(?!\*)"
+    r"|(?<!\*)\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)",
+    re.S,
+)
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,12 @@ URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "H�
 BLOCK_KINDS = ("muc", "gach", "can_cu")
 
 
+def _title(name: str, info) -> str:
+    return info.alias or name
+
+
 class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, field_title_generator=_title)
 
 
 class Block(_Input):
@@ -113,7 +117,10 @@ class Signer(_Input):
     """Ô 7a-7c: quyền hạn, chức vụ, họ tên người ký."""
 
     authority: str | None = Field(
-        None, alias="quyen_han", description="Quyền hạn ký: TM., KT., Q., TL., TUQ. (bỏ trống nếu ký trực tiếp)"
+        None,
+        alias="quyen_han",
+        description="Quyền hạn ký: TM., KT., Q., TL., TUQ. (bỏ trống nếu ký trực tiếp)",
+        json_schema_extra={"examples": list(AUTHORITY_PREFIXES)},
     )
     titles: Lines = Field(
         alias="chuc_vu",
@@ -149,6 +156,7 @@ class Dispatch(_Input):
     model_config = ConfigDict(
         extra="forbid",
         frozen=True,
+        field_title_generator=_title,
         title="Công văn (dispatch)",
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
@@ -197,7 +205,12 @@ class Dispatch(_Input):
         description="Nơi nhận khác (không gõ «Như trên» và dòng «Lưu»; chúng được thêm tự động)",
     )
     archive: Text = Field("VT", alias="luu", description="Phần sau «Lưu:», ví dụ «VT, NN»")
-    urgency: str | None = Field(None, alias="do_khan", description="Độ khẩn: KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC")
+    urgency: str | None = Field(
+        None,
+        alias="do_khan",
+        description="Độ khẩn: KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC",
+        json_schema_extra={"examples": ["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]},
+    )
     circulation: Text | None = Field(
         None, alias="pham_vi_luu_hanh", description="Chỉ dẫn phạm vi lưu hành, ví dụ LƯU HÀNH NỘI BỘ"
     )

@@ -36,16 +36,22 @@ _Loader.add_implicit_resolver(
 )
 
 
+_STAND_IN = "\ue0ff"
+
+
+def _control_message(code: str, position: int) -> str:
+    return (
+        f"có ký tự điều khiển {code} ở vị trí {position + 1} (thường do sao chép từ Word hoặc PDF); "
+        "hãy xoá ký tự đó"
+    )
+
+
 def clean_text(value: str) -> tuple[str, str | None]:
     """NFC-normalise ``value``; return it and an error message if it holds a forbidden character."""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     bad = _FORBIDDEN.search(value)
     if bad:
-        code = f"U+{ord(bad.group()):04X}"
-        return value, (
-            f"có ký tự điều khiển {code} ở vị trí {bad.start() + 1} (thường do sao chép từ Word hoặc PDF); "
-            "hãy xoá ký tự đó"
-        )
+        return value, _control_message(f"U+{ord(bad.group()):04X}", bad.start())
     return value, None
 
 
@@ -75,18 +81,21 @@ def _walk(node: yaml.Node, path: tuple, located: Located, seen: set, problems: l
             _walk(item, path + (index,), located, seen, problems)
 
 
-def _clean(value, path: tuple, located: Located, problems: list):
+def _clean(value, path: tuple, located: Located, problems: list, codes: str):
     if isinstance(value, str):
+        if _STAND_IN in value:
+            problems.append(located.problem(path, _control_message(codes, value.index(_STAND_IN))))
+            return value
         text, error = clean_text(value)
         if error:
             problems.append(located.problem(path, error))
         return text
     if isinstance(value, dict):
         return {
-            clean_text(str(k))[0]: _clean(v, path + (str(k),), located, problems) for k, v in value.items()
+            clean_text(str(k))[0]: _clean(v, path + (str(k),), located, problems, codes) for k, v in value.items()
         }
     if isinstance(value, list):
-        return [_clean(v, path + (i,), located, problems) for i, v in enumerate(value)]
+        return [_clean(v, path + (i,), located, problems, codes) for i, v in enumerate(value)]
     return value
 
 
@@ -109,6 +118,10 @@ def load_yaml(path: Path) -> tuple[object, Located]:
             Problem(f"tệp không phải UTF-8 (byte lạ ở vị trí {exc.start}); hãy lưu lại tệp với mã UTF-8", shown)
         ) from None
 
+    # PyYAML refuses control characters before we could say which field holds them: stand them
+    # in with a private-use character and report them once the values' places are known.
+    found = sorted({f"U+{ord(c):04X}" for c in _FORBIDDEN.findall(text)})
+    text = _FORBIDDEN.sub(_STAND_IN, text)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -129,7 +142,7 @@ def load_yaml(path: Path) -> tuple[object, Located]:
         loader.dispose()
 
     problems = []
-    data = _clean(data, (), located, problems)
+    data = _clean(data, (), located, problems, ", ".join(found))
     if problems:
         raise InputError(problems)
     return data, located
@@ -153,7 +166,7 @@ def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
         "found character '%' that cannot start any token": "giá trị bắt đầu bằng % phải đặt trong ngoặc kép",
         "found character '@' that cannot start any token": "giá trị bắt đầu bằng @ phải đặt trong ngoặc kép",
         "found character '`' that cannot start any token": "giá trị bắt đầu bằng ` phải đặt trong ngoặc kép",
-        "did not find expected alphabetic or numeric character": (
+        "expected alphabetic or numeric character": (
             "giá trị bắt đầu bằng * hoặc & phải đặt trong ngoặc kép (ví dụ \"**đậm** ...\")"
         ),
     }

@@ -1,0 +1,68 @@
+import datetime as dt
+
+import pytest
+
+from generator.dates import IssueDate, decree_date, month_text, weekday
+
+
+@pytest.mark.parametrize(
+    "date, expected",
+    [
+        (dt.date(2018, 3, 8), "ngày 08 tháng 3 năm 2018"),
+        (dt.date(2020, 1, 5), "ngày 05 tháng 01 năm 2020"),
+        (dt.date(2023, 2, 28), "ngày 28 tháng 02 năm 2023"),
+        (dt.date(2019, 6, 29), "ngày 29 tháng 6 năm 2019"),
+        (dt.date(2024, 12, 10), "ngày 10 tháng 12 năm 2024"),
+        (dt.date(2024, 10, 1), "ngày 01 tháng 10 năm 2024"),
+        (dt.date(2024, 11, 9), "ngày 09 tháng 11 năm 2024"),
+    ],
+)
+def test_decree_date_rule(date, expected):
+    assert decree_date(date) == expected
+
+
+def test_only_months_one_and_two_are_padded():
+    assert [month_text(m) for m in range(1, 13)] == ["01", "02"] + [str(m) for m in range(3, 13)]
+
+
+def test_weekday_in_decree_case():
+    assert weekday(dt.date(2025, 12, 19)) == "thứ Sáu"
+    assert weekday(dt.date(2020, 1, 5)) == "Chủ nhật"
+    assert weekday(dt.date(2018, 3, 8)) == "thứ Năm"
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        (dt.date(2018, 3, 8), IssueDate(2018, 3, 8)),
+        ("08/3/2018", IssueDate(2018, 3, 8)),
+        ("8-3-2018", IssueDate(2018, 3, 8)),
+        ("2018-03-08", IssueDate(2018, 3, 8)),
+        ("9/2024", IssueDate(2024, 9, None)),
+        ("2023", IssueDate(2023, None, None)),
+        (2023, IssueDate(2023, None, None)),
+    ],
+)
+def test_parse_forms(value, expected):
+    assert IssueDate.parse(value) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("30/02/2023", "ngày 30/02/2023 không tồn tại"),
+    ("31/4/2024", "ngày 31/04/2024 không tồn tại"),
+    ("13/2024", "tháng 13 không tồn tại"),
+    ("hôm nay", "không phải là ngày"),
+    ("8/3/18", "không phải là ngày"),
+    (True, "ngày/tháng/năm"),
+])
+def test_parse_rejects(value, message):
+    with pytest.raises(ValueError, match=message):
+        IssueDate.parse(value)
+
+
+def test_draft_date_leaves_blanks():
+    text = IssueDate(2024, 9).text()
+    assert text.startswith("ngày ") and text.endswith(" tháng 9 năm 2024")
+    assert text.split("ngày")[1].split("tháng")[0].strip() == ""
+    assert IssueDate(2023).text().replace(" ", "") == "ngàythángnăm2023"
+    assert IssueDate(2029, 2, 29 - 1).text() == "ngày 28 tháng 02 năm 2029"
