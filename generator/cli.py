@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from . import click_vi
+from . import pdf as pdf_output
 from .exceptions import DispatchError, display_path
 from .generate import build_file, default_output
 from .model import json_schema
@@ -41,6 +42,11 @@ def _run(action):
         sys.exit(70)
 
 
+def _warn(built) -> None:
+    for warning in built.warnings:
+        click.echo(warning, err=True)
+
+
 @click.group(context_settings=CONTEXT)
 @click.version_option(package_name="dispatch", prog_name="dispatch")
 def main() -> None:
@@ -52,14 +58,27 @@ def main() -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path), metavar="ĐƯỜNG_DẪN",
               help="Tệp .docx hoặc thư mục để ghi (mặc định: out/<tên tệp>.docx).")
 @click.option("--force", is_flag=True, help="Ghi đè cả tệp đã bị sửa tay (bản cũ được lưu thành .bak).")
-def build(input_file: Path, output: Path | None, force: bool) -> None:
+@click.option("--pdf", "with_pdf", is_flag=True, help="Ghi thêm bản PDF cạnh tệp .docx (cần LibreOffice).")
+@click.option("--pdf-timeout", type=float, metavar="GIÂY", default=None,
+              help="Dừng LibreOffice nếu quá số giây này không xong một tệp (mặc định 60, "
+                   "hoặc biến DISPATCH_PDF_TIMEOUT).")
+def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = False,
+          pdf_timeout: float | None = None) -> None:
     """Dựng công văn từ TỆP_YAML."""
 
     def action():
+        if with_pdf:
+            pdf_output.find_soffice()  # say how to install LibreOffice before doing any work
         built = build_file(input_file)
+        _warn(built)
         result = write_output(default_output(input_file, output), built.docx, force=force)
         note = f" (bản cũ lưu ở {display_path(result.backup)})" if result.backup else ""
         click.echo(f"Đã ghi {display_path(result.path)} [{result.status}]{note}")
+        if with_pdf:
+            target = result.path.with_suffix(".pdf")
+            job = pdf_output.PdfJob(result.path, target, built.dispatch.date.as_date())
+            pdf_output.convert_or_raise([job], timeout=pdf_timeout)
+            click.echo(f"Đã ghi {display_path(target)}")
 
     _run(action)
 
@@ -71,6 +90,7 @@ def check(input_file: Path) -> None:
 
     def action():
         built = build_file(input_file)
+        _warn(built)
         click.echo(
             f"Hợp lệ: {display_path(input_file)} — {built.letter.number_line}, {built.letter.title}, "
             f"{len(built.letter.paragraphs)} đoạn nội dung."
@@ -90,6 +110,49 @@ def schema(output: Path | None) -> None:
         click.echo(f"Đã ghi {display_path(output)}")
     else:
         click.echo(text, nl=False)
+
+
+@main.command("criteria")
+@click.argument("set_id", metavar="[MÃ_BỘ]", required=False)
+@click.option("--thu-muc", "folders", multiple=True, metavar="THƯ_MỤC", type=click.Path(path_type=Path),
+              help="Thư mục chứa thêm bộ tiêu chí của địa phương (các tệp .yaml); dùng nhiều lần được.")
+def criteria_command(set_id: str | None, folders: tuple[Path, ...]) -> None:
+    """Liệt kê các bộ tiêu chí nông thôn mới, hoặc in đủ các tiêu chí, chỉ tiêu của bộ MÃ_BỘ."""
+    from .criteria import format_list, format_set, get_set, load_sets
+
+    def action():
+        if set_id:
+            click.echo(format_set(get_set(set_id, folders)))
+        else:
+            click.echo(format_list(load_sets(folders)))
+
+    _run(action)
+
+
+@main.command("lint")
+@click.argument("docx_file", metavar="TỆP_DOCX", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="In kết quả dạng JSON (cho công cụ khác).")
+def lint_command(docx_file: Path, as_json: bool) -> None:
+    """Kiểm tra thể thức một tệp Word .docx bất kỳ theo Nghị định 30/2020/NĐ-CP.
+
+    Mã thoát: 0 khi đúng thể thức, 1 khi có chỗ sai, 2 khi không đọc được tệp.
+    """
+    from .docx_read import DocxReadError
+    from .exceptions import InputError, Problem
+    from .lint import lint_file
+
+    def action():
+        try:
+            report = lint_file(docx_file, display_path(docx_file))
+        except DocxReadError as err:
+            if as_json:
+                click.echo(json.dumps({"file": display_path(docx_file), "ok": False, "error": str(err)},
+                                      ensure_ascii=False, indent=2))
+            raise InputError(Problem(str(err), display_path(docx_file))) from None
+        click.echo(report.to_json() if as_json else report.to_text())
+        sys.exit(0 if report.ok else 1)
+
+    _run(action)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ class Problem:
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    place: str | None = None  # a place that is not a line: "trang «Xã», hàng 5, cột D"
 
     def __str__(self) -> str:
         where = []
@@ -25,6 +26,8 @@ class Problem:
             where.append(f"tệp {self.file}")
         if self.line:
             where.append(f"dòng {self.line}")
+        if self.place:
+            where.append(self.place)
         if self.field:
             where.append(f"trường «{self.field}»")
         prefix = ", ".join(where)

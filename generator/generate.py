@@ -4,6 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import assessment
+from .annex import build_annex
+from .assessment import Assessments
 from .exceptions import InputError
 from .loader import load_dispatch
 from .model import Dispatch
@@ -16,6 +19,11 @@ class Built:
     dispatch: Dispatch
     letter: Letter
     docx: bytes
+    assessments: Assessments | None = None
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        return self.assessments.warnings if self.assessments else ()
 
 
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
@@ -27,11 +35,23 @@ def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
     return path
 
 
+def resolve_assessments(dispatch: Dispatch, input_path: Path, located) -> Assessments | None:
+    found = None
+    if dispatch.assessments is not None:
+        found = assessment.resolve(dispatch.assessments, located, input_path.parent, dispatch.date.as_date())
+    assessment.check_references(dispatch.body, found, located)
+    if dispatch.annex is not None and found is None:
+        raise InputError(located.problem(("phu_luc",), "phụ lục bảng tiêu chí cần có «danh_gia»"))
+    return found
+
+
 def build_file(input_path: Path) -> Built:
     dispatch, located = load_dispatch(input_path)
-    letter = build_letter(dispatch)
-    docx = render_docx(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located))
-    return Built(dispatch, letter, docx)
+    found = resolve_assessments(dispatch, input_path, located)
+    letter = build_letter(dispatch, found)
+    annex = build_annex(dispatch, letter, found, located) if dispatch.annex is not None else None
+    docx = render_docx(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located), annex)
+    return Built(dispatch, letter, docx, found)
 
 
 def default_output(input_path: Path, output: Path | None) -> Path:

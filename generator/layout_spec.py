@@ -30,6 +30,9 @@ ISSUER_RULE_FRACTION = 0.4  # §II.2.b: the rule under the issuing body is 1/3 t
 MOTTO_RULE_FRACTION = 1.0  # §II.1.b: the rule under the motto is as long as the motto
 URGENCY_BOX_MM = {"KHẨN": 20, "THƯỢNG KHẨN": 40, "HỎA TỐC": 30}  # §III.2.b
 
+ANNEX_LANDSCAPE_ABOVE = 12  # criteria columns; a wider table turns its annex page (PL I §I.2)
+ANNEX_RULE_MM = 40
+
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
@@ -82,5 +85,11 @@ ROLES = {
         Role("CVHoTen", "CV Họ tên người ký", 14, bold=True, align="center", before_pt=78, decree="PL I §II.7.đ"),
         Role("CVSoTrang", "CV Số trang", 14, align="center", decree="PL I §I.7"),
         Role("CVDiaChi", "CV Địa chỉ", 11, align="center", decree="PL I §III.4"),
+        Role("CVPhuLucSo", "CV Phụ lục", 14, bold=True, align="center", decree="PL I §III.1.b"),
+        Role("CVPhuLucTen", "CV Tên phụ lục", 14, bold=True, align="center", decree="PL I §III.1.b"),
+        Role("CVPhuLucKemTheo", "CV Kèm theo văn bản", 14, italic=True, align="center", decree="PL I §III.1.c"),
+        Role("CVBang", "CV Bảng", 12, align="center", decree="PL I §III.1"),
+        Role("CVBangTieuDe", "CV Tiêu đề bảng", 12, bold=True, align="center", decree="PL I §III.1"),
+        Role("CVGhiChu", "CV Ghi chú", 12, italic=True, before_pt=6, decree="PL I §III.1"),
     ]
 }

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from .assessment import AssessmentsInput
 from .dates import IssueDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -44,6 +45,7 @@ Lines = Annotated[
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "HỎA TỐC": "HỎA TỐC", "HOẢ TỐC": "HỎA TỐC"}
 BLOCK_KINDS = ("muc", "gach", "can_cu")
+ASSESSMENT_KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh")  # sentences written from ``danh_gia``
 
 
 def _title(name: str, info) -> str:
@@ -57,7 +59,7 @@ class _Input(BaseModel):
 class Block(_Input):
     """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
 
-    kind: Literal["doan", "muc", "gach", "can_cu"]
+    kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh"]
     lines: list[Text]
 
     @model_validator(mode="before")
@@ -69,11 +71,12 @@ class Block(_Input):
             return value
         if isinstance(value, dict) and len(value) == 1:
             key, text = next(iter(value.items()))
-            if key in BLOCK_KINDS:
+            if key in BLOCK_KINDS + ASSESSMENT_KINDS:
                 return {"kind": key, "lines": text if isinstance(text, list) else [text]}
         raise ValueError(
             "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
-            "«muc» (đề mục), «gach» (gạch đầu dòng) hoặc «can_cu» (danh sách căn cứ)"
+            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), hoặc câu viết từ "
+            "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh» (danh sách xã hoặc tat_ca)"
         )
 
 
@@ -95,6 +98,29 @@ BlockSchema = Annotated[
                     "required": ["gach"],
                     "additionalProperties": False,
                 },
+                *[
+                    {
+                        "type": "object",
+                        "properties": {
+                            kind: {
+                                "oneOf": [
+                                    {"const": "tat_ca"},
+                                    {"type": "string"},
+                                    {"type": "array", "items": {"type": "string"}},
+                                ],
+                                "description": description,
+                            }
+                        },
+                        "required": [kind],
+                        "additionalProperties": False,
+                    }
+                    for kind, description in (
+                        ("ket_qua", "Mỗi xã một ý: đạt N/M tiêu chí gồm …"),
+                        ("chua_dat", "Mỗi xã một ý: các tiêu chí chưa đạt"),
+                        ("sut_giam", "Mỗi xã một ý: các tiêu chí bị sụt giảm so với lần đánh giá trước"),
+                        ("tham_dinh", "Mỗi xã một ý: kết quả thẩm định tiêu chí, chỉ tiêu"),
+                    )
+                ],
                 {
                     "type": "object",
                     "properties": {
@@ -217,6 +243,12 @@ class Dispatch(_Input):
     address: Text | None = Field(
         None, alias="dia_chi", description="Địa chỉ, điện thoại, thư điện tử, website (ô 13, cuối trang đầu)"
     )
+    assessments: AssessmentsInput | None = Field(
+        None, alias="danh_gia", description="Kết quả đánh giá tiêu chí của các xã (viết câu, danh sách, phụ lục từ đây)"
+    )
+    annex: "AnnexInput | None" = Field(
+        None, alias="phu_luc", description="Phụ lục bảng tiêu chí các xã kèm theo công văn"
+    )
 
     @field_validator("symbol")
     @classmethod
@@ -245,6 +277,27 @@ class Dispatch(_Input):
         if mark is None:
             raise ValueError(f"độ khẩn «{value}» không hợp lệ: chỉ dùng KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC")
         return mark
+
+
+class AnnexInput(_Input):
+    """Phụ lục (PL I §III.1): a table of communes × criteria, attached with one line of input."""
+
+    title: Text | None = Field(None, alias="tieu_de", description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN …)")
+    communes: list[Text] | Literal["tat_ca"] = Field(
+        "tat_ca", alias="xa", description="Các xã trong bảng (mặc định tat_ca, theo thứ tự chữ cái)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if value is True or value == "bang_tieu_chi":
+            return {}
+        if isinstance(value, str):
+            return {"tieu_de": value}
+        return value
+
+
+Dispatch.model_rebuild()
 
 
 def json_schema() -> dict:

@@ -24,6 +24,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
 from . import geometry
+from .annex import append_annex
 from .docx_zip import normalize
 from .exceptions import Problem, TemplateError, display_path
 from .inline import Span
@@ -141,7 +142,7 @@ def set_properties(tpl: DocxTemplate, letter: Letter, date: dt.date) -> None:
     props.category = "Công văn"
 
 
-def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEMPLATE) -> bytes:
+def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEMPLATE, annex=None) -> bytes:
     tpl = load_template(template_path)
     prototypes = run_prototypes(tpl)
     try:
@@ -149,6 +150,8 @@ def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEM
     except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
         raise _template_problem(template_path, exc) from None
     geometry.apply(tpl.docx)
+    if annex is not None:
+        append_annex(tpl.docx, annex)
     set_properties(tpl, letter, date)
     buf = io.BytesIO()
     tpl.save(buf)

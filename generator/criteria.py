@@ -1,0 +1,450 @@
+"""NTM criteria sets (Bộ tiêu chí nông thôn mới) as data.
+
+The national sets ship as YAML in ``data/criteria/``. A province adds its own set
+(a provincial Bộ tiêu chí, a bản/thôn set, ...) by putting YAML files of the same
+shape in a folder and passing it as an extra directory: no code change.
+
+Every criterion, indicator and group says how sure we are of it (``status``):
+``confirmed`` (seen in that form in a listed source), ``partial`` (seen, but the
+numbering or grouping is inferred, or only in a secondary document) or
+``unverified`` (a draft to check against the official text). Nothing unverified
+may be presented as official.
+
+Criterion numbers are stable inside a set, not across sets: always look a
+criterion up by (set id, number).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import functools
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
+
+from .dates import IssueDate, short_date
+from .exceptions import InputError, Located, Problem, display_path
+from .pydantic_vi import MESSAGES as _MESSAGES
+from .yaml_source import load_yaml
+
+SHIPPED_DIR = Path(__file__).parent / "data" / "criteria"
+
+Status = Literal["confirmed", "partial", "unverified"]
+STATUS_LABELS = {"confirmed": "đã kiểm chứng", "partial": "kiểm chứng một phần", "unverified": "chưa kiểm chứng"}
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Number = Annotated[int, Field(strict=True, ge=1)]
+
+_CODE = re.compile(r"\d+(\.\d+)*")
+_SET_ID = re.compile(r"[a-z0-9]+([_-][a-z0-9]+)*")
+
+
+def _full_date(value: Any) -> dt.date:
+    """A YAML date (2022-03-08) or 08/3/2022; day, month and year all required."""
+    date = IssueDate.parse(value)
+    if not date.is_complete:
+        raise ValueError("cần đủ ngày, tháng, năm, ví dụ 2022-03-08 hoặc 08/3/2022")
+    return date.as_date()
+
+
+def _code(value: Any) -> Any:
+    """Indicator codes are text: ``13.2`` unquoted is a YAML number (and ``13.10`` would become 13.1)."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(f'viết mã chỉ tiêu trong ngoặc kép, ví dụ "{value}" (không có ngoặc kép, 13.10 bị đọc thành 13.1)')
+    if isinstance(value, str) and not _CODE.fullmatch(value.strip()):
+        raise ValueError(f"mã chỉ tiêu «{value}» không đúng dạng: số tiêu chí, dấu chấm, số thứ tự (ví dụ 13.2)")
+    return value.strip() if isinstance(value, str) else value
+
+
+FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
+Code = Annotated[str, BeforeValidator(_code)]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Decision(_Data):
+    """The decision that issues the set."""
+
+    number: Text  # "318/QĐ-TTg"
+    date: FullDate
+    issuer: Text  # "Thủ tướng Chính phủ"
+    annex: Text | None = None  # "Phụ lục I"
+
+    def text(self) -> str:
+        """``Quyết định số 318/QĐ-TTg ngày 08/3/2022 của Thủ tướng Chính phủ``."""
+        return f"Quyết định số {self.number} ngày {short_date(self.date)} của {self.issuer}"
+
+
+class Group(_Data):
+    """A content group (nhóm nội dung) of criteria; its status covers its name and its members."""
+
+    num: Number
+    name: Text
+    status: Status
+
+
+class CommuneGroup(_Data):
+    """A group of communes (nhóm xã) with its own thresholds."""
+
+    num: Number
+    description: Text
+    status: Status
+
+
+class Indicator(_Data):
+    """A chỉ tiêu; its code starts with its criterion's number (``13.2`` belongs to 13)."""
+
+    code: Code
+    name: Text | None = None
+    status: Status
+
+
+class Criterion(_Data):
+    num: Number
+    name: Text
+    group: Number | None = None
+    status: Status
+    indicators: list[Indicator] = Field(default_factory=list)
+
+    def title(self) -> str:
+        """``Số 17 – Môi trường và an toàn thực phẩm``."""
+        return f"Số {self.num} – {self.name}"
+
+
+class CriteriaSet(_Data):
+    id: Text
+    name: Text
+    short_name: Text  # used in sentences: "đạt chuẩn xã nông thôn mới"
+    decision: Decision
+    valid_from: FullDate
+    valid_to: FullDate | None = None
+    note: Text | None = None
+    sources: list[Text] = Field(default_factory=list)
+    indicator_count: Number | None = None  # official total, when known and not all listed
+    groups: list[Group] = Field(default_factory=list)
+    commune_groups: list[CommuneGroup] = Field(default_factory=list)
+    criteria: list[Criterion] = Field(min_length=1)
+
+    _file: str = PrivateAttr("")
+    _shipped: bool = PrivateAttr(False)
+    _id_line: int | None = PrivateAttr(None)
+
+    @property
+    def file(self) -> str:
+        """The file the set was read from, as shown in messages."""
+        return self._file
+
+    @property
+    def shipped(self) -> bool:
+        """True for the national sets that come with dispatch."""
+        return self._shipped
+
+    def criterion(self, num: int) -> Criterion | None:
+        return next((c for c in self.criteria if c.num == num), None)
+
+    def indicator(self, code: str) -> Indicator | None:
+        criterion = self.criterion(int(code.split(".")[0])) if _CODE.fullmatch(code) else None
+        if criterion is None:
+            return None
+        return next((i for i in criterion.indicators if i.code == code), None)
+
+    def is_valid_on(self, date: dt.date) -> bool:
+        return self.valid_from <= date and (self.valid_to is None or date <= self.valid_to)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many groups, criteria and indicators have each status."""
+        counts = dict.fromkeys(STATUS_LABELS, 0)
+        items = [*self.groups, *self.commune_groups, *self.criteria]
+        items += [i for c in self.criteria for i in c.indicators]
+        for item in items:
+            counts[item.status] += 1
+        return counts
+
+    @property
+    def fully_confirmed(self) -> bool:
+        counts = self.status_counts()
+        return counts["partial"] == 0 and counts["unverified"] == 0
+
+
+# --- reading and checking ---------------------------------------------------
+
+# Which model a mapping at a YAML path is, by the key that holds it.
+_MODEL_OF_KEY = {
+    "decision": Decision,
+    "groups": Group,
+    "commune_groups": CommuneGroup,
+    "criteria": Criterion,
+    "indicators": Indicator,
+}
+
+
+def _model_at(path: tuple) -> type[BaseModel]:
+    for part in reversed(path):
+        if isinstance(part, str):
+            return _MODEL_OF_KEY.get(part, CriteriaSet)
+    return CriteriaSet
+
+
+def _translate(error: dict) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        key = str(error["loc"][-1])
+        model = _model_at(tuple(error["loc"][:-1]))
+        choices = [name for name in model.model_fields]
+        if key in ("False", "True"):
+            return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; số thứ tự viết là «num»"
+        guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
+        hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
+        return f"không có trường «{key}»{hint}"
+    if kind == "literal_error":
+        return f"phải là một trong: {', '.join(STATUS_LABELS)} ({', '.join(STATUS_LABELS.values())})"
+    if kind == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    if kind in ("int_type", "int_parsing") and isinstance(error.get("input"), bool):
+        return "phải là một số nguyên (YAML đọc no/yes/on/off thành đúng/sai)"
+    if kind in _MESSAGES:
+        try:
+            return _MESSAGES[kind].format(**ctx)
+        except (KeyError, IndexError):
+            return _MESSAGES[kind]
+    return f"giá trị không hợp lệ ({error['msg']})"
+
+
+def _check(criteria_set: CriteriaSet, located: Located) -> list[Problem]:
+    """Rules across fields: ids, dates, unique numbers, indicator codes under their criterion."""
+    problems: list[Problem] = []
+
+    def problem(path: tuple, message: str) -> None:
+        problems.append(located.problem(path, message))
+
+    if not _SET_ID.fullmatch(criteria_set.id):
+        problem(("id",), f"mã bộ tiêu chí «{criteria_set.id}» chỉ gồm chữ thường không dấu, chữ số và «_» "
+                         "(ví dụ xa_ntm_tinh_2022_2025)")
+    if criteria_set.valid_to and criteria_set.valid_to < criteria_set.valid_from:
+        problem(("valid_to",), f"ngày hết hiệu lực {short_date(criteria_set.valid_to)} trước ngày bắt đầu hiệu lực "
+                               f"{short_date(criteria_set.valid_from)}")
+    if criteria_set.valid_from < criteria_set.decision.date:
+        problem(("valid_from",), f"ngày bắt đầu hiệu lực {short_date(criteria_set.valid_from)} trước ngày ban hành "
+                                 f"quyết định {short_date(criteria_set.decision.date)}")
+
+    for key, items in (("groups", criteria_set.groups), ("commune_groups", criteria_set.commune_groups)):
+        first: dict[int, int] = {}
+        for index, item in enumerate(items):
+            if item.num in first:
+                problem((key, index, "num"), f"nhóm số {item.num} bị lặp lại (đã có ở dòng "
+                                             f"{located.line_of((key, first[item.num], 'num'))})")
+            first.setdefault(item.num, index)
+
+    group_nums = {g.num for g in criteria_set.groups}
+    seen_nums: dict[int, int] = {}
+    seen_codes: dict[str, tuple] = {}
+    for index, criterion in enumerate(criteria_set.criteria):
+        here = ("criteria", index)
+        if criterion.num in seen_nums:
+            problem(here + ("num",), f"tiêu chí số {criterion.num} bị lặp lại (đã có ở dòng "
+                                     f"{located.line_of(('criteria', seen_nums[criterion.num], 'num'))})")
+        seen_nums.setdefault(criterion.num, index)
+        if criterion.group is not None and criterion.group not in group_nums:
+            known = ", ".join(str(n) for n in sorted(group_nums)) or "chưa khai báo nhóm nào trong «groups»"
+            problem(here + ("group",), f"nhóm {criterion.group} không có trong danh sách nhóm ({known})")
+        for position, indicator in enumerate(criterion.indicators):
+            path = here + ("indicators", position, "code")
+            if indicator.code.split(".")[0] != str(criterion.num):
+                problem(path, f"chỉ tiêu «{indicator.code}» không thuộc tiêu chí số {criterion.num}: mã chỉ tiêu "
+                              f"phải bắt đầu bằng số của tiêu chí («{criterion.num}» hoặc «{criterion.num}.1», ...)")
+            elif indicator.code in seen_codes:
+                problem(path, f"chỉ tiêu «{indicator.code}» bị lặp lại (đã có ở dòng "
+                              f"{located.line_of(seen_codes[indicator.code])})")
+            seen_codes.setdefault(indicator.code, path)
+
+    listed = sum(len(c.indicators) for c in criteria_set.criteria)
+    if criteria_set.indicator_count is not None and listed > criteria_set.indicator_count:
+        problem(("indicator_count",), f"bộ có {criteria_set.indicator_count} chỉ tiêu nhưng đã liệt kê {listed}")
+    return problems
+
+
+def _read(path: Path, shipped: bool) -> CriteriaSet:
+    """Read and check one set file. Raises InputError naming file, line and field."""
+    data, located = load_yaml(path)
+    if not isinstance(data, dict):
+        raise InputError(Problem("tệp bộ tiêu chí phải là một nhóm trường (khoá: giá trị), bắt đầu bằng «id: ...»",
+                                 located.file, 1))
+    try:
+        criteria_set = CriteriaSet.model_validate(data)
+    except ValidationError as exc:
+        problems: list[Problem] = []
+        for error in exc.errors(include_url=False):
+            path = tuple(error["loc"])
+            if error["type"] == "extra_forbidden" and path[-1] in ("False", "True"):
+                path = path[:-1]  # the key the user wrote (no, off, ...) is not recoverable from the data
+            found = located.problem(path, _translate(error))
+            if str(found) not in {str(p) for p in problems}:
+                problems.append(found)
+        raise InputError(sorted(problems, key=lambda p: p.line or 0)) from None
+    problems = _check(criteria_set, located)
+    if problems:
+        raise InputError(sorted(problems, key=lambda p: p.line or 0))
+    criteria_set._file = located.file
+    criteria_set._shipped = shipped
+    criteria_set._id_line = located.line_of(("id",))
+    return criteria_set
+
+
+def _set_files(folder: Path) -> list[Path]:
+    shown = display_path(folder)
+    if not folder.is_dir():
+        reason = "không phải là thư mục" if folder.exists() else "không tồn tại"
+        raise InputError(f"thư mục bộ tiêu chí «{shown}» {reason}")
+    files = sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    if not files:
+        raise InputError(f"thư mục «{shown}» không có tệp bộ tiêu chí nào (.yaml hoặc .yml)")
+    return files
+
+
+def _read_all(files: Iterable[tuple[Path, bool]], known: dict[str, CriteriaSet]) -> dict[str, CriteriaSet]:
+    """Read every file, collecting all problems before raising; ids must be unique across ``known`` too."""
+    sets = dict(known)
+    problems: list[Problem] = []
+    for path, shipped in files:
+        try:
+            criteria_set = _read(path, shipped)
+        except InputError as err:
+            problems += err.problems
+            continue
+        other = sets.get(criteria_set.id)
+        if other is not None:
+            where = ("bộ tiêu chí quốc gia kèm theo dispatch" if other.shipped
+                     else f"tệp {other.file} (dòng {other._id_line})")
+            problems.append(Problem(f"mã bộ tiêu chí «{criteria_set.id}» đã dùng ở {where}; hãy đặt mã khác",
+                                    criteria_set.file, criteria_set._id_line, "id"))
+            continue
+        sets[criteria_set.id] = criteria_set
+    if problems:
+        raise InputError(problems)
+    return sets
+
+
+@functools.cache
+def _shipped_sets() -> dict[str, CriteriaSet]:
+    return _read_all(((path, True) for path in sorted(SHIPPED_DIR.glob("*.yaml"))), {})
+
+
+def load_sets(extra_dirs: Iterable[Path] = ()) -> dict[str, CriteriaSet]:
+    """The shipped sets plus every ``*.yaml``/``*.yml`` set in ``extra_dirs``, by id."""
+    files = [(path, False) for folder in extra_dirs for path in _set_files(Path(folder))]
+    return _read_all(files, _shipped_sets())
+
+
+def get_set(set_id: str, extra_dirs: Iterable[Path] = ()) -> CriteriaSet:
+    """The set ``set_id``; InputError listing the known ids (and the closest one) if there is none."""
+    sets = load_sets(extra_dirs)
+    if set_id in sets:
+        return sets[set_id]
+    guess = difflib.get_close_matches(set_id, list(sets), n=1, cutoff=0.6)
+    hint = f" Có phải ý bạn là «{guess[0]}»?" if guess else ""
+    raise InputError(f"không có bộ tiêu chí «{set_id}».{hint} Các bộ hiện có: {', '.join(sorted(sets))}.")
+
+
+# --- plain-text views (the ``dispatch criteria`` command) ----------------------
+
+
+def _mark(status: str) -> str:
+    return "" if status == "confirmed" else f" [{STATUS_LABELS[status]}]"
+
+
+def validity(criteria_set: CriteriaSet) -> str:
+    text = f"từ {short_date(criteria_set.valid_from)}"
+    if criteria_set.valid_to:
+        text += f" đến {short_date(criteria_set.valid_to)}"
+    return text
+
+
+def _status_summary(criteria_set: CriteriaSet) -> str:
+    counts = criteria_set.status_counts()
+    if criteria_set.fully_confirmed:
+        return "tất cả đã kiểm chứng"
+    parts = [f"{STATUS_LABELS[s].upper() if s == 'unverified' else STATUS_LABELS[s]}: {counts[s]} mục"
+             for s in ("unverified", "partial") if counts[s]]
+    return "; ".join(parts)
+
+
+def _indicator_summary(criteria_set: CriteriaSet) -> str:
+    listed = sum(len(c.indicators) for c in criteria_set.criteria)
+    text = f"{len(criteria_set.criteria)} tiêu chí"
+    if criteria_set.indicator_count:
+        text += f", {criteria_set.indicator_count} chỉ tiêu (đã ghi {listed})"
+    else:
+        text += f", đã ghi {listed} chỉ tiêu"
+    return text
+
+
+def format_list(sets: dict[str, CriteriaSet]) -> str:
+    """The overview printed by ``dispatch criteria``."""
+    lines = [f"Có {len(sets)} bộ tiêu chí:"]
+    for set_id in sorted(sets):
+        criteria_set = sets[set_id]
+        lines += [
+            "",
+            set_id,
+            f"  {criteria_set.name}",
+            f"  {criteria_set.decision.text()}",
+            f"  Hiệu lực: {validity(criteria_set)}",
+            f"  {_indicator_summary(criteria_set)}; {_status_summary(criteria_set)}",
+        ]
+        if not criteria_set.shipped:
+            lines.append(f"  Tệp: {criteria_set.file}")
+    lines += ["", "Xem chi tiết một bộ: dispatch criteria MÃ_BỘ"]
+    return "\n".join(lines)
+
+
+def format_set(criteria_set: CriteriaSet) -> str:
+    """Every criterion of one set with its indicators and status marks."""
+    decision = criteria_set.decision.text()
+    if criteria_set.decision.annex:
+        decision += f" ({criteria_set.decision.annex})"
+    lines = [
+        f"{criteria_set.name} ({criteria_set.id})",
+        f"Tên dùng trong câu: {criteria_set.short_name}",
+        f"Ban hành: {decision}",
+        f"Hiệu lực: {validity(criteria_set)}",
+        f"Quy mô: {_indicator_summary(criteria_set)}",
+        f"Kiểm chứng: {_status_summary(criteria_set)}",
+    ]
+    if not criteria_set.shipped:
+        lines.append(f"Tệp: {criteria_set.file}")
+    if criteria_set.note:
+        lines.append(f"Ghi chú: {criteria_set.note}")
+    if criteria_set.sources:
+        lines.append("Nguồn:")
+        lines += [f"  - {source}" for source in criteria_set.sources]
+    if criteria_set.groups:
+        lines += ["", "Nhóm nội dung:"]
+        lines += [f"  Nhóm {g.num} – {g.name}{_mark(g.status)}" for g in criteria_set.groups]
+    if criteria_set.commune_groups:
+        lines += ["", "Nhóm xã:"]
+        lines += [f"  Nhóm {g.num} – {g.description}{_mark(g.status)}" for g in criteria_set.commune_groups]
+    lines += ["", "Tiêu chí:"]
+    for criterion in sorted(criteria_set.criteria, key=lambda c: c.num):
+        group = f" (nhóm {criterion.group})" if criterion.group is not None else ""
+        lines.append(f"  {criterion.title()}{group}{_mark(criterion.status)}")
+        for indicator in criterion.indicators:
+            name = indicator.name or "(chưa ghi tên)"
+            lines.append(f"      {indicator.code} – {name}{_mark(indicator.status)}")
+    if not criteria_set.fully_confirmed:
+        lines += [
+            "",
+            "Ký hiệu: mục không có dấu ngoặc vuông đã kiểm chứng; [kiểm chứng một phần]: có nguồn nhưng số thứ tự, "
+            "nhóm hoặc tên chưa đối chiếu đủ với văn bản gốc; [chưa kiểm chứng]: chưa có nguồn, không dùng nguyên "
+            "văn trong công văn trước khi đối chiếu văn bản gốc.",
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,823 @@
+"""Read ANY .docx for checking: paragraphs in reading order, with their effective formatting.
+
+``dispatch lint`` must judge files it did not make (a letter a clerk edited in Word,
+one from another office), so nothing here relies on our style ids. Formatting is
+resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
+
+- run properties: direct run formatting -> character style (and its ``basedOn``
+  chain) -> paragraph style chain -> table style chain -> ``docDefaults``;
+- bold, italic, caps are *toggle* properties: direct formatting is absolute, and
+  each style level (table, paragraph, character) that turns one on flips it;
+- a theme font (``asciiTheme`` …) wins over the font name written beside it and is
+  looked up in the theme part; it counts as Times New Roman only when the theme's
+  font is Times New Roman;
+- paragraph properties: direct -> paragraph style chain -> table style -> defaults.
+
+Only the standard library and lxml are used: the file is read as the zip it is.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+V_NS = "urn:schemas-microsoft-com:vml"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+STRICT_OFFICE_DOC = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+EMU_PER_PT = 12700
+TWIPS_PER_PT = 20
+DEFAULT_CELL_MARGIN = 108  # twips: Word's default left/right cell padding (0,19 cm)
+SUPERSCRIPT_SCALE = 0.6  # a superscript glyph is drawn at about 60 % (LibreOffice 58 %, Word about 2/3)
+
+
+def w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+def _wattr(el, name: str):
+    return None if el is None else el.get(w(name))
+
+
+def _on(el) -> bool | None:
+    """A boolean (toggle) property element: ``<w:b/>`` is on, ``w:val="0|false|off"`` is off."""
+    if el is None:
+        return None
+    return _wattr(el, "val") not in ("0", "false", "off", "none")
+
+
+class DocxReadError(Exception):
+    """The file is not a Word document we can read; the message is Vietnamese."""
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class FontName:
+    """A font slot's value: a name, or a theme reference resolved to the theme's font."""
+
+    name: str | None
+    theme: str | None = None  # e.g. "minorHAnsi"
+
+    def label(self) -> str:
+        if self.theme:
+            return f"phông chủ đề {self.theme} ({self.name or 'không rõ'})"
+        return self.name or "không khai báo"
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """Effective formatting of one run."""
+
+    font_ascii: FontName
+    font_hansi: FontName
+    size: float | None  # points
+    bold: bool
+    italic: bool
+    caps: bool
+    underline: bool
+    color: str | None
+    vert_align: str | None
+    highlight: str | None = None
+
+    @property
+    def scale(self) -> float:
+        return SUPERSCRIPT_SCALE if self.vert_align in ("superscript", "subscript") else 1.0
+
+
+class Styles:
+    """The styles part and the theme fonts, with the inheritance chains resolved lazily."""
+
+    def __init__(self, styles_root, theme_root):
+        self.by_id: dict[str, etree._Element] = {}
+        self.default_of: dict[str, str] = {}
+        self.rpr_default = None
+        self.ppr_default = None
+        if styles_root is not None:
+            for st in styles_root.findall(w("style")):
+                sid = st.get(w("styleId"))
+                if sid is None:
+                    continue
+                self.by_id[sid] = st
+                if st.get(w("default")) in ("1", "true", "on"):
+                    self.default_of.setdefault(st.get(w("type"), "paragraph"), sid)
+            defaults = styles_root.find(w("docDefaults"))
+            if defaults is not None:
+                self.rpr_default = defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
+                self.ppr_default = defaults.find(f"{w('pPrDefault')}/{w('pPr')}")
+        self.theme_fonts = _theme_fonts(theme_root)
+        self._chains: dict[str, list] = {}
+
+    def chain(self, style_id: str | None) -> list:
+        """The style and its ``basedOn`` ancestors, nearest first (cycles cut)."""
+        if not style_id:
+            return []
+        if style_id in self._chains:
+            return self._chains[style_id]
+        out, seen, sid = [], set(), style_id
+        while sid and sid not in seen and sid in self.by_id:
+            seen.add(sid)
+            st = self.by_id[sid]
+            out.append(st)
+            based = st.find(w("basedOn"))
+            sid = _wattr(based, "val")
+        self._chains[style_id] = out
+        return out
+
+    def name_of(self, style_id: str | None) -> str | None:
+        st = self.by_id.get(style_id or "")
+        return _wattr(st.find(w("name")), "val") if st is not None else None
+
+    def paragraph_style(self, ppr) -> str | None:
+        sid = _wattr(ppr.find(w("pStyle")) if ppr is not None else None, "val")
+        if sid and sid in self.by_id:
+            return sid
+        return self.default_of.get("paragraph")
+
+    def theme_font(self, ref: str, lang: str | None) -> str | None:
+        major = ref.startswith("major")
+        fonts = self.theme_fonts.get("major" if major else "minor", {})
+        if lang and lang.lower().startswith("vi") and fonts.get("Viet"):
+            return fonts["Viet"]
+        if ref.endswith("EastAsia"):
+            return fonts.get("ea") or fonts.get("latin")
+        if ref.endswith("Bidi"):
+            return fonts.get("cs") or fonts.get("latin")
+        return fonts.get("latin")
+
+
+def _theme_fonts(theme_root) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    if theme_root is None:
+        return out
+    for kind in ("major", "minor"):
+        el = theme_root.find(f".//{{{A_NS}}}{kind}Font")
+        if el is None:
+            continue
+        fonts: dict[str, str] = {}
+        for slot in ("latin", "ea", "cs"):
+            child = el.find(f"{{{A_NS}}}{slot}")
+            if child is not None and child.get("typeface"):
+                fonts[slot] = child.get("typeface")
+        for child in el.findall(f"{{{A_NS}}}font"):
+            if child.get("script") and child.get("typeface"):
+                fonts[child.get("script")] = child.get("typeface")
+        out[kind] = fonts
+    return out
+
+
+def _rpr_of(style) -> etree._Element | None:
+    return style.find(w("rPr")) if style is not None else None
+
+
+def _ppr_of(style) -> etree._Element | None:
+    return style.find(w("pPr")) if style is not None else None
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class Run:
+    text: str
+    start: int
+    end: int
+    fmt: Fmt
+
+
+@dataclass
+class Cell:
+    table: int  # document-wide index of the table, from 0
+    row: int
+    col: int  # grid column of the cell's left edge
+    span: int
+    width_pt: float | None  # content width: cell width less its padding
+    tc: etree._Element
+    tbl: etree._Element
+
+
+@dataclass
+class Field:
+    instr: str
+    fmt: Fmt | None
+
+
+@dataclass
+class Para:
+    index: int
+    el: etree._Element
+    part: str
+    kind: str  # "body" | "header" | "footer" | "textbox"
+    text: str
+    runs: list[Run]
+    style_id: str | None
+    cell: Cell | None
+    section: int
+    jc: str
+    ind_left: float  # twips
+    ind_right: float
+    ind_first: float  # twips, negative for a hanging indent
+    before: float  # twips
+    after: float
+    line: float | None
+    line_rule: str
+    contextual: bool
+    borders: dict[str, dict]
+    box_width_pt: float | None  # where the paragraph's lines run: cell content width or text width
+    drawings: list[float] = field(default_factory=list)  # lengths (pt) of line-like shapes anchored here
+    fields: list[Field] = field(default_factory=list)
+    header_type: str | None = None
+
+    def runs_in(self, start: int = 0, end: int | None = None) -> list[Run]:
+        """Runs with visible text inside ``[start, end)``."""
+        end = len(self.text) if end is None else end
+        return [r for r in self.runs if r.end > start and r.start < end and self.text[max(r.start, start) : min(r.end, end)].strip()]
+
+    def where(self) -> str:
+        if self.kind in ("header", "footer"):
+            place = "đầu trang" if self.kind == "header" else "chân trang"
+            which = {"first": " trang đầu", "even": " trang chẵn"}.get(self.header_type or "", "")
+            return f"{place}{which} ({self.part})"
+        if self.cell is not None:
+            c = self.cell
+            return f"bảng {c.table + 1}, hàng {c.row + 1}, cột {c.col + 1}"
+        return f"đoạn {self.index + 1}"
+
+
+@dataclass
+class Section:
+    index: int
+    sect_pr: etree._Element
+    page_w: float | None  # twips
+    page_h: float | None
+    orient: str | None
+    margins: dict[str, float]  # twips: top, bottom, left, right, gutter
+    title_pg: bool
+    headers: dict[str, list[Para]]  # "default" | "first" | "even" -> paragraphs
+    footers: dict[str, list[Para]]
+
+    @property
+    def text_width_pt(self) -> float | None:
+        if self.page_w is None:
+            return None
+        m = self.margins
+        return (self.page_w - m.get("left", 0) - m.get("right", 0) - m.get("gutter", 0)) / TWIPS_PER_PT
+
+
+@dataclass
+class Document:
+    path: str
+    paragraphs: list[Para]  # body, in reading order (table cells and text boxes included)
+    sections: list[Section]
+    styles: Styles
+
+    def all_paragraphs(self) -> list[Para]:
+        """Body paragraphs, then every header and footer paragraph (each part once)."""
+        out, seen = list(self.paragraphs), set()
+        for s in self.sections:
+            for group in (s.headers, s.footers):
+                for paras in group.values():
+                    for p in paras:
+                        if (p.part, p.index) not in seen:
+                            seen.add((p.part, p.index))
+                            out.append(p)
+        return out
+
+
+# --------------------------------------------------------------------------- reader
+
+
+def _parse(zf: zipfile.ZipFile, name: str):
+    try:
+        data = zf.read(name)
+    except KeyError:
+        return None
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
+    return etree.fromstring(data, parser)
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    folder, name = posixpath.split(part)
+    root = _parse(zf, posixpath.join(folder, "_rels", name + ".rels"))
+    out: dict[str, tuple[str, str]] = {}
+    if root is None:
+        return out
+    for rel in root.findall(f"{{{PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id")] = (rel.get("Type", ""), path)
+    return out
+
+
+def read_docx(path: Path | str) -> Document:
+    """Read ``path``; raise ``DocxReadError`` (Vietnamese) when it is not a readable Word document."""
+    path = Path(path)
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise DocxReadError("không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise DocxReadError("đây là một thư mục, không phải tệp .docx") from None
+    except (zipfile.BadZipFile, OSError):
+        raise DocxReadError(
+            "không phải tệp Word .docx đọc được (tệp .doc cũ hãy mở bằng Word và lưu lại dưới dạng .docx)"
+        ) from None
+    try:
+        with zf:
+            return _read(zf, str(path))
+    except DocxReadError:
+        raise
+    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+        raise DocxReadError(f"tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
+
+
+def _read(zf: zipfile.ZipFile, path: str) -> Document:
+    main = None
+    for _rid, (rtype, target) in _rels(zf, "").items():
+        if rtype in (OFFICE_DOC, STRICT_OFFICE_DOC):
+            main = target
+    main = main or "word/document.xml"
+    root = _parse(zf, main)
+    if root is None or root.find(w("body")) is None:
+        raise DocxReadError("tệp không có phần nội dung văn bản Word (word/document.xml)")
+    rels = _rels(zf, main)
+    styles_root = theme_root = None
+    for rtype, target in rels.values():
+        if rtype.endswith("/styles"):
+            styles_root = _parse(zf, target)
+        elif rtype.endswith("/theme"):
+            theme_root = _parse(zf, target)
+    styles = Styles(styles_root, theme_root)
+    reader = _Reader(styles)
+    body = root.find(w("body"))
+    sect_prs = _section_properties(body)
+    widths = [_text_width(s) for s in sect_prs]
+    paragraphs = reader.read_container(body, main, "body", widths)
+    sections = []
+    previous: dict[str, dict[str, list[Para]]] = {"header": {}, "footer": {}}
+    for i, sp in enumerate(sect_prs):
+        parts: dict[str, dict[str, list[Para]]] = {"header": {}, "footer": {}}
+        for kind, tag in (("header", "headerReference"), ("footer", "footerReference")):
+            for ref in sp.findall(w(tag)):
+                rid = ref.get(f"{{{R_NS}}}id")
+                htype = _wattr(ref, "type") or "default"
+                if rid in rels:
+                    target = rels[rid][1]
+                    hroot = _parse(zf, target)
+                    if hroot is not None:
+                        paras = reader.read_container(hroot, posixpath.basename(target), kind, [widths[i]])
+                        for p in paras:
+                            p.header_type = htype
+                        parts[kind][htype] = paras
+            for htype, paras in previous[kind].items():  # a section without its own reference inherits
+                parts[kind].setdefault(htype, paras)
+        previous = parts
+        sections.append(_section(i, sp, parts))
+    return Document(path, paragraphs, sections, styles)
+
+
+def _section_properties(body) -> list:
+    out = []
+    for p in body.iter(w("p")):
+        sp = p.find(f"{w('pPr')}/{w('sectPr')}")
+        if sp is not None:
+            out.append(sp)
+    last = body.find(w("sectPr"))
+    out.append(last if last is not None else etree.Element(w("sectPr")))
+    return out
+
+
+def _twips(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        m = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|pc|pi)", value)
+        if not m:
+            return None
+        factor = {"mm": 1440 / 25.4, "cm": 1440 / 2.54, "in": 1440, "pt": 20, "pc": 240, "pi": 240}[m.group(2)]
+        return float(m.group(1)) * factor
+
+
+def _text_width(sect_pr) -> float | None:
+    size = sect_pr.find(w("pgSz"))
+    mar = sect_pr.find(w("pgMar"))
+    page_w = _twips(_wattr(size, "w"))
+    if page_w is None:
+        return None
+    left = _twips(_wattr(mar, "left")) or 0
+    right = _twips(_wattr(mar, "right")) or 0
+    gutter = _twips(_wattr(mar, "gutter")) or 0
+    return (page_w - left - right - gutter) / TWIPS_PER_PT
+
+
+def _section(i: int, sp, parts) -> Section:
+    size = sp.find(w("pgSz"))
+    mar = sp.find(w("pgMar"))
+    margins = {}
+    for side in ("top", "bottom", "left", "right", "gutter", "header", "footer"):
+        v = _twips(_wattr(mar, side))
+        if v is not None:
+            margins[side] = abs(v)
+    return Section(
+        index=i,
+        sect_pr=sp,
+        page_w=_twips(_wattr(size, "w")),
+        page_h=_twips(_wattr(size, "h")),
+        orient=_wattr(size, "orient"),
+        margins=margins,
+        title_pg=bool(_on(sp.find(w("titlePg")))),
+        headers=parts["header"],
+        footers=parts["footer"],
+    )
+
+
+_SKIP_ANCESTORS = {w("del"), w("moveFrom"), f"{{{MC_NS}}}Fallback"}
+
+
+class _Reader:
+    def __init__(self, styles: Styles):
+        self.styles = styles
+        self.table_count = 0
+
+    # ---- containers
+
+    def read_container(self, root, part: str, kind: str, widths: list[float | None]) -> list[Para]:
+        out: list[Para] = []
+        self._section = 0
+        self._widths = widths
+        self._walk(root, part, kind, None, None, out)
+        return out
+
+    def _walk(self, el, part, kind, cell: Cell | None, tbl_style: str | None, out: list[Para]) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == w("p"):
+                self._paragraph(child, part, kind, cell, tbl_style, out)
+                if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+                    self._section += 1
+            elif tag == w("tbl"):
+                self._table(child, part, kind, out)
+            elif tag in (w("sdt"), w("customXml"), w("sdtContent"), w("body"), w("hdr"), w("ftr"), w("txbxContent")):
+                self._walk(child, part, kind, cell, tbl_style, out)
+
+    def _table(self, tbl, part, kind, out) -> None:
+        index = self.table_count
+        self.table_count += 1
+        tbl_pr = tbl.find(w("tblPr"))
+        tbl_style = _wattr(tbl_pr.find(w("tblStyle")) if tbl_pr is not None else None, "val")
+        grid = [(_twips(_wattr(g, "w")) or 0) for g in tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")]
+        for r, tr in enumerate(tbl.findall(w("tr"))):
+            tr_pr = tr.find(w("trPr"))
+            col = int(_wattr(tr_pr.find(w("gridBefore")) if tr_pr is not None else None, "val") or 0)
+            for tc in tr.findall(w("tc")):
+                tc_pr = tc.find(w("tcPr"))
+                span = int(_wattr(tc_pr.find(w("gridSpan")) if tc_pr is not None else None, "val") or 1)
+                width = self._cell_width(tbl, tbl_style, tc_pr, grid, col, span)
+                cell = Cell(index, r, col, span, width, tc, tbl)
+                self._walk(tc, part, kind, cell, tbl_style, out)
+                col += span
+
+    def _cell_width(self, tbl, tbl_style, tc_pr, grid, col, span) -> float | None:
+        width = None
+        tcw = tc_pr.find(w("tcW")) if tc_pr is not None else None
+        if tcw is not None and (_wattr(tcw, "type") in (None, "dxa")):
+            width = _twips(_wattr(tcw, "w"))
+        if not width and grid[col : col + span]:
+            width = sum(grid[col : col + span])
+        if not width:
+            return None
+        padding = 0.0
+        for side, alt in (("left", "start"), ("right", "end")):
+            padding += self._cell_margin(tbl, tbl_style, tc_pr, side, alt)
+        return (width - padding) / TWIPS_PER_PT
+
+    def _cell_margin(self, tbl, tbl_style, tc_pr, side, alt) -> float:
+        candidates = []
+        if tc_pr is not None:
+            candidates.append(tc_pr.find(w("tcMar")))
+        tbl_pr = tbl.find(w("tblPr"))
+        if tbl_pr is not None:
+            candidates.append(tbl_pr.find(w("tblCellMar")))
+        for st in self.styles.chain(tbl_style):
+            st_pr = st.find(w("tblPr"))
+            if st_pr is not None:
+                candidates.append(st_pr.find(w("tblCellMar")))
+        for mar in candidates:
+            if mar is None:
+                continue
+            el = mar.find(w(side))
+            if el is None:
+                el = mar.find(w(alt))
+            if el is not None and _wattr(el, "type") in (None, "dxa"):
+                return _twips(_wattr(el, "w")) or 0.0
+        return DEFAULT_CELL_MARGIN
+
+    # ---- paragraphs
+
+    def _paragraph(self, p, part, kind, cell, tbl_style, out) -> None:
+        ppr = p.find(w("pPr"))
+        style_id = self.styles.paragraph_style(ppr)
+        levels = [ppr] + [_ppr_of(s) for s in self.styles.chain(style_id)]
+        levels += [_ppr_of(s) for s in self.styles.chain(tbl_style)] + [self.styles.ppr_default]
+        runs, text, fields = self._runs(p, style_id, tbl_style)
+        width = cell.width_pt if cell is not None else (
+            self._widths[min(self._section, len(self._widths) - 1)] if self._widths else None
+        )
+        para = Para(
+            index=len(out),
+            el=p,
+            part=part,
+            kind=kind,
+            text=text,
+            runs=runs,
+            style_id=_wattr(ppr.find(w("pStyle")) if ppr is not None else None, "val"),
+            cell=cell,
+            section=self._section,
+            jc=_jc(_first_attr(levels, "jc", "val") or "left"),
+            ind_left=_ind(levels, ("left", "start")),
+            ind_right=_ind(levels, ("right", "end")),
+            ind_first=_first_line(levels),
+            before=_spacing(levels, "before"),
+            after=_spacing(levels, "after"),
+            line=_twips(_first_attr(levels, "spacing", "line")),
+            line_rule=_first_attr(levels, "spacing", "lineRule") or "auto",
+            contextual=bool(_first_on(levels, "contextualSpacing")),
+            borders=_borders(levels),
+            box_width_pt=width,
+            drawings=_line_shapes(p),
+            fields=fields,
+        )
+        out.append(para)
+        # paragraphs inside text boxes anchored here come right after their anchor
+        for box in p.iter(w("txbxContent")):
+            if any(a.tag in _SKIP_ANCESTORS for a in box.iterancestors()):
+                continue
+            if _closest_p(box) is p:
+                self._walk(box, part, "textbox", None, None, out)
+
+    def _runs(self, p, style_id, tbl_style) -> tuple[list[Run], str, list[Field]]:
+        runs: list[Run] = []
+        fields: list[Field] = []
+        parts: list[str] = []
+        pos = 0
+        depth = 0
+        instr: list[str] = []
+        instr_fmt: Fmt | None = None
+        for r in p.iter(w("r")):
+            if _closest_p(r) is not p or any(a.tag in _SKIP_ANCESTORS for a in r.iterancestors()):
+                continue
+            fmt = self.run_format(r, style_id, tbl_style)
+            simple = r.getparent()
+            if simple.tag == w("fldSimple") and r is simple.find(w("r")):
+                fields.append(Field(simple.get(w("instr"), ""), fmt))
+            chunk = []
+            for child in r:
+                tag = child.tag
+                if tag == w("fldChar"):
+                    kind = _wattr(child, "fldCharType")
+                    if kind == "begin":
+                        depth += 1
+                        if depth == 1:
+                            instr, instr_fmt = [], fmt
+                    elif kind == "separate" and depth == 1 and instr is not None:
+                        fields.append(Field("".join(instr), instr_fmt))
+                        instr = None
+                    elif kind == "end":
+                        if depth == 1 and instr is not None:
+                            fields.append(Field("".join(instr), instr_fmt))
+                        depth = max(depth - 1, 0)
+                        if depth == 0:
+                            instr = []
+                elif tag == w("instrText"):
+                    if depth >= 1 and instr is not None:
+                        instr.append(child.text or "")
+                elif tag == w("t"):
+                    chunk.append(child.text or "")
+                elif tag in (w("tab"), w("ptab")):
+                    chunk.append("\t")
+                elif tag in (w("br"), w("cr")):
+                    chunk.append("\n")
+                elif tag == w("noBreakHyphen"):
+                    chunk.append("-")
+            text = unicodedata.normalize("NFC", "".join(chunk))
+            if text:
+                runs.append(Run(text, pos, pos + len(text), fmt))
+                parts.append(text)
+                pos += len(text)
+        for simple in p.iter(w("fldSimple")):
+            if simple.find(w("r")) is None and _closest_p(simple) is p:
+                fields.append(Field(simple.get(w("instr"), ""), None))
+        return runs, "".join(parts), fields
+
+    # ---- run formatting
+
+    def run_format(self, r, style_id, tbl_style) -> Fmt:
+        rpr = r.find(w("rPr"))
+        char_style = _wattr(rpr.find(w("rStyle")) if rpr is not None else None, "val")
+        char_chain = [_rpr_of(s) for s in self.styles.chain(char_style or self.styles.default_of.get("character"))]
+        para_chain = [_rpr_of(s) for s in self.styles.chain(style_id)]
+        table_chain = [_rpr_of(s) for s in self.styles.chain(tbl_style)]
+        ordered = [rpr] + char_chain + para_chain + table_chain + [self.styles.rpr_default]
+        lang = _first_attr(ordered, "lang", "val")
+        size = _first_attr(ordered, "sz", "val")
+        color = _first_attr(ordered, "color", "val")
+        underline = _first_attr(ordered, "u", "val")
+        return Fmt(
+            font_ascii=self._font(ordered, "ascii", lang),
+            font_hansi=self._font(ordered, "hAnsi", lang),
+            size=float(size) / 2 if size is not None else None,
+            bold=_toggle(rpr, (char_chain, para_chain, table_chain), self.styles.rpr_default, "b"),
+            italic=_toggle(rpr, (char_chain, para_chain, table_chain), self.styles.rpr_default, "i"),
+            caps=_toggle(rpr, (char_chain, para_chain, table_chain), self.styles.rpr_default, "caps"),
+            underline=underline not in (None, "none", "0"),
+            color=color,
+            vert_align=_first_attr(ordered, "vertAlign", "val"),
+        )
+
+    def _font(self, ordered, slot: str, lang) -> FontName:
+        for rpr in ordered:
+            if rpr is None:
+                continue
+            fonts = rpr.find(w("rFonts"))
+            if fonts is None:
+                continue
+            theme = _wattr(fonts, f"{slot}Theme")
+            if theme:
+                return FontName(self.styles.theme_font(theme, lang), theme)
+            name = _wattr(fonts, slot)
+            if name:
+                return FontName(name)
+        return FontName(None)
+
+
+def _closest_p(el):
+    for a in el.iterancestors():
+        if a.tag == w("p"):
+            return a
+    return None
+
+
+def _first_attr(levels, tag: str, attr: str):
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w(tag))
+        if el is not None and _wattr(el, attr) is not None:
+            return _wattr(el, attr)
+    return None
+
+
+def _first_on(levels, tag: str):
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w(tag))
+        if el is not None:
+            return _on(el)
+    return None
+
+
+def _toggle(direct, chains, default, tag: str) -> bool:
+    """ECMA-376 §17.7.3: direct formatting is absolute; each style level that turns it on flips it."""
+    if direct is not None and direct.find(w(tag)) is not None:
+        return bool(_on(direct.find(w(tag))))
+    value = bool(_on(default.find(w(tag)))) if default is not None and default.find(w(tag)) is not None else False
+    for chain in chains:
+        if _first_on(chain, tag):
+            value = not value
+    return value
+
+
+def _jc(value: str) -> str:
+    return {"start": "left", "end": "right", "both": "justify", "distribute": "justify", "lowKashida": "justify",
+            "mediumKashida": "justify", "highKashida": "justify", "thaiDistribute": "justify"}.get(value, value)
+
+
+def _ind(levels, names) -> float:
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w("ind"))
+        if el is None:
+            continue
+        for name in names:
+            if _wattr(el, name) is not None:
+                return _twips(_wattr(el, name)) or 0.0
+    return 0.0
+
+
+def _first_line(levels) -> float:
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w("ind"))
+        if el is None:
+            continue
+        if _wattr(el, "hanging") is not None:
+            return -(_twips(_wattr(el, "hanging")) or 0.0)
+        if _wattr(el, "firstLine") is not None:
+            return _twips(_wattr(el, "firstLine")) or 0.0
+    return 0.0
+
+
+def _spacing(levels, side: str) -> float:
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w("spacing"))
+        if el is None:
+            continue
+        if _on_attr(el, f"{side}Autospacing"):
+            return 280.0  # Word's "auto" spacing is 14 pt
+        if _wattr(el, side) is not None:
+            return _twips(_wattr(el, side)) or 0.0
+    return 0.0
+
+
+def _on_attr(el, name) -> bool:
+    return _wattr(el, name) in ("1", "true", "on")
+
+
+def _borders(levels) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for level in reversed(levels):  # nearer levels override farther ones, side by side
+        if level is None:
+            continue
+        bdr = level.find(w("pBdr"))
+        if bdr is None:
+            continue
+        for side in bdr:
+            name = etree.QName(side).localname
+            out[name] = {k.split("}")[-1]: v for k, v in side.attrib.items()}
+    return {k: v for k, v in out.items() if v.get("val") not in (None, "nil", "none")}
+
+
+_LENGTH = re.compile(r"(-?[\d.]+)\s*(pt|in|cm|mm|px|emu)?")
+
+
+def _vml_length(value: str | None) -> float | None:
+    if not value:
+        return None
+    m = _LENGTH.fullmatch(value.strip())
+    if not m:
+        return None
+    factor = {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "emu": 1 / EMU_PER_PT, None: 1}[m.group(2)]
+    return float(m.group(1)) * factor
+
+
+def _line_shapes(p) -> list[float]:
+    """Lengths (pt) of the horizontal line-like shapes anchored in ``p`` (DrawingML or VML)."""
+    out: list[float] = []
+    for container in list(p.iter(f"{{{WP_NS}}}anchor")) + list(p.iter(f"{{{WP_NS}}}inline")):
+        if any(a.tag in _SKIP_ANCESTORS for a in container.iterancestors()):
+            continue
+        extent = container.find(f"{{{WP_NS}}}extent")
+        if extent is None:
+            continue
+        cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+        geoms = [g.get("prst") for g in container.iter(f"{{{A_NS}}}prstGeom")]
+        is_line = any(g in ("line", "straightConnector1") for g in geoms) or (cy <= 3 * EMU_PER_PT and cx > 0)
+        has_text = any(True for _ in container.iter(w("txbxContent")))
+        if is_line and not has_text and cx > 0:
+            out.append(cx / EMU_PER_PT)
+    for line in p.iter(f"{{{V_NS}}}line"):
+        if any(a.tag in _SKIP_ANCESTORS for a in line.iterancestors()):
+            continue
+        a = [_vml_length(v) for v in (line.get("from") or "0,0").split(",")]
+        b = [_vml_length(v) for v in (line.get("to") or "0,0").split(",")]
+        if len(a) == 2 and len(b) == 2 and None not in a + b and abs(b[1] - a[1]) < 3:
+            out.append(abs(b[0] - a[0]))
+    for tag in ("shape", "rect"):
+        for shape in p.iter(f"{{{V_NS}}}{tag}"):
+            if any(a.tag in _SKIP_ANCESTORS for a in shape.iterancestors()):
+                continue
+            if shape.find(f".//{{{V_NS}}}textbox") is not None:
+                continue
+            style = dict(
+                part.split(":", 1) for part in (shape.get("style") or "").split(";") if ":" in part
+            )
+            width = _vml_length(style.get("width", "").strip())
+            height = _vml_length(style.get("height", "0").strip()) or 0
+            if width and height <= 3:
+                out.append(width)
+    return out
+
+
+def visible(fmt_runs: list[Run]) -> list[Run]:
+    return [r for r in fmt_runs if r.text.strip()]

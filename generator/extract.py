@@ -1,0 +1,631 @@
+"""Read any DOCX into the letter's elements, in reading order, each with a Vietnamese label.
+
+An element is one non-empty paragraph: a letterhead line, the number, the date line,
+a body paragraph, a line of "Nơi nhận", the signer's name, a header or footer line.
+Its text keeps the emphasis a reader sees, as runs merged by equal look:
+
+- Elements are recognised by their role, the paragraph style id of ``layout_spec.ROLES``
+  (or the role's style *name*, since Word may rewrite the ids of custom styles on save).
+- Without role styles (a letter retyped in Word, another office's file), by position and
+  text: the first table is the letterhead, "Số:", "V/v", "Kính gửi", "Nơi nhận", the last
+  table is the signature block. Anything else is a plain paragraph, in order.
+- Bold, italic and size are resolved as Word does for these properties: the run's own
+  properties, then its character style chain, then the paragraph style chain (or the
+  default paragraph style), then the document defaults.
+- Tracked changes read as accepted: text in ``w:ins`` counts, text in ``w:del`` does not.
+- Page-number fields in headers and footers are not text; a header or footer line left
+  empty without them is skipped.
+
+Each element also keeps references to its XML (paragraph, runs, container) so that
+``redline.py`` can write tracked changes into the same document.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
+from lxml import etree
+
+from .exceptions import InputError, Problem
+from .layout_spec import ROLES
+
+# Short labels a reader sees in front of each line (``dispatch text``, ``dispatch diff``).
+LABELS = {
+    "CVCoQuanChuQuan": "Cơ quan chủ quản",
+    "CVCoQuanBanHanh": "Cơ quan ban hành",
+    "CVQuocHieu": "Quốc hiệu",
+    "CVTieuNgu": "Tiêu ngữ",
+    "CVSoKyHieu": "Số, ký hiệu",
+    "CVDiaDanhNgay": "Địa danh, ngày",
+    "CVTrichYeu": "Trích yếu",
+    "CVPhamVi": "Phạm vi lưu hành",
+    "CVDoKhan": "Độ khẩn",
+    "CVKinhGui": "Kính gửi",
+    "CVKinhGuiDanhSach": "Kính gửi",
+    "CVNoiDung": "Nội dung",
+    "CVDeMuc": "Đề mục",
+    "CVCanCu": "Căn cứ",
+    "CVNoiNhan": "Nơi nhận",
+    "CVNoiNhanDanhSach": "Nơi nhận",
+    "CVQuyenHan": "Quyền hạn, chức vụ",
+    "CVHoTen": "Người ký",
+    "CVSoTrang": "Số trang",
+    "CVDiaChi": "Địa chỉ",
+}
+HEADER_LABEL = "Đầu trang"
+FOOTER_LABEL = "Chân trang"
+LETTERHEAD_LABEL = "Phần đầu"
+TABLE_LABEL = "Bảng"
+BODY_ROLE = "CVNoiDung"
+LABEL_WIDTH = max(len(label) for label in [*LABELS.values(), HEADER_LABEL, FOOTER_LABEL, LETTERHEAD_LABEL])
+SKIPPED_ROLES = {"CVDuongKe"}  # the rules under the issuing body and the motto: no text
+
+DEFAULT_SIZE_PT = 10.0  # Word's size when neither the run nor any style nor the defaults give one
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
+W_SDT, W_SDTCONTENT, W_INS, W_DEL = (qn(t) for t in ("w:sdt", "w:sdtContent", "w:ins", "w:del"))
+W_RPR, W_PPR = qn("w:rPr"), qn("w:pPr")
+_TRANSPARENT = {qn(t) for t in ("w:ins", "w:hyperlink", "w:smartTag", "w:customXml", "w:dir", "w:bdo", "w:moveTo")}
+_PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION"}
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a character looks: the properties the diff compares."""
+
+    bold: bool = False
+    italic: bool = False
+    size: float = DEFAULT_SIZE_PT
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Text from one run, with its resolved look. ``run`` is the ``w:r`` it came from."""
+
+    text: str
+    look: Look
+    run: object = field(default=None, compare=False, hash=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """Merged text of equal emphasis, as shown to a reader."""
+
+    text: str
+    bold: bool
+    italic: bool
+
+
+@dataclass(eq=False)
+class Element:
+    label: str
+    role: str  # a ROLES style id, or "" for a paragraph of unknown role (table cells, headers)
+    pieces: tuple[Piece, ...]
+    container: tuple  # where it sits: ("body",), ("tbl", 0, row, col), ("tbl", "last", row, col), ("hdr", "default")
+    p: object = field(default=None, repr=False)  # the w:p element
+    simple: bool = True  # only plain text runs: a redline may rewrite its runs without losing anything
+
+    @property
+    def text(self) -> str:
+        return "".join(piece.text for piece in self.pieces)
+
+    def looks(self) -> list[Look]:
+        """The look of each character of ``text``."""
+        out: list[Look] = []
+        for piece in self.pieces:
+            out.extend([piece.look] * len(piece.text))
+        return out
+
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        return segments_of(self.pieces)
+
+    def markup(self) -> str:
+        return markup(self.segments)
+
+
+def segments_of(pieces) -> tuple[Segment, ...]:
+    """Merge pieces of equal emphasis. Whitespace has no visible emphasis: it joins its neighbours."""
+    merged: list[list] = []
+    for piece in pieces:
+        if not piece.text:
+            continue
+        emphasis = (piece.look.bold, piece.look.italic)
+        if merged and (merged[-1][1] == emphasis or not piece.text.strip()):
+            merged[-1][0] += piece.text
+        elif merged and not merged[-1][0].strip():
+            merged[-1] = [merged[-1][0] + piece.text, emphasis]
+        else:
+            merged.append([piece.text, emphasis])
+    return tuple(Segment(text, bold, italic) for text, (bold, italic) in merged)
+
+
+def escape_markup(text: str) -> str:
+    return text.replace("*", "\\*")
+
+
+def markup(segments) -> str:
+    """Text with the input's emphasis markup: ``**đậm**``, ``*nghiêng*``, ``***cả hai***``.
+
+    Spaces at either end of an emphasised span stay outside the markers, so the result
+    reads back through ``inline.parse`` to the same spans.
+    """
+    out = []
+    for seg in segments:
+        text = escape_markup(seg.text)
+        stars = "*" * ((2 if seg.bold else 0) + (1 if seg.italic else 0))
+        core = text.strip()
+        if not stars or not core:
+            out.append(text)
+            continue
+        lead = text[: len(text) - len(text.lstrip())]
+        trail = text[len(text.rstrip()):]
+        out.append(f"{lead}{stars}{core}{stars}{trail}")
+    return "".join(out)
+
+
+# --- opening a file -------------------------------------------------------------------------
+
+
+def open_docx(data: bytes, shown: str):
+    """A python-docx Document from bytes, or an InputError saying in Vietnamese what is wrong."""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise InputError(Problem("không phải tệp Word .docx (tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)", shown))
+    try:
+        return Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
+        reason = "tệp nén hỏng" if isinstance(exc, zipfile.BadZipFile) else (
+            "nội dung XML hỏng" if isinstance(exc, etree.XMLSyntaxError) else "không phải tài liệu Word"
+        )
+        raise InputError(Problem(f"không đọc được tệp .docx ({reason})", shown)) from None
+
+
+def read_bytes(path: Path, shown: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Problem("không tìm thấy tệp", shown)) from None
+    except IsADirectoryError:
+        raise InputError(Problem("đây là thư mục, không phải tệp", shown)) from None
+    except OSError as exc:
+        raise InputError(Problem(f"không đọc được tệp ({exc.strerror})", shown)) from None
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+
+def _on_off(el) -> bool | None:
+    if el is None:
+        return None
+    return el.get(qn("w:val"), "true").lower() not in ("0", "false", "off", "none")
+
+
+def _rpr_values(rpr) -> tuple[bool | None, bool | None, float | None]:
+    if rpr is None:
+        return None, None, None
+    sz = rpr.find(qn("w:sz"))
+    size = None
+    if sz is not None:
+        try:
+            size = int(sz.get(qn("w:val"))) / 2
+        except (TypeError, ValueError):
+            size = None
+    return _on_off(rpr.find(qn("w:b"))), _on_off(rpr.find(qn("w:i"))), size
+
+
+class Styles:
+    """Bold, italic and size along the style chains of one document (resolved once per style)."""
+
+    def __init__(self, doc):
+        self.own: dict[str, tuple] = {}
+        self.based_on: dict[str, str | None] = {}
+        self.role_of_style: dict[str, str] = {}
+        role_by_name = {role.name.casefold(): role.style_id for role in ROLES.values()}
+        for style in doc.styles:
+            if style.type not in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+                continue
+            sid = style.style_id
+            self.own[sid] = _rpr_values(style.element.find(W_RPR))
+            base = style.element.find(qn("w:basedOn"))
+            self.based_on[sid] = base.get(qn("w:val")) if base is not None else None
+            if style.type == WD_STYLE_TYPE.PARAGRAPH:
+                if sid in ROLES:
+                    self.role_of_style[sid] = sid
+                elif (style.name or "").casefold() in role_by_name:
+                    self.role_of_style[sid] = role_by_name[style.name.casefold()]
+        default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
+        self.default_paragraph = default.style_id if default is not None else None
+        defaults = doc.styles.element.find(qn("w:docDefaults"))
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{W_RPR}") if defaults is not None else None
+        self.defaults = _rpr_values(rpr)
+        self._chain: dict[str | None, tuple] = {}
+        self._looks: dict[tuple, Look] = {}
+
+    def chain(self, style_id: str | None) -> tuple:
+        """(bold, italic, size) defined along ``style_id``'s basedOn chain, None where none is."""
+        if style_id in self._chain:
+            return self._chain[style_id]
+        values = [None, None, None]
+        seen = set()
+        sid = style_id
+        while sid and sid not in seen and sid in self.own:
+            seen.add(sid)
+            for k, v in enumerate(self.own[sid]):
+                if values[k] is None:
+                    values[k] = v
+            sid = self.based_on.get(sid)
+        self._chain[style_id] = tuple(values)
+        return self._chain[style_id]
+
+    def look(self, direct: tuple, run_style: str | None, paragraph_style: str | None) -> Look:
+        key = (direct, run_style, paragraph_style)
+        if key not in self._looks:
+            pstyle = paragraph_style if paragraph_style in self.own else self.default_paragraph
+            layers = [direct, self.chain(run_style), self.chain(pstyle), self.defaults]
+            resolved = []
+            for k in range(3):
+                resolved.append(next((layer[k] for layer in layers if layer[k] is not None), None))
+            bold, italic, size = resolved
+            self._looks[key] = Look(bool(bold), bool(italic), float(size) if size else DEFAULT_SIZE_PT)
+        return self._looks[key]
+
+    def role(self, p) -> str | None:
+        ppr = p.find(W_PPR)
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        sid = style.get(qn("w:val")) if style is not None else None
+        return self.role_of_style.get(sid) if sid else None
+
+
+# --- paragraphs -----------------------------------------------------------------------------
+
+_SIMPLE_RUN_CHILDREN = {qn(t) for t in ("w:rPr", "w:t", "w:tab", "w:br", "w:cr", "w:lastRenderedPageBreak")}
+_SIMPLE_P_CHILDREN = {qn(t) for t in ("w:pPr", "w:r", "w:proofErr", "w:bookmarkStart", "w:bookmarkEnd")}
+
+
+class _Reader:
+    def __init__(self, styles: Styles, skip_page_numbers: bool):
+        self.styles = styles
+        self.skip_page_numbers = skip_page_numbers
+
+    def paragraph(self, p) -> tuple[list[Piece], bool]:
+        """The pieces of paragraph ``p`` and whether it holds only plain text runs."""
+        ppr = p.find(W_PPR)
+        pstyle_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        pstyle = pstyle_el.get(qn("w:val")) if pstyle_el is not None else None
+        pieces: list[Piece] = []
+        self._fields: list[list] = []  # stack of [instruction, in_result]
+        simple = all(child.tag in _SIMPLE_P_CHILDREN for child in p)
+        self._walk(p, pstyle, pieces)
+        if simple:
+            simple = all(c.tag in _SIMPLE_RUN_CHILDREN for r in p.iter(W_R) for c in r)
+        return pieces, simple
+
+    def _hidden_by_field(self) -> bool:
+        return self.skip_page_numbers and any(
+            in_result and instr.split()[:1] and instr.split()[0].upper() in _PAGE_FIELDS
+            for instr, in_result in self._fields
+        )
+
+    def _walk(self, el, pstyle, pieces) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == W_R:
+                self._run(child, pstyle, pieces)
+            elif tag in _TRANSPARENT:
+                self._walk(child, pstyle, pieces)
+            elif tag == W_SDT:
+                content = child.find(W_SDTCONTENT)
+                if content is not None:
+                    self._walk(content, pstyle, pieces)
+            elif tag == qn("w:fldSimple"):
+                instr = (child.get(qn("w:instr")) or "").split()
+                if not (self.skip_page_numbers and instr and instr[0].upper() in _PAGE_FIELDS):
+                    self._walk(child, pstyle, pieces)
+            # w:pPr, w:del, w:moveFrom, bookmarks, comments, proofing marks, math: no text to read
+
+    def _run(self, r, pstyle, pieces) -> None:
+        rpr = r.find(W_RPR)
+        rstyle_el = rpr.find(qn("w:rStyle")) if rpr is not None else None
+        rstyle = rstyle_el.get(qn("w:val")) if rstyle_el is not None else None
+        look = self.styles.look(_rpr_values(rpr), rstyle, pstyle)
+        text = []
+        for child in r:
+            tag = child.tag
+            if tag == qn("w:fldChar"):
+                kind = child.get(qn("w:fldCharType"))
+                if kind == "begin":
+                    self._fields.append(["", False])
+                elif kind == "separate" and self._fields:
+                    self._fields[-1][1] = True
+                elif kind == "end" and self._fields:
+                    self._fields.pop()
+                continue
+            if tag == qn("w:instrText"):
+                if self._fields and not self._fields[-1][1]:
+                    self._fields[-1][0] += child.text or ""
+                continue
+            if self._fields and not self._fields[-1][1]:
+                continue  # inside a field's instruction
+            if self._hidden_by_field():
+                continue
+            if tag == W_T:
+                text.append(child.text or "")
+            elif tag in (qn("w:tab"), qn("w:ptab")):
+                text.append("\t")
+            elif tag in (qn("w:br"), qn("w:cr")):
+                text.append("\n")
+            elif tag == qn("w:noBreakHyphen"):
+                text.append("-")
+        joined = "".join(text)
+        if joined:
+            pieces.append(Piece(joined, look, r))
+
+
+# --- roles without styles -------------------------------------------------------------------
+
+_QUOC_HIEU = re.compile(r"^C[ỘO]NG\s+H[ÒOÀ]A\s+X[ÃA]\s+H[ỘO]I", re.I)
+_TIEU_NGU = re.compile(r"^Độc\s+lập\s*[-–]\s*Tự\s+do", re.I)
+_SO = re.compile(r"^Số\s*:", re.I)
+_TRICH_YEU = re.compile(r"^(V/v|Về việc)\b", re.I)
+_DATE_LINE = re.compile(r",\s*ngày\b.*\btháng\b.*\bnăm\b", re.I)
+_KINH_GUI = re.compile(r"^Kính\s+gửi\b", re.I)
+_NOI_NHAN = re.compile(r"^Nơi\s+nhận\b", re.I)
+_DASH = re.compile(r"^\s*[-–+•]")
+_URGENCY = re.compile(r"^(KHẨN|THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC)$")
+
+
+def _guess_letterhead(text: str, pieces, column: int, has_bold_below: bool) -> str:
+    if _QUOC_HIEU.match(text):
+        return "CVQuocHieu"
+    if _TIEU_NGU.match(text):
+        return "CVTieuNgu"
+    if _SO.match(text):
+        return "CVSoKyHieu"
+    if _TRICH_YEU.match(text):
+        return "CVTrichYeu"
+    if _DATE_LINE.search(text):
+        return "CVDiaDanhNgay"
+    if column == 0:
+        bold = all(p.look.bold for p in pieces if p.text.strip())
+        if not bold and has_bold_below:
+            return "CVCoQuanChuQuan"
+        return "CVCoQuanBanHanh"
+    return ""
+
+
+def _guess_body(text: str, pieces, previous: str) -> str:
+    if _KINH_GUI.match(text):
+        return "CVKinhGui"
+    if _NOI_NHAN.match(text):
+        return "CVNoiNhan"
+    if _DASH.match(text) and previous in ("CVKinhGui", "CVKinhGuiDanhSach"):
+        return "CVKinhGuiDanhSach"
+    if _DASH.match(text) and previous in ("CVNoiNhan", "CVNoiNhanDanhSach"):
+        return "CVNoiNhanDanhSach"
+    if _SO.match(text):
+        return "CVSoKyHieu"
+    if _QUOC_HIEU.match(text):
+        return "CVQuocHieu"
+    if _TIEU_NGU.match(text):
+        return "CVTieuNgu"
+    if _TRICH_YEU.match(text):
+        return "CVTrichYeu"
+    if _URGENCY.match(text.strip().upper()) and text.strip().isupper():
+        return "CVDoKhan"
+    visible = [p for p in pieces if p.text.strip()]
+    if visible and all(p.look.bold for p in visible) and len(text) < 300:
+        return "CVDeMuc"
+    return BODY_ROLE
+
+
+# --- the document ---------------------------------------------------------------------------
+
+
+def _cell_paragraphs(tc):
+    """Paragraphs of a cell in order; nested tables are read row by row where they stand."""
+    for child in tc:
+        if child.tag == W_P:
+            yield child, ()
+        elif child.tag == W_TBL:
+            for r, tr in enumerate(child.iter(W_TR)):
+                for c, inner in enumerate(tr.findall(W_TC)):
+                    for p, _ in _cell_paragraphs(inner):
+                        yield p, (r, c)
+        elif child.tag == W_SDT:
+            content = child.find(W_SDTCONTENT)
+            if content is not None:
+                yield from _cell_paragraphs(content)
+
+
+def _body_blocks(body):
+    """Top-level paragraphs and tables of the body, looking through block content controls."""
+    for child in body:
+        if child.tag in (W_P, W_TBL):
+            yield child
+        elif child.tag == W_SDT:
+            content = child.find(W_SDTCONTENT)
+            if content is not None:
+                yield from _body_blocks(content)
+
+
+def _header_footer_parts(doc) -> list[tuple[str, str, object]]:
+    """(kind "hdr"/"ftr", reference type, part) in the order the sections reference them, once each."""
+    seen = set()
+    out = []
+    for sect in doc.element.body.iter(qn("w:sectPr")):
+        for ref in sect:
+            if ref.tag not in (qn("w:headerReference"), qn("w:footerReference")):
+                continue
+            rid = ref.get(qn("r:id"))
+            part = doc.part.related_parts.get(rid)
+            if part is None or part.partname in seen:
+                continue
+            seen.add(part.partname)
+            kind = "hdr" if ref.tag == qn("w:headerReference") else "ftr"
+            out.append((kind, ref.get(qn("w:type")) or "default", part))
+    return out
+
+
+class Extracted:
+    """A document read into elements. ``doc`` stays open for the redline writer."""
+
+    def __init__(self, doc, elements: list[Element], shown: str):
+        self.doc = doc
+        self.elements = elements
+        self.shown = shown
+
+    def revision_date(self) -> str:
+        """The document's modified date (core properties) in W3CDTF, never the clock."""
+        try:
+            core = doc_core_part(self.doc)
+        except KeyError:
+            return "1980-01-01T00:00:00Z"
+        props = core.core_properties
+        stamp = props.modified or props.created
+        if stamp is None:
+            return "1980-01-01T00:00:00Z"
+        if stamp.tzinfo is not None:
+            stamp = stamp.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        return stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def doc_core_part(doc):
+    """The core-properties part, without python-docx's habit of creating one stamped with the clock."""
+    return doc.part.package.part_related_by(RT.CORE_PROPERTIES)
+
+
+def extract(doc, shown: str = "") -> Extracted:
+    styles = Styles(doc)
+    elements: list[Element] = []
+    parts = _header_footer_parts(doc)
+    for kind, ref_type, part in parts:
+        if kind == "hdr":
+            elements += _read_part(part.element, styles, (kind, ref_type), HEADER_LABEL)
+    elements += _read_body(doc.element.body, styles)
+    for kind, ref_type, part in parts:
+        if kind == "ftr":
+            elements += _read_part(part.element, styles, (kind, ref_type), FOOTER_LABEL)
+    return Extracted(doc, elements, shown)
+
+
+def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> Element | None:
+    pieces, simple = reader.paragraph(p)
+    text = "".join(piece.text for piece in pieces)
+    if not text.strip():
+        return None
+    role = styles.role(p)
+    if role in SKIPPED_ROLES:
+        role = None
+    if role is None:
+        role = guess(text.strip(), pieces)
+    label = LABELS.get(role) if role else None
+    return Element(label or "", role or "", tuple(pieces), container, p, simple)
+
+
+def _read_part(root, styles: Styles, container: tuple, label: str) -> list[Element]:
+    reader = _Reader(styles, skip_page_numbers=True)
+    out = []
+    for p in root.iter(W_P):
+        if p.getparent() is not None and p.getparent().tag == qn("w:txbxContent"):
+            continue
+        el = _make(reader, p, styles, container, lambda text, pieces: "")
+        if el is None or not re.search(r"[^\W\d_]", el.text):
+            continue  # only digits and punctuation left: a page number, perhaps written by hand
+        if not el.label:
+            el.label = label
+        out.append(el)
+    return out
+
+
+def _read_body(body, styles: Styles) -> list[Element]:
+    reader = _Reader(styles, skip_page_numbers=False)
+    blocks = list(_body_blocks(body))
+    tables = [b for b in blocks if b.tag == W_TBL]
+    texts = [b for b in blocks if b.tag == W_P and "".join(t.text or "" for t in b.iter(W_T)).strip()]
+    first_text = blocks.index(texts[0]) if texts else len(blocks)
+    last_text = blocks.index(texts[-1]) if texts else -1
+
+    out: list[Element] = []
+    previous = ""
+    for block in blocks:
+        if block.tag == W_P:
+            el = _make(reader, block, styles, ("body",), lambda text, pieces: _guess_body(text, pieces, previous))
+            if el is not None:
+                out.append(el)
+                previous = el.role
+            continue
+        t = tables.index(block)
+        all_text = "".join(x.text or "" for x in block.iter(W_T))
+        is_last = t == len(tables) - 1 and t > 0
+        letterhead = t == 0 and (blocks.index(block) < first_text or bool(_QUOC_HIEU.search(all_text)))
+        signature = t == len(tables) - 1 and not letterhead and (
+            blocks.index(block) > last_text or bool(re.search(r"Nơi\s+nhận", all_text))
+        )
+        key = "last" if is_last else t
+        out += _read_table(block, reader, styles, key, "letterhead" if letterhead else "signature" if signature else "")
+        previous = ""
+    return out
+
+
+def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str) -> list[Element]:
+    out: list[Element] = []
+    for r, tr in enumerate(tbl.findall(W_TR)):
+        for c, tc in enumerate(tr.findall(W_TC)):
+            cell = [(p, inner) for p, inner in _cell_paragraphs(tc)]
+            read = []
+            for p, inner in cell:
+                container = ("tbl", key, r, c) + inner
+                read.append(_make(reader, p, styles, container, lambda text, pieces: ""))
+            read = [e for e in read if e is not None]
+            _label_cell(read, kind, c)
+            out += read
+    return out
+
+
+def _label_cell(cell: list[Element], kind: str, column: int) -> None:
+    """Roles and labels of a cell's paragraphs that had no role style."""
+    previous = ""
+    last_index = len(cell) - 1
+    for i, el in enumerate(cell):
+        if not el.role:
+            text = el.text.strip()
+            if kind == "letterhead":
+                bold_below = any(all(p.look.bold for p in e.pieces if p.text.strip()) for e in cell[i + 1:])
+                el.role = _guess_letterhead(text, el.pieces, column, bold_below)
+            elif kind == "signature":
+                if _NOI_NHAN.match(text):
+                    el.role = "CVNoiNhan"
+                elif previous in ("CVNoiNhan", "CVNoiNhanDanhSach"):
+                    el.role = "CVNoiNhanDanhSach"
+                elif column > 0:
+                    el.role = "CVHoTen" if i == last_index else "CVQuyenHan"
+            el.label = LABELS.get(el.role, "")
+        if not el.label:
+            el.label = LETTERHEAD_LABEL if kind == "letterhead" else TABLE_LABEL
+        previous = el.role
+
+
+# --- text output ----------------------------------------------------------------------------
+
+
+def format_line(label: str, text: str) -> str:
+    """``Label              │ text``; a line break inside the paragraph continues under the text."""
+    lines = text.split("\n")
+    head = f"{label:<{LABEL_WIDTH}} │ {lines[0]}".rstrip()
+    rest = [f"{'':<{LABEL_WIDTH}} │ {line}".rstrip() for line in lines[1:]]
+    return "\n".join([head, *rest])
+
+
+def format_text(elements: list[Element]) -> str:
+    return "".join(format_line(el.label, el.markup()) + "\n" for el in elements)

@@ -1,0 +1,110 @@
+"""Sentences written from assessments, through text templates staff can edit.
+
+``templates/cau/<kind>.j2`` (Jinja, sandboxed) turns one commune's assessment into
+one paragraph in the input's own markup (``**đậm**``). Values are data, never
+markup: every printed value has its asterisks escaped, so a commune called
+``A*B*`` stays as typed. Whitespace in a template is folded to single spaces, so a
+template can be laid out on several lines.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+from jinja2.sandbox import SandboxedEnvironment
+
+from .assessment import CommuneAssessment
+from .dates import short_date
+from .exceptions import Problem, TemplateError, display_path
+
+SENTENCE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cau"
+KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh")
+
+
+def _escape_markup(value):
+    return value.replace("*", "\\*") if isinstance(value, str) else value
+
+
+def two_digits(n: int) -> str:
+    """Counts as the seeds write them: ``04 tiêu chí và 07 chỉ tiêu``."""
+    return f"{n:02d}"
+
+
+def listing(criteria: list[dict], pattern: str) -> str:
+    """``Số 1 – Quy hoạch; Số 2 – Giao thông`` (the caller adds the final full stop)."""
+    return "; ".join(pattern.format(**c) for c in criteria)
+
+
+@lru_cache(maxsize=4)
+def environment(folder: str) -> jinja2.Environment:
+    env = SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folder),
+        undefined=jinja2.StrictUndefined,
+        finalize=_escape_markup,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.filters["hai_chu_so"] = two_digits
+    env.filters["danh_sach"] = listing  # its result is escaped by ``finalize`` like any printed value
+    return env
+
+
+def _criterion(c) -> dict:
+    return {"so": c.num, "ten": c.name}
+
+
+def facts(commune: CommuneAssessment, default_set_id: str) -> dict:
+    """What a sentence template sees of a commune (Vietnamese names, plain values)."""
+    s = commune.criteria_set
+    data = {
+        "ten": commune.name,
+        "tong": commune.total,
+        "dat": list(commune.met),
+        "bo": {"ma": s.id, "ten": s.name, "loai": re.sub(r"^xã\s+", "", s.short_name)},
+        "bo_mac_dinh": s.id == default_set_id,
+        "tieu_chi_dat": [_criterion(c) for c in commune.criteria(commune.met)],
+        "tieu_chi_chua_dat": [_criterion(c) for c in commune.criteria(commune.not_met)],
+        "tieu_chi_sut_giam": [_criterion(c) for c in commune.criteria(commune.fell_back)],
+        "ngay_truoc": _short(commune.previous_date),
+        "nam_phan_dau": commune.target_year,
+        "tham_dinh": None,
+    }
+    if commune.appraisal:
+        a = commune.appraisal
+        data["tham_dinh"] = {
+            "ngay": _short(a.date),
+            "don_vi": a.by,
+            "so_tieu_chi": len(a.criteria),
+            "so_chi_tieu": len(a.indicators),
+            "muc": [{"tieu_chi": _criterion(c), "chi_tieu": list(codes)} for c, codes in a.groups(s)],
+        }
+    return data
+
+
+def _short(date) -> str | None:
+    if date is None:
+        return None
+    if date.is_complete:
+        return short_date(date.as_date())
+    return f"{date.month}/{date.year}" if date.month else str(date.year)
+
+
+def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR) -> str:
+    """One paragraph of ``kind`` about ``commune``, in the input markup."""
+    env = environment(str(folder))
+    name = f"{kind}.j2"
+    try:
+        text = env.get_template(name).render(xa=facts(commune, default_set_id))
+    except jinja2.TemplateNotFound:
+        raise TemplateError(Problem(f"không có mẫu câu «{name}»", display_path(folder))) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(Problem(f"mẫu câu viết sai ({exc.message})", display_path(folder / name), exc.lineno)) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(Problem(f"mẫu câu dùng biến không có ({exc.message})", display_path(folder / name))) from None
+    except jinja2.exceptions.SecurityError:
+        raise TemplateError(Problem("mẫu câu chứa thẻ không an toàn nên bị từ chối", display_path(folder / name))) from None
+    return " ".join(text.split())
