@@ -448,7 +448,7 @@ def _cell_paragraphs(tc):
                 yield from _cell_paragraphs(content)
 
 
-def _body_blocks(body):
+def body_blocks(body):
     """Top-level paragraphs and tables of the body, looking through block content controls."""
     for child in body:
         if child.tag in (W_P, W_TBL):
@@ -456,7 +456,7 @@ def _body_blocks(body):
         elif child.tag == W_SDT:
             content = child.find(W_SDTCONTENT)
             if content is not None:
-                yield from _body_blocks(content)
+                yield from body_blocks(content)
 
 
 def _header_footer_parts(doc) -> list[tuple[str, str, object]]:
@@ -550,7 +550,7 @@ def _read_part(root, styles: Styles, container: tuple, label: str) -> list[Eleme
 
 def _read_body(body, styles: Styles) -> list[Element]:
     reader = _Reader(styles, skip_page_numbers=False)
-    blocks = list(_body_blocks(body))
+    blocks = list(body_blocks(body))
     tables = [b for b in blocks if b.tag == W_TBL]
     texts = [b for b in blocks if b.tag == W_P and "".join(t.text or "" for t in b.iter(W_T)).strip()]
     first_text = blocks.index(texts[0]) if texts else len(blocks)

@@ -729,7 +729,7 @@ BOOLEAN_WORDS = {
     "upper": ("in hoa", "không in hoa hết"),
     "present": ("có", "không có"),
     "symbol_upper": ("in hoa", "có chữ thường"),
-    "page_field_in_header": ("có số trang ở đầu trang", "không có"),
+    "page_field_in_header": ("có số trang ở đầu trang", "không có số trang ở đầu trang"),
     "hidden_on_first_page": ("ẩn ở trang đầu", "hiện ở trang đầu"),
 }
 ALIGN_WORDS = {"justify": "canh đều hai lề", "left": "canh trái", "center": "canh giữa", "right": "canh phải"}
@@ -739,6 +739,14 @@ def _num(value: float, digits: int = 2) -> str:
     """1.27 -> "1,27" (Vietnamese decimal comma), 13.0 -> "13"."""
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
     return text.replace(".", ",")
+
+
+def show_found(prop: str, value: Any) -> str:
+    """A found value with its label: "cỡ chữ 14 pt", "không đậm", "tháng «03»"."""
+    shown = show_value(prop, value)
+    if isinstance(value, bool) or prop in ("align",):
+        return shown
+    return f"{PROPERTIES[prop][0]} {shown}"
 
 
 def show_value(prop: str, value: Any) -> str:
@@ -797,25 +805,27 @@ class Rule:
 
     def expected(self) -> str:
         p = self.property
-        if self.pattern is not None:
+        if self.pattern is not None or p == "present":
             return self.description
         if self.equals is not None:
-            return show_value(p, self.equals)
+            return show_found(p, self.equals)
         if self.one_of is not None:
-            return " hoặc ".join(show_value(p, v) for v in self.one_of)
+            shown = " hoặc ".join(show_value(p, v) for v in self.one_of)
+            return shown if p == "align" else f"{PROPERTIES[p][0]} {shown}"
         unit = UNITS.get(p, "")
+        label = PROPERTIES[p][0]
         if p == "rule_ratio":
             lo, hi = self.min * 100, self.max * 100
             if math.isclose(lo, hi):
-                return f"bằng độ dài dòng chữ (100 %)"
-            return f"từ {_num(lo, 0)} % đến {_num(hi, 0)} % độ dài dòng chữ"
+                return "đường kẻ dài bằng dòng chữ (100 %)"
+            return f"đường kẻ dài từ {_num(lo, 0)} % đến {_num(hi, 0)} % dòng chữ"
         if self.min is not None and self.max is not None:
             if math.isclose(self.min, self.max):
-                return f"{_num(self.min)} {unit}".strip()
-            return f"{_num(self.min)}–{_num(self.max)} {unit}".strip()
+                return f"{label} {_num(self.min)} {unit}".strip()
+            return f"{label} {_num(self.min)}–{_num(self.max)} {unit}".strip()
         if self.min is not None:
-            return f"tối thiểu {_num(self.min)} {unit}".strip()
-        return f"tối đa {_num(self.max)} {unit}".strip()
+            return f"{label} tối thiểu {_num(self.min)} {unit}".strip()
+        return f"{label} tối đa {_num(self.max)} {unit}".strip()
 
 
 @lru_cache(maxsize=1)
@@ -849,8 +859,8 @@ class Violation:
     def message(self) -> str:
         where = f" — {self.where}" if self.where else ""
         return (
-            f"[{self.rule}] {self.element_name}: {PROPERTIES[self.property][0]} {self.found_text}; "
-            f"Nghị định yêu cầu {self.expected} ({self.section}){where}"
+            f"[{self.rule}] {self.element_name}: {self.found_text}; "
+            f"Nghị định yêu cầu: {self.expected} ({self.section}){where}"
         )
 
 
@@ -930,7 +940,10 @@ def check(doc: Document, shown_name: str | None = None) -> Report:
         for v, _ in bad:
             if v not in distinct:
                 distinct.append(v)
-        found_text = "; ".join(show_value(rule.property, v) for v in distinct[:4])
+        if rule.property == "present":
+            found_text = "không tìm thấy trong văn bản"
+        else:
+            found_text = "; ".join(show_found(rule.property, v) for v in distinct[:4])
         if len(distinct) > 4:
             found_text += "; …"
         where = bad[0][1]

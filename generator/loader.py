@@ -6,12 +6,13 @@ and the field the user wrote.
 from __future__ import annotations
 
 import difflib
+import typing
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from .exceptions import InputError, Located, Problem
-from .model import Dispatch, Signer
+from .model import Dispatch
 from .pydantic_vi import MESSAGES as _MESSAGES
 from .yaml_source import load_yaml
 
@@ -23,12 +24,37 @@ def _known_keys(model: type[BaseModel]) -> list[str]:
     return [f.alias or name for name, f in model.model_fields.items()]
 
 
+def _inner_model(annotation) -> type[BaseModel] | None:
+    """The model inside ``X | None``, ``list[X]``, ``Annotated[X, …]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _model_at(loc: tuple) -> type[BaseModel]:
+    """The input model that holds the last key of ``loc`` (for suggesting the right field names)."""
+    model: type[BaseModel] = Dispatch
+    for part in loc[:-1]:
+        if isinstance(part, int) or part in _INTERNAL_KEYS:
+            continue
+        field = next((f for n, f in model.model_fields.items() if (f.alias or n) == part), None)
+        inner = _inner_model(field.annotation) if field is not None else None
+        if inner is None:
+            break
+        model = inner
+    return model
+
+
 def _translate(error: dict) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
     if kind == "extra_forbidden":
         key = str(error["loc"][-1])
-        choices = _known_keys(Signer) if "nguoi_ky" in error["loc"] else _known_keys(Dispatch)
+        choices = _known_keys(_model_at(tuple(error["loc"])))
         guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
         hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
         return f"không có trường «{key}»{hint}"
