@@ -155,5 +155,10 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
     _run(action)
 
 
+from .review_cli import register_review_commands  # noqa: E402  (dispatch text, dispatch diff)
+
+register_review_commands(main, _run)
+
+
 if __name__ == "__main__":
     main()

@@ -202,6 +202,8 @@ def _pt(size: float) -> str:
 
 def _token_note(tok_old: Token, tok_new: Token, looks_old: list[Look], looks_new: list[Look]) -> str:
     """What changed in the look of a word that stayed; "" when nothing did."""
+    if looks_old[tok_old.start : tok_old.end] == looks_new[tok_new.start : tok_new.end]:
+        return ""
     notes = []
     for k in range(len(tok_old.text)):
         note = describe_look(looks_old[tok_old.start + k], looks_new[tok_new.start + k])
@@ -211,8 +213,10 @@ def _token_note(tok_old: Token, tok_new: Token, looks_old: list[Look], looks_new
 
 
 def word_ops(old: Element, new: Element) -> list[WordOp]:
-    a, b = tokenize(old.text), tokenize(new.text)
     looks_old, looks_new = old.looks(), new.looks()
+    if old.text == new.text and looks_old == looks_new:
+        return [WordOp("equal", (0, len(old.text)), (0, len(new.text)))]
+    a, b = tokenize(old.text), tokenize(new.text)
     matcher = SequenceMatcher(None, [t.text for t in a], [t.text for t in b], autojunk=False)
     # one entry per token pair or unpaired stretch: (kind, old range, new range, note)
     items: list[list] = []
@@ -246,7 +250,39 @@ def word_ops(old: Element, new: Element) -> list[WordOp]:
             ops[-1].new = (ops[-1].new[0], n2)
         else:
             ops.append(WordOp(kind, (o1, o2), (n1, n2), note))
-    return ops
+    return _join_replacements(ops, old.text)
+
+
+def _join_replacements(ops: list[WordOp], old_text: str) -> list[WordOp]:
+    """``[-Tập-]{+Khẩn+} [-trung-]{+trương+}`` reads better as ``[-Tập trung-]{+Khẩn trương+}``:
+    a change, spaces only, a change -> one deletion and one insertion over the whole stretch."""
+    out: list[WordOp] = []
+    k = 0
+    while k < len(ops):
+        if ops[k].kind not in ("delete", "insert"):
+            out.append(ops[k])
+            k += 1
+            continue
+        end = k
+        while end < len(ops) and ops[end].kind in ("delete", "insert"):
+            end += 1
+        while (end + 1 < len(ops) and ops[end].kind == "equal" and not old_text[slice(*ops[end].old)].strip()
+               and ops[end + 1].kind in ("delete", "insert")):
+            end += 1
+            while end < len(ops) and ops[end].kind in ("delete", "insert"):
+                end += 1
+        group = ops[k:end]
+        if len(group) <= 2:
+            out += group
+        else:
+            old_range = (group[0].old[0], group[-1].old[1])
+            new_range = (group[0].new[0], group[-1].new[1])
+            if old_range[1] > old_range[0]:
+                out.append(WordOp("delete", old_range, (new_range[0], new_range[0])))
+            if new_range[1] > new_range[0]:
+                out.append(WordOp("insert", (old_range[1], old_range[1]), new_range))
+        k = end
+    return out
 
 
 def _at(tokens: list[Token], index: int, el: Element) -> int:

@@ -115,6 +115,7 @@ class Element:
     container: tuple  # where it sits: ("body",), ("tbl", 0, row, col), ("tbl", "last", row, col), ("hdr", "default")
     p: object = field(default=None, repr=False)  # the w:p element
     simple: bool = True  # only plain text runs: a redline may rewrite its runs without losing anything
+    where: str = ""  # a cell of a data table: "hàng 3, cột 5"
 
     @property
     def text(self) -> str:
@@ -133,6 +134,11 @@ class Element:
 
     def markup(self) -> str:
         return markup(self.segments)
+
+    @property
+    def short_where(self) -> str:
+        """``h3 c5`` for "hàng 3, cột 5" (the text output keeps labels narrow)."""
+        return re.sub(r"hàng (\d+), cột (\d+)", r"h\1 c\2", self.where)
 
 
 def segments_of(pieces) -> tuple[Segment, ...]:
@@ -382,6 +388,9 @@ _DATE_LINE = re.compile(r",\s*ngày\b.*\btháng\b.*\bnăm\b", re.I)
 _KINH_GUI = re.compile(r"^Kính\s+gửi\b", re.I)
 _NOI_NHAN = re.compile(r"^Nơi\s+nhận\b", re.I)
 _DASH = re.compile(r"^\s*[-–+•]")
+_PHU_LUC = re.compile(r"^Phụ\s+lục\b", re.I)
+_KEM_THEO = re.compile(r"^\(?\s*Kèm\s+theo\b", re.I)
+_GHI_CHU = re.compile(r"^Ghi\s+chú\s*:", re.I)
 _URGENCY = re.compile(r"^(KHẨN|THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC)$")
 
 
@@ -404,14 +413,20 @@ def _guess_letterhead(text: str, pieces, column: int, has_bold_below: bool) -> s
     return ""
 
 
-def _guess_body(text: str, pieces, previous: str) -> str:
+def _list_goes_on(previous: tuple[str, str], label_role: str, item_role: str) -> bool:
+    """A dashed line continues a "Kính gửi:"/"Nơi nhận:" list while the line before it did not end it."""
+    role, text = previous
+    return role == label_role and text.rstrip().endswith(":") or role == item_role and not text.rstrip().endswith(".")
+
+
+def _guess_body(text: str, pieces, previous: tuple[str, str]) -> str:
     if _KINH_GUI.match(text):
         return "CVKinhGui"
     if _NOI_NHAN.match(text):
         return "CVNoiNhan"
-    if _DASH.match(text) and previous in ("CVKinhGui", "CVKinhGuiDanhSach"):
+    if _DASH.match(text) and _list_goes_on(previous, "CVKinhGui", "CVKinhGuiDanhSach"):
         return "CVKinhGuiDanhSach"
-    if _DASH.match(text) and previous in ("CVNoiNhan", "CVNoiNhanDanhSach"):
+    if _DASH.match(text) and _list_goes_on(previous, "CVNoiNhan", "CVNoiNhanDanhSach"):
         return "CVNoiNhanDanhSach"
     if _SO.match(text):
         return "CVSoKyHieu"
@@ -423,6 +438,14 @@ def _guess_body(text: str, pieces, previous: str) -> str:
         return "CVTrichYeu"
     if _URGENCY.match(text.strip().upper()) and text.strip().isupper():
         return "CVDoKhan"
+    if _PHU_LUC.match(text) and len(text) < 40:
+        return "CVPhuLucSo"
+    if previous[0] == "CVPhuLucSo" and text.isupper():
+        return "CVPhuLucTen"
+    if _KEM_THEO.match(text) and previous[0] in ("CVPhuLucSo", "CVPhuLucTen"):
+        return "CVPhuLucKemTheo"
+    if _GHI_CHU.match(text):
+        return "CVGhiChu"
     visible = [p for p in pieces if p.text.strip()]
     if visible and all(p.look.bold for p in visible) and len(text) < 300:
         return "CVDeMuc"
@@ -438,10 +461,10 @@ def _cell_paragraphs(tc):
         if child.tag == W_P:
             yield child, ()
         elif child.tag == W_TBL:
-            for r, tr in enumerate(child.iter(W_TR)):
+            for r, tr in enumerate(child.findall(W_TR)):
                 for c, inner in enumerate(tr.findall(W_TC)):
-                    for p, _ in _cell_paragraphs(inner):
-                        yield p, (r, c)
+                    for p, deeper in _cell_paragraphs(inner):
+                        yield p, (r, c) + deeper
         elif child.tag == W_SDT:
             content = child.find(W_SDTCONTENT)
             if content is not None:
@@ -478,12 +501,17 @@ def _header_footer_parts(doc) -> list[tuple[str, str, object]]:
 
 
 class Extracted:
-    """A document read into elements. ``doc`` stays open for the redline writer."""
+    """A document read into elements. ``doc`` stays open for the redline writer.
 
-    def __init__(self, doc, elements: list[Element], shown: str):
+    ``containers`` maps every place a paragraph can stand (the body, each table cell,
+    each header and footer) to its XML element, by the keys elements carry.
+    """
+
+    def __init__(self, doc, elements: list[Element], shown: str, containers: dict):
         self.doc = doc
         self.elements = elements
         self.shown = shown
+        self.containers = containers
 
     def revision_date(self) -> str:
         """The document's modified date (core properties) in W3CDTF, never the clock."""
@@ -507,16 +535,27 @@ def doc_core_part(doc):
 
 def extract(doc, shown: str = "") -> Extracted:
     styles = Styles(doc)
+    containers: dict[tuple, object] = {}
     elements: list[Element] = []
     parts = _header_footer_parts(doc)
     for kind, ref_type, part in parts:
         if kind == "hdr":
+            containers.setdefault((kind, ref_type), part.element)
             elements += _read_part(part.element, styles, (kind, ref_type), HEADER_LABEL)
-    elements += _read_body(doc.element.body, styles)
+    elements += _read_body(doc.element.body, styles, containers)
     for kind, ref_type, part in parts:
         if kind == "ftr":
+            containers.setdefault((kind, ref_type), part.element)
             elements += _read_part(part.element, styles, (kind, ref_type), FOOTER_LABEL)
-    return Extracted(doc, elements, shown)
+    return Extracted(doc, elements, shown, containers)
+
+
+def _role_label(role: str) -> str:
+    if role in LABELS:
+        return LABELS[role]
+    if role in ROLES:  # a role added to the template after this table was written
+        return re.sub(r"^CV\s+", "", ROLES[role].name)
+    return ""
 
 
 def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> Element | None:
@@ -529,66 +568,101 @@ def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> Elemen
         role = None
     if role is None:
         role = guess(text.strip(), pieces)
-    label = LABELS.get(role) if role else None
-    return Element(label or "", role or "", tuple(pieces), container, p, simple)
+    return Element(_role_label(role) if role else "", role or "", tuple(pieces), container, p, simple)
 
 
 def _read_part(root, styles: Styles, container: tuple, label: str) -> list[Element]:
     reader = _Reader(styles, skip_page_numbers=True)
     out = []
     for p in root.iter(W_P):
-        if p.getparent() is not None and p.getparent().tag == qn("w:txbxContent"):
+        if any(a.tag == qn("w:txbxContent") for a in p.iterancestors()):
             continue
         el = _make(reader, p, styles, container, lambda text, pieces: "")
         if el is None or not re.search(r"[^\W\d_]", el.text):
-            continue  # only digits and punctuation left: a page number, perhaps written by hand
+            continue  # nothing but digits and punctuation left: a page number, perhaps typed by hand
         if not el.label:
             el.label = label
         out.append(el)
     return out
 
 
-def _read_body(body, styles: Styles) -> list[Element]:
-    reader = _Reader(styles, skip_page_numbers=False)
-    blocks = list(body_blocks(body))
+LETTERHEAD_ROLES = {"CVCoQuanChuQuan", "CVCoQuanBanHanh", "CVQuocHieu", "CVTieuNgu", "CVSoKyHieu", "CVDiaDanhNgay",
+                    "CVTrichYeu"}
+SIGNATURE_ROLES = {"CVNoiNhan", "CVNoiNhanDanhSach", "CVQuyenHan", "CVHoTen"}
+
+
+def _table_kinds(blocks, styles: Styles) -> dict:
+    """Which top-level table is the letterhead, which the signature block, by roles or, failing those, by place and text."""
     tables = [b for b in blocks if b.tag == W_TBL]
+    kinds = {}
+    for tbl in tables:
+        roles = {styles.role(p) for p in tbl.iter(W_P)}
+        if roles & LETTERHEAD_ROLES and "letterhead" not in kinds.values():
+            kinds[tbl] = "letterhead"
+        elif roles & SIGNATURE_ROLES and "signature" not in kinds.values():
+            kinds[tbl] = "signature"
     texts = [b for b in blocks if b.tag == W_P and "".join(t.text or "" for t in b.iter(W_T)).strip()]
     first_text = blocks.index(texts[0]) if texts else len(blocks)
-    last_text = blocks.index(texts[-1]) if texts else -1
+    rest = [t for t in tables if t not in kinds]
+    if rest and "letterhead" not in kinds.values():
+        first = rest[0]
+        text = "".join(x.text or "" for x in first.iter(W_T))
+        if blocks.index(first) < first_text or _QUOC_HIEU.search(text):
+            kinds[first] = "letterhead"
+            rest = rest[1:]
+    if rest and "signature" not in kinds.values():
+        with_copies = [t for t in rest if re.search(r"Nơi\s+nhận", "".join(x.text or "" for x in t.iter(W_T)))]
+        if with_copies:
+            kinds[with_copies[-1]] = "signature"
+        elif blocks.index(rest[-1]) > (blocks.index(texts[-1]) if texts else -1):
+            kinds[rest[-1]] = "signature"
+    return kinds
 
+
+def _read_body(body, styles: Styles, containers: dict) -> list[Element]:
+    reader = _Reader(styles, skip_page_numbers=False)
+    blocks = list(body_blocks(body))
+    kinds = _table_kinds(blocks, styles)
+    containers[("body",)] = body
     out: list[Element] = []
-    previous = ""
+    previous = ("", "")
+    t = 0
     for block in blocks:
         if block.tag == W_P:
             el = _make(reader, block, styles, ("body",), lambda text, pieces: _guess_body(text, pieces, previous))
             if el is not None:
                 out.append(el)
-                previous = el.role
+                previous = (el.role, el.text)
             continue
-        t = tables.index(block)
-        all_text = "".join(x.text or "" for x in block.iter(W_T))
-        is_last = t == len(tables) - 1 and t > 0
-        letterhead = t == 0 and (blocks.index(block) < first_text or bool(_QUOC_HIEU.search(all_text)))
-        signature = t == len(tables) - 1 and not letterhead and (
-            blocks.index(block) > last_text or bool(re.search(r"Nơi\s+nhận", all_text))
-        )
-        key = "last" if is_last else t
-        out += _read_table(block, reader, styles, key, "letterhead" if letterhead else "signature" if signature else "")
-        previous = ""
+        kind = kinds.get(block, "")
+        if not kind:
+            t += 1
+        out += _read_table(block, reader, styles, kind or t, kind, containers)
+        previous = ("", "")
     return out
 
 
-def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str) -> list[Element]:
+def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers: dict) -> list[Element]:
     out: list[Element] = []
     for r, tr in enumerate(tbl.findall(W_TR)):
+        grid = 0  # the grid column of the cell's left edge (merged cells span several)
         for c, tc in enumerate(tr.findall(W_TC)):
-            cell = [(p, inner) for p, inner in _cell_paragraphs(tc)]
+            span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            column, grid = grid, grid + (int(span.get(qn("w:val"), "1")) if span is not None else 1)
+            containers[("tbl", key, r, c)] = tc
             read = []
-            for p, inner in cell:
+            for p, inner in _cell_paragraphs(tc):
                 container = ("tbl", key, r, c) + inner
+                if inner:
+                    containers.setdefault(container, p.getparent())
                 read.append(_make(reader, p, styles, container, lambda text, pieces: ""))
             read = [e for e in read if e is not None]
             _label_cell(read, kind, c)
+            for el in read:
+                if el.label in (TABLE_LABEL, "") or not kind:
+                    # a data table: the cell's place says more than its style
+                    el.label = f"{TABLE_LABEL} {key}" if key != 1 else TABLE_LABEL
+                    el.where = f"hàng {r + 1}, cột {column + 1}"
             out += read
     return out
 
@@ -610,9 +684,9 @@ def _label_cell(cell: list[Element], kind: str, column: int) -> None:
                     el.role = "CVNoiNhanDanhSach"
                 elif column > 0:
                     el.role = "CVHoTen" if i == last_index else "CVQuyenHan"
-            el.label = LABELS.get(el.role, "")
-        if not el.label:
-            el.label = LETTERHEAD_LABEL if kind == "letterhead" else TABLE_LABEL
+            el.label = _role_label(el.role)
+        if not el.label and kind == "letterhead":
+            el.label = LETTERHEAD_LABEL
         previous = el.role
 
 
@@ -628,4 +702,4 @@ def format_line(label: str, text: str) -> str:
 
 
 def format_text(elements: list[Element]) -> str:
-    return "".join(format_line(el.label, el.markup()) + "\n" for el in elements)
+    return "".join(format_line(f"{el.label} {el.short_where}".strip(), el.markup()) + "\n" for el in elements)

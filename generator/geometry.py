@@ -1,7 +1,7 @@
 """Stage 3b: the geometry the decree ties to the text, applied to a rendered letter.
 
-A template cannot know how long the issuing body's name will be, so after docxtpl
-has filled it in, this pass measures the text (``metrics.py``) and sets:
+A template cannot know how long the issuing body's name will be, so after the
+template has been filled in, this pass measures the text (``metrics.py``) and sets:
 
 - the rule under the issuing body: 1/3 to 1/2 of the name's longest line, centred
   (Phụ lục I §II.2.b);
@@ -11,161 +11,229 @@ has filled it in, this pass measures the text (``metrics.py``) and sets:
 - the last body paragraph kept with the signature block, so the block is never alone
   at the top of a page.
 
-Paragraphs are found by their role (paragraph style id), so a template edited in
-Word keeps working as long as the roles stay on their paragraphs.
+It works on the document's XML (python-docx's oxml elements), so it runs in the
+compiled bulk path without building a python-docx ``Document``. Paragraphs are
+found by their role (paragraph style id), so a template edited in Word keeps
+working as long as the roles stay on their paragraphs.
 """
 from __future__ import annotations
 
-from docx.document import Document
-from docx.oxml.ns import qn
-from docx.shared import Emu, Twips
-from docx.table import Table, _Cell
-from docx.text.paragraph import Paragraph
+from dataclasses import dataclass
+from functools import lru_cache
+
+from docx.oxml.ns import nsmap, qn
+from lxml import etree
 
 from . import layout_spec as L
 from .metrics import text_width_pt
 
-EMU_PER_PT = 12700
+TWIPS_PER_PT = 20
+NS = {"w": nsmap["w"]}
 
 
-def role(p: Paragraph) -> str | None:
-    return p._p.style
-
-
-def _style_value(p: Paragraph, getter):
-    style = p.style
-    while style is not None:
-        value = getter(style.font)
-        if value is not None:
-            return value
-        style = style.base_style
-    return None
-
-
-def font_of(p: Paragraph) -> tuple[float, bool, bool]:
-    """Effective size (pt), bold and italic of the paragraph's first text run."""
-    run = next((r for r in p.runs if r.text.strip()), None)
-    size = run.font.size if run is not None else None
-    bold = run.font.bold if run is not None else None
-    italic = run.font.italic if run is not None else None
-    size = size or _style_value(p, lambda f: f.size)
-    bold = bold if bold is not None else _style_value(p, lambda f: f.bold)
-    italic = italic if italic is not None else _style_value(p, lambda f: f.italic)
-    return (size.pt if size else 14.0), bool(bold), bool(italic)
-
-
-def width_pt(p: Paragraph, text: str | None = None) -> float:
-    size, bold, italic = font_of(p)
-    return text_width_pt(p.text if text is None else text, size, bold, italic)
-
-
-def _twips_attr(el, name: str) -> int:
+def _on(el) -> bool | None:
+    """A w:b / w:i toggle: present means on unless w:val says 0/false."""
     if el is None:
-        return 0
-    child = el.find(qn(name))
-    if child is None:
-        return 0
-    return int(child.get(qn("w:w"), "0") or 0)
+        return None
+    return el.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
-def cell_content_width_pt(table: Table, cell: _Cell) -> float:
+@dataclass(frozen=True)
+class Font:
+    size: float | None = None
+    bold: bool | None = None
+    italic: bool | None = None
+
+    def over(self, base: "Font") -> "Font":
+        return Font(
+            self.size if self.size is not None else base.size,
+            self.bold if self.bold is not None else base.bold,
+            self.italic if self.italic is not None else base.italic,
+        )
+
+
+def font_of_rpr(rpr) -> Font:
+    if rpr is None:
+        return Font()
+    sz = rpr.find(qn("w:sz"))
+    return Font(int(sz.get(qn("w:val"))) / 2 if sz is not None else None, _on(rpr.find(qn("w:b"))),
+                _on(rpr.find(qn("w:i"))))
+
+
+class StyleTable:
+    """Resolved run font and indents of each paragraph style (basedOn chain, then docDefaults)."""
+
+    def __init__(self, styles_root):
+        self._styles = {s.get(qn("w:styleId")): s for s in styles_root.findall(qn("w:style"))}
+        defaults = styles_root.find(qn("w:docDefaults"))
+        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
+        self._default = font_of_rpr(rpr).over(Font(10.0, False, False))
+        self._fonts: dict[str | None, Font] = {}
+
+    def font(self, style_id: str | None) -> Font:
+        if style_id not in self._fonts:
+            font, seen, sid = Font(), set(), style_id
+            while sid and sid in self._styles and sid not in seen:
+                seen.add(sid)
+                style = self._styles[sid]
+                font = font.over(font_of_rpr(style.find(qn("w:rPr"))))
+                based = style.find(qn("w:basedOn"))
+                sid = based.get(qn("w:val")) if based is not None else None
+            self._fonts[style_id] = font.over(self._default)
+        return self._fonts[style_id]
+
+    def indent_twips(self, style_id: str | None, attr: str) -> int:
+        sid, seen = style_id, set()
+        while sid and sid in self._styles and sid not in seen:
+            seen.add(sid)
+            ind = self._styles[sid].find(qn("w:pPr") + "/" + qn("w:ind")) if self._styles[sid].find(qn("w:pPr")) is not None else None
+            if ind is not None and ind.get(qn(f"w:{attr}")) is not None:
+                return int(ind.get(qn(f"w:{attr}")))
+            based = self._styles[sid].find(qn("w:basedOn"))
+            sid = based.get(qn("w:val")) if based is not None else None
+        return 0
+
+
+_PPR, _PSTYLE, _VAL, _T = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t")
+
+
+def role(p) -> str | None:
+    """The paragraph's style id (plain lxml lookups: this runs for every paragraph of every letter)."""
+    ppr = p.find(_PPR)
+    style = ppr.find(_PSTYLE) if ppr is not None else None
+    return style.get(_VAL) if style is not None else None
+
+
+def text_of(p) -> str:
+    return "".join(t.text or "" for t in p.iter(_T))
+
+
+def paragraph_font(p, styles: StyleTable) -> Font:
+    """Effective font of the paragraph's first run that has text."""
+    style = styles.font(role(p))
+    for r in p.iter(qn("w:r")):
+        if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip():
+            return font_of_rpr(r.find(qn("w:rPr"))).over(style)
+    return style
+
+
+def width_pt(p, styles: StyleTable, text: str | None = None) -> float:
+    font = paragraph_font(p, styles)
+    return text_width_pt(text_of(p) if text is None else text, font.size or 14, font.bold, font.italic)
+
+
+def _margin(el, side: str) -> int | None:
+    if el is None or el.find(qn(f"w:{side}")) is None:
+        return None
+    return int(el.find(qn(f"w:{side}")).get(qn("w:w"), "0") or 0)
+
+
+def cell_content_width_pt(tbl, tc) -> float:
     """The cell's width less its left and right padding (cell-level padding wins)."""
-    width = cell.width.pt if cell.width is not None else 0.0
-    tbl_margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
-    tc_pr = cell._tc.tcPr
-    tc_margins = tc_pr.find(qn("w:tcMar")) if tc_pr is not None else None
-    padding = 0
-    for side in ("w:left", "w:right"):
-        own = _twips_attr(tc_margins, side) if tc_margins is not None and tc_margins.find(qn(side)) is not None else None
-        padding += own if own is not None else _twips_attr(tbl_margins, side)
-    return width - padding / 20
+    tc_pr = tc.find(qn("w:tcPr"))
+    width = tc_pr.find(qn("w:tcW")) if tc_pr is not None else None
+    twips = int(width.get(qn("w:w"), "0")) if width is not None else 0
+    table_margins = tbl.find(qn("w:tblPr")).find(qn("w:tblCellMar"))
+    cell_margins = tc_pr.find(qn("w:tcMar")) if tc_pr is not None else None
+    for side in ("left", "right"):
+        own = _margin(cell_margins, side)
+        twips -= own if own is not None else (_margin(table_margins, side) or 0)
+    return twips / TWIPS_PER_PT
 
 
-def text_width_of_section(doc: Document) -> float:
-    s = doc.sections[0]
-    return (s.page_width - s.left_margin - s.right_margin) / EMU_PER_PT
+def set_indents(p, left_pt: float, right_pt: float) -> None:
+    ppr = p.get_or_add_pPr()
+    ppr.ind_left = round(max(left_pt, 0) * TWIPS_PER_PT) * 635  # EMU
+    ppr.ind_right = round(max(right_pt, 0) * TWIPS_PER_PT) * 635
+    ppr.first_line_indent = 0
 
 
-def _set_indents(p: Paragraph, left_pt: float, right_pt: float) -> None:
-    fmt = p.paragraph_format
-    fmt.left_indent = Emu(round(max(left_pt, 0) * EMU_PER_PT))
-    fmt.right_indent = Emu(round(max(right_pt, 0) * EMU_PER_PT))
-    fmt.first_line_indent = Twips(0)
+@lru_cache(maxsize=32)
+def _xpath(path: str, roles: tuple[str, ...]) -> etree.XPath:
+    test = " or ".join(f'@w:val="{r}"' for r in roles)
+    return etree.XPath(f"{path}[w:pPr/w:pStyle[{test}]]", namespaces=NS)
 
 
-def _rules(doc: Document) -> None:
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                paragraphs = cell.paragraphs
-                for i, p in enumerate(paragraphs):
-                    if role(p) != "CVDuongKe":
-                        continue
-                    above = [q for q in paragraphs[:i] if q.text.strip()]
-                    if not above:
-                        continue
-                    if role(above[-1]) == "CVCoQuanBanHanh":
-                        issuer = [q for q in above if role(q) == "CVCoQuanBanHanh"]
-                        rule = max(width_pt(q) for q in issuer) * L.ISSUER_RULE_FRACTION
-                    else:
-                        rule = width_pt(above[-1]) * L.MOTTO_RULE_FRACTION
-                    room = cell_content_width_pt(table, cell)
-                    rule = min(rule, room)
-                    side = (room - rule) / 2
-                    _set_indents(p, side, side)
+def _with_role(root, path: str, *roles: str) -> list:
+    """Elements at ``path`` whose paragraph style is one of ``roles`` (XPath, evaluated in C)."""
+    return _xpath(path, roles)(root)
 
 
-def _indent_pt(p: Paragraph) -> float:
-    fmt = p.paragraph_format
-    left = fmt.left_indent if fmt.left_indent is not None else p.style.paragraph_format.left_indent
-    first = fmt.first_line_indent if fmt.first_line_indent is not None else p.style.paragraph_format.first_line_indent
-    return ((left or 0) + (first or 0)) / EMU_PER_PT
+def _rules(body, styles: StyleTable) -> None:
+    for p in _with_role(body, ".//w:tc/w:p", "CVDuongKe"):
+        tc = p.getparent()
+        tbl = tc.getparent().getparent()
+        paragraphs = tc.findall(qn("w:p"))
+        above = [q for q in paragraphs[: paragraphs.index(p)] if text_of(q).strip()]
+        if not above:
+            continue
+        if role(above[-1]) == "CVCoQuanBanHanh":
+            issuer = [q for q in above if role(q) == "CVCoQuanBanHanh"]
+            rule = max(width_pt(q, styles) for q in issuer) * L.ISSUER_RULE_FRACTION
+        else:
+            rule = width_pt(above[-1], styles) * L.MOTTO_RULE_FRACTION
+        room = cell_content_width_pt(tbl, tc)
+        rule = min(rule, room)
+        side = (room - rule) / 2
+        set_indents(p, side, side)
 
 
-def _recipients(paragraphs: list[Paragraph]) -> None:
+def _indent_pt(p, styles: StyleTable) -> float:
+    ppr = p.pPr
+    left = ppr.ind_left if ppr is not None and ppr.ind_left is not None else None
+    first = ppr.first_line_indent if ppr is not None and ppr.first_line_indent is not None else None
+    left_pt = left / 12700 if left is not None else styles.indent_twips(role(p), "left") / TWIPS_PER_PT
+    first_pt = first / 12700 if first is not None else styles.indent_twips(role(p), "firstLine") / TWIPS_PER_PT
+    return left_pt + first_pt
+
+
+def _recipients(body, styles: StyleTable) -> None:
     """Dashes of the recipient list start under the colon of "Kính gửi:"."""
     label = None
-    for p in paragraphs:
+    for p in _with_role(body, "./w:p", "CVKinhGui", "CVKinhGuiDanhSach"):
         if role(p) == "CVKinhGui":
             label = p
         elif role(p) == "CVKinhGuiDanhSach" and label is not None:
-            colon_at = _indent_pt(label) + width_pt(label, "Kính gửi")
-            p.paragraph_format.left_indent = Emu(round(colon_at * EMU_PER_PT))
-            p.paragraph_format.first_line_indent = Twips(0)
-        else:
-            label = None
+            colon_at = _indent_pt(label, styles) + width_pt(label, styles, "Kính gửi")
+            ppr = p.get_or_add_pPr()
+            ppr.ind_left = round(colon_at * TWIPS_PER_PT) * 635
+            ppr.first_line_indent = 0
 
 
-def _boxes(doc: Document, paragraphs: list[Paragraph]) -> None:
-    text_width = text_width_of_section(doc)
-    for p in paragraphs:
+def _boxes(body, styles: StyleTable, text_width: float) -> None:
+    for p in _with_role(body, "./w:p", "CVDoKhan", "CVPhamVi"):
         if role(p) == "CVDoKhan":
-            box = L.URGENCY_BOX_MM.get(p.text.strip(), 30) / 25.4 * 72
-            _set_indents(p, 0, text_width - box)
+            box = L.URGENCY_BOX_MM.get(text_of(p).strip(), 30) / 25.4 * 72
+            set_indents(p, 0, text_width - box)
         elif role(p) == "CVPhamVi":
-            box = width_pt(p) + 12
+            box = width_pt(p, styles) + 12
             left_col, right_col = (mm / 25.4 * 72 for mm in L.HEADER_COLUMNS_MM)
             left = left_col + (right_col - box) / 2
-            _set_indents(p, left, text_width - left - box)
+            set_indents(p, left, text_width - left - box)
 
 
-def _keep_with_signature(doc: Document) -> None:
-    """The paragraph before the signature table keeps with it; so do the block's own lines."""
-    body = doc.element.body
+def _keep_with_signature(body) -> None:
+    """The paragraph before the signature table keeps with it (never alone at the top of a page)."""
     tables = body.findall(qn("w:tbl"))
     if len(tables) < 2:
         return
-    signature = tables[-1]
-    previous = signature.getprevious()
+    previous = tables[-1].getprevious()
     while previous is not None and previous.tag != qn("w:p"):
         previous = previous.getprevious()
     if previous is not None:
-        Paragraph(previous, doc._body).paragraph_format.keep_with_next = True
+        previous.get_or_add_pPr().keepNext_val = True
 
 
-def apply(doc: Document) -> None:
-    paragraphs = doc.paragraphs
-    _rules(doc)
-    _recipients(paragraphs)
-    _boxes(doc, paragraphs)
-    _keep_with_signature(doc)
+def text_width_pt_of(body) -> float:
+    sect = body.find(qn("w:sectPr"))
+    size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
+    return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))) / TWIPS_PER_PT
+
+
+def apply(document, styles: StyleTable) -> None:
+    """Set the measured geometry on a rendered ``w:document`` element (python-docx oxml)."""
+    body = document.find(qn("w:body"))
+    _rules(body, styles)
+    _recipients(body, styles)
+    _boxes(body, styles, text_width_pt_of(body))
+    _keep_with_signature(body)

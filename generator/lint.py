@@ -737,7 +737,9 @@ ALIGN_WORDS = {"justify": "canh đều hai lề", "left": "canh trái", "center"
 
 def _num(value: float, digits: int = 2) -> str:
     """1.27 -> "1,27" (Vietnamese decimal comma), 13.0 -> "13"."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 
@@ -817,7 +819,7 @@ class Rule:
         if p == "rule_ratio":
             lo, hi = self.min * 100, self.max * 100
             if math.isclose(lo, hi):
-                return "đường kẻ dài bằng dòng chữ (100 %)"
+                return f"đường kẻ dài bằng dòng chữ (100 %, lệch tối đa {_num(self.tolerance * 100, 0)} %)"
             return f"đường kẻ dài từ {_num(lo, 0)} % đến {_num(hi, 0)} % dòng chữ"
         if self.min is not None and self.max is not None:
             if math.isclose(self.min, self.max):

@@ -29,12 +29,13 @@ import io
 import zipfile
 
 from docx.opc.oxml import serialize_part_xml
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
 
 from .compare import CHANGED, DELETED, INSERTED, Comparison, compare
 from .docx_zip import normalize
-from .extract import W_P, W_PPR, W_R, W_RPR, W_TBL, W_TC, W_TR, Element, Extracted, body_blocks
+from .extract import W_P, W_PPR, W_R, W_RPR, W_TC, Element, Extracted
 
 W_INS, W_DEL = qn("w:ins"), qn("w:del")
 _CONTAINER_TAGS = {W_TC, qn("w:body"), qn("w:hdr"), qn("w:ftr")}
@@ -45,7 +46,7 @@ _IGNORED_ATTRS = {qn(a) for a in ("w:rsidR", "w:rsidRPr", "w:rsidRDefault", "w:r
 
 
 def _w(tag: str, **attrs) -> etree._Element:
-    el = etree.Element(qn(tag))
+    el = OxmlElement(f"w:{tag}")  # declared with the document's own "w" prefix
     for name, value in attrs.items():
         el.set(qn(f"w:{name}"), value)
     return el
@@ -289,13 +290,7 @@ class _Writer:
 
     def containers(self) -> dict[tuple, etree._Element]:
         """Every place a paragraph can stand in NEW, by the keys ``extract`` gives elements."""
-        out: dict[tuple, etree._Element] = {("body",): self.doc.element.body}
-        tables = [b for b in body_blocks(self.doc.element.body) if b.tag == W_TBL]
-        for t, tbl in enumerate(tables):
-            key = "last" if t == len(tables) - 1 and t > 0 else t
-            for r, tr in enumerate(tbl.findall(W_TR)):
-                for c, tc in enumerate(tr.findall(W_TC)):
-                    out[("tbl", key, r, c)] = tc
+        out = dict(self.new.containers)
         for el in self.new.elements:
             out.setdefault(el.container, _container_of(el.p))
         return out

@@ -1,7 +1,8 @@
 """Stage 3: fill the Word template with a ``Letter`` and return the DOCX bytes.
 
-docxtpl renders with autoescaping on, undefined variables as errors and a sandboxed
-Jinja environment (a template from elsewhere cannot reach Python internals).
+The template is compiled once (``engine.py``) and rendered with autoescaping on,
+undefined variables as errors and a sandboxed Jinja environment (a template from
+elsewhere cannot reach Python internals).
 Body paragraphs carry bold/italic spans: their runs are written with the run
 properties the template gives the paragraph's tag (``{{r para.runs.doan }}`` …), so
 a size or font a clerk sets on that tag in Word is what the letter gets.
@@ -13,19 +14,21 @@ import datetime as dt
 import io
 import re
 from dataclasses import asdict
+from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
+from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
-from . import geometry
 from .annex import append_annex
 from .docx_zip import normalize
+from .engine import CompiledTemplate, Properties
 from .exceptions import Problem, TemplateError, display_path
 from .inline import Span
 from .wording import Letter
@@ -114,45 +117,30 @@ def _template_problem(path: Path, exc: Exception) -> TemplateError:
     return TemplateError(Problem(f"không dựng được công văn từ mẫu ({exc})", shown))
 
 
-def load_template(path: Path) -> DocxTemplate:
+@lru_cache(maxsize=8)
+def compiled(path: Path, stamp: tuple) -> CompiledTemplate:
+    """The compiled template at ``path``; ``stamp`` (size, mtime) makes an edited template recompile."""
+    return CompiledTemplate(path, jinja_environment())
+
+
+def compiled_template(path: Path) -> CompiledTemplate:
     try:
-        tpl = DocxTemplate(str(path))
-        tpl.get_docx()
-        return tpl
+        stat = path.stat()
     except FileNotFoundError:
         raise TemplateError(Problem("không tìm thấy tệp mẫu", display_path(path))) from None
-    except Exception as exc:  # python-docx raises several kinds for a file that is not a DOCX
-        raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", display_path(path))) from None
-
-
-def set_properties(tpl: DocxTemplate, letter: Letter, date: dt.date) -> None:
-    """Document properties from the input, never from the clock: same input, same bytes."""
-    props = tpl.docx.core_properties
-    stamp = dt.datetime(date.year, date.month, date.day)
-    props.title = letter.title
-    props.subject = "Công văn"
-    props.author = letter.author
-    props.last_modified_by = letter.author
-    props.created = stamp
-    props.modified = stamp
-    props.revision = 1
-    props.language = "vi-VN"
-    props.comments = ""
-    props.keywords = ""
-    props.category = "Công văn"
+    return compiled(path.resolve(), (stat.st_size, stat.st_mtime_ns))
 
 
 def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEMPLATE, annex=None) -> bytes:
-    tpl = load_template(template_path)
-    prototypes = run_prototypes(tpl)
+    template = compiled_template(template_path)
     try:
-        tpl.render(context(letter, prototypes), jinja_env=jinja_environment(), autoescape=True)
+        data = template.render(context(letter, template.prototypes), Properties(letter.title, letter.author, date))
     except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
         raise _template_problem(template_path, exc) from None
-    geometry.apply(tpl.docx)
-    if annex is not None:
-        append_annex(tpl.docx, annex)
-    set_properties(tpl, letter, date)
+    if annex is None:
+        return data
+    doc = Document(io.BytesIO(data))
+    append_annex(doc, annex)
     buf = io.BytesIO()
-    tpl.save(buf)
+    doc.save(buf)
     return normalize(buf.getvalue())

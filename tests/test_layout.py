@@ -100,7 +100,7 @@ def test_number_and_date_share_the_row_and_vv_is_under_number(doc):
 def _rule_length_pt(table, cell, p):
     from generator.geometry import cell_content_width_pt
     fmt = p.paragraph_format
-    return cell_content_width_pt(table, cell) - fmt.left_indent.pt - fmt.right_indent.pt
+    return cell_content_width_pt(table._tbl, cell._tc) - fmt.left_indent.pt - fmt.right_indent.pt
 
 
 def test_rules_are_measured_from_the_text(doc):

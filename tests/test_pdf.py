@@ -1,0 +1,234 @@
+"""PDF output: batches through LibreOffice, missing soffice, stalls, reproducible bytes, joining."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import pikepdf
+import pytest
+from click.testing import CliRunner
+
+from generator import pdf
+from generator.cli import main
+from generator.pdf import PdfError, PdfJob, concatenate, convert, find_soffice, normalize_pdf, timeout_seconds
+
+from pdf_support import ROOT, SEEDS, pdf_pages, requires_poppler, requires_soffice, seed_batch
+
+SEED = ROOT / "inputs" / "seeds" / "000-lang-son-2018.yaml"
+
+# A stand-in for soffice: writes a one-page PDF per input, hangs on inputs holding
+# "STALL" (in a child process, as soffice.bin hangs under oosplash), skips "BROKEN".
+FAKE_SOFFICE = """#!{python}
+import os, subprocess, sys
+import pikepdf
+args = sys.argv[1:]
+outdir = args[args.index("--outdir") + 1]
+files = [a for a in args if a.endswith(".docx")]
+log = open(os.environ["FAKE_SOFFICE_LOG"], "a")
+log.write("call %d %s\\n" % (len(files), " ".join(a for a in args if a.startswith("-env:"))))
+log.flush()
+for f in files:
+    data = open(f, "rb").read()
+    if b"STALL" in data:
+        child = subprocess.Popen(["sleep", "300"])
+        log.write("child %d\\n" % child.pid)
+        log.flush()
+        child.wait()
+    if b"BROKEN" in data:
+        continue
+    out = pikepdf.new()
+    out.add_blank_page()
+    out.save(os.path.join(outdir, os.path.basename(f)[:-5] + ".pdf"))
+"""
+
+
+@pytest.fixture
+def fake_soffice(tmp_path, monkeypatch):
+    script = tmp_path / "soffice"
+    script.write_text(FAKE_SOFFICE.format(python=sys.executable))
+    script.chmod(0o755)
+    log = tmp_path / "soffice.log"
+    log.write_text("")
+    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))
+    return script, log
+
+
+def _jobs(tmp_path, contents: list[bytes]) -> list[PdfJob]:
+    jobs = []
+    for i, content in enumerate(contents):
+        src = tmp_path / f"thu-{i}.docx"
+        src.write_bytes(content)
+        jobs.append(PdfJob(src, tmp_path / "out" / f"thu-{i}.pdf", dt.date(2025, 1, 5)))
+    return jobs
+
+
+def _gone(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state in ("Z", "X")
+
+
+# --------------------------------------------------------------------------- no LibreOffice needed
+
+
+def test_missing_soffice_says_how_to_install(monkeypatch, tmp_path):
+    monkeypatch.delenv(pdf.SOFFICE_ENV, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing here
+    with pytest.raises(PdfError) as err:
+        find_soffice()
+    assert "apt-get install libreoffice-writer-nogui fonts-liberation2" in str(err.value)
+    assert err.value.exit_code != 0
+
+
+def test_build_pdf_without_soffice_exits_nonzero_and_writes_nothing(monkeypatch, tmp_path):
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(tmp_path / "khong-co-soffice"))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{out}/", "--pdf"])
+    assert result.exit_code == PdfError.exit_code != 0
+    assert "apt-get install libreoffice-writer-nogui fonts-liberation2" in result.output
+    assert not out.exists()
+
+
+def test_timeout_from_option_env_default(monkeypatch):
+    monkeypatch.delenv(pdf.TIMEOUT_ENV, raising=False)
+    assert timeout_seconds() == pdf.DEFAULT_TIMEOUT
+    monkeypatch.setenv(pdf.TIMEOUT_ENV, "2.5")
+    assert timeout_seconds() == 2.5
+    assert timeout_seconds(7) == 7.0
+    monkeypatch.setenv(pdf.TIMEOUT_ENV, "nhanh")
+    with pytest.raises(PdfError, match="số giây"):
+        timeout_seconds()
+    with pytest.raises(PdfError):
+        timeout_seconds(0)
+
+
+def test_stalled_conversion_is_killed_reported_and_the_rest_converted(tmp_path, fake_soffice):
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [b"ok", b"STALL", b"ok", b"ok"])
+    start = time.monotonic()
+    results = convert(jobs, soffice=str(script), timeout=1.0, parallel=1)
+    elapsed = time.monotonic() - start
+    assert elapsed < 15, "a stalled LibreOffice must not hang the run"
+    assert [r.ok for r in results] == [True, False, True, True]
+    assert "1 giây" in results[1].error and "--pdf-timeout" in results[1].error
+    for r in results:
+        assert r.job.target.exists() == r.ok
+    calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
+    assert [c.split()[1] for c in calls] == ["4", "2"]  # one batch call, then a fresh one for the rest
+    profiles = {c.split()[2] for c in calls}
+    assert len(profiles) == 2 and all("UserInstallation=file:///" in p for p in profiles)
+    child = int(next(line.split()[1] for line in log.read_text().splitlines() if line.startswith("child")))
+    deadline = time.monotonic() + 5
+    while not _gone(child) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _gone(child), "the whole process group must be killed"
+
+
+def test_file_libreoffice_cannot_convert_is_reported(tmp_path, fake_soffice):
+    script, _ = fake_soffice
+    jobs = _jobs(tmp_path, [b"ok", b"BROKEN"])
+    with pytest.raises(PdfError) as err:
+        pdf.convert_or_raise(jobs, soffice=str(script), timeout=10)
+    assert "thu-1.docx" in str(err.value) and "không chuyển được" in str(err.value)
+    assert jobs[0].target.exists() and not jobs[1].target.exists()
+
+
+def test_parallel_jobs_each_get_their_own_profile(tmp_path, fake_soffice):
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [b"ok"] * 6)
+    results = convert(jobs, soffice=str(script), timeout=10, parallel=3)
+    assert all(r.ok for r in results)
+    calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
+    assert sorted(int(c.split()[1]) for c in calls) == [2, 2, 2]
+    assert len({c.split()[2] for c in calls}) == 3
+
+
+def test_normalize_removes_what_changes_between_runs():
+    def raw(stamp: str, ident: bytes) -> bytes:
+        doc = pikepdf.new()
+        doc.add_blank_page()
+        doc.docinfo["/CreationDate"] = stamp
+        doc.docinfo["/Producer"] = "LibreOffice 7.4"
+        doc.Root.Metadata = doc.make_stream(b"<x:xmpmeta/>")
+        doc.trailer["/DocChecksum"] = pikepdf.Name("/ABCDEF")
+        buf = io.BytesIO()
+        doc.save(buf, static_id=False)
+        return buf.getvalue()
+
+    a, b = raw("D:20261122080000Z", b"1"), raw("D:20261122080107Z", b"2")
+    assert a != b
+    day = dt.date(2018, 3, 8)
+    na, nb = normalize_pdf(a, day), normalize_pdf(b, day)
+    assert na == nb
+    with pikepdf.open(io.BytesIO(na)) as doc:
+        assert str(doc.docinfo["/CreationDate"]) == "D:20180308000000+07'00'"
+        assert str(doc.docinfo["/ModDate"]) == "D:20180308000000+07'00'"
+        assert "/Metadata" not in doc.Root and "/DocChecksum" not in doc.trailer
+
+
+def test_concatenate_joins_in_order_atomically_and_reproducibly(tmp_path):
+    sources = []
+    for n in (1, 2, 3):
+        doc = pikepdf.new()
+        for _ in range(n):
+            doc.add_blank_page(page_size=(595 + n, 842))
+        sources.append(tmp_path / f"{n}.pdf")
+        doc.save(sources[-1])
+    target = tmp_path / "in" / "tat-ca.pdf"
+    assert concatenate(sources, target, dt.date(2025, 1, 5), "Tất cả công văn") == 6
+    first = target.read_bytes()
+    assert concatenate(sources, target, dt.date(2025, 1, 5), "Tất cả công văn") == 6
+    assert target.read_bytes() == first
+    with pikepdf.open(target) as joined:
+        widths = [float(p.mediabox[2]) for p in joined.pages]
+        assert widths == [596, 597, 597, 598, 598, 598]
+        assert str(joined.docinfo["/Title"]) == "Tất cả công văn"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["tat-ca.pdf"]  # no temporary left over
+    with pytest.raises(PdfError):
+        concatenate([tmp_path / "khong-co.pdf"], tmp_path / "x.pdf")
+
+
+# --------------------------------------------------------------------------- real LibreOffice
+
+
+@requires_soffice
+@requires_poppler
+def test_every_seed_converts_in_one_batch():
+    batch = seed_batch()
+    assert set(batch.letters) == {p.stem for p in SEEDS}
+    for letter in batch.letters.values():
+        pages = pdf_pages(letter.pdf)
+        assert 1 <= pages <= 6, (letter.name, pages)
+        with pikepdf.open(letter.pdf) as doc:
+            date = letter.built.dispatch.date.as_date()
+            assert str(doc.docinfo["/CreationDate"]) == f"D:{date:%Y%m%d}000000+07'00'"
+            assert "/Metadata" not in doc.Root
+            assert str(doc.docinfo["/Title"]).startswith("V/v ")
+    assert sorted(p.suffix for p in batch.folder.iterdir()) == [".docx"] * len(SEEDS) + [".pdf"] * len(SEEDS)
+
+
+@requires_soffice
+def test_same_letter_same_pdf_bytes(tmp_path):
+    """A second, separate LibreOffice run gives byte-identical output after the post-pass."""
+    letter = seed_batch().letters[SEED.stem]
+    again = tmp_path / "lai.pdf"
+    (result,) = convert([PdfJob(letter.docx, again, letter.built.dispatch.date.as_date())], timeout=120)
+    assert result.ok, result.error
+    assert again.read_bytes() == letter.pdf.read_bytes()
+
+
+@requires_soffice
+def test_cli_build_pdf_writes_the_pdf_next_to_the_docx(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{tmp_path}/", "--pdf", "--pdf-timeout", "120"])
+    assert result.exit_code == 0, result.output
+    docx_path, pdf_path = tmp_path / f"{SEED.stem}.docx", tmp_path / f"{SEED.stem}.pdf"
+    assert docx_path.exists() and pdf_path.read_bytes().startswith(b"%PDF")
+    assert f"{SEED.stem}.pdf" in result.output
+    assert pdf_path.read_bytes() == seed_batch().letters[SEED.stem].pdf.read_bytes()
+    assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
