@@ -65,6 +65,7 @@ class CommuneInput(_Input):
     previous: PreviousInput | None = Field(None, alias="lan_truoc", description="Lần đánh giá trước (để thấy tiêu chí sụt giảm)")
     appraisal: AppraisalInput | None = Field(None, alias="tham_dinh", description="Kết quả thẩm định")
     target_year: int | None = Field(None, alias="nam_phan_dau", description="Năm phấn đấu đạt chuẩn")
+    deadline: Date | None = Field(None, alias="han", description="Hạn hoàn thành riêng của xã (thư nhắc hàng loạt)")
 
 
 class AssessmentsInput(_Input):
@@ -102,6 +103,7 @@ class CommuneAssessment:
     previous_date: IssueDate | None = None
     appraisal: Appraisal | None = None
     target_year: int | None = None
+    deadline: IssueDate | None = None
 
     @property
     def total(self) -> int:
@@ -127,6 +129,7 @@ class Assessments:
     default_set: CriteriaSet
     communes: dict[str, CommuneAssessment]
     warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # rows left out (bulk runs go on without them)
 
     def select(self, names: list[str]) -> list[CommuneAssessment]:
         if names == [ALL]:
@@ -146,6 +149,7 @@ def check_commune(
     previous: PreviousInput | None = None,
     appraisal: AppraisalInput | None = None,
     target_year: int | None = None,
+    deadline: IssueDate | None = None,
 ) -> tuple[CommuneAssessment | None, list[Problem]]:
     """Check one commune's facts against its set; every problem located with ``locate(path, msg)``."""
     problems: list[Problem] = []
@@ -203,11 +207,17 @@ def check_commune(
         previous_date=previous.date if previous else None,
         appraisal=result_appraisal,
         target_year=target_year,
+        deadline=deadline,
     ), []
 
 
-def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.date) -> Assessments:
-    """Check every commune (inline and from the table) and return the assessments."""
+def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.date, strict: bool = True) -> Assessments:
+    """Check every commune (inline and from the table) and return the assessments.
+
+    ``strict``: any problem raises InputError. Otherwise (bulk runs) a commune with a problem is
+    left out and its problems are returned in ``Assessments.problems``; only a problem that
+    stops every letter (the default set is unknown, the table cannot be read) raises.
+    """
     set_dirs = [base_dir / d for d in data.set_dirs]
     problems: list[Problem] = []
     sets: dict[str, CriteriaSet] = {}
@@ -245,7 +255,7 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
         if chosen is None:
             continue
         result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
-                                      commune.previous, commune.appraisal, commune.target_year)
+                                      commune.previous, commune.appraisal, commune.target_year, commune.deadline)
         problems += found
         line = located.line_of(path)
         add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
@@ -260,26 +270,30 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
         for row in rows:
             add(row.assessment, row.where, row.locate_name)
 
-    if problems:
-        raise InputError(problems)
     if default is None:
-        raise InputError(located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí"))
+        raise InputError(problems or [located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí")])
+    if problems and strict:
+        raise InputError(problems)
     warnings = tuple(
         f"Cảnh báo: {s.name} ({s.id}) có hiệu lực {validity(s)}, nhưng công văn đề ngày "
         f"{short_date(letter_date)}; kiểm tra lại bộ tiêu chí."
         for s in sets.values() if not s.is_valid_on(letter_date)
     )
-    return Assessments(default, communes, warnings)
+    return Assessments(default, communes, warnings, tuple(problems))
 
 
 
-def check_references(blocks, assessments: "Assessments | None", located) -> None:
+def check_references(blocks, assessments: "Assessments | None", located, assignments: dict | None = None) -> None:
     """Every commune a body block names is assessed; a block needs ``danh_gia`` at all."""
     problems = []
     for i, block in enumerate(blocks):
-        if block.kind not in ("ket_qua", "chua_dat", "sut_giam", "tham_dinh"):
+        if block.kind not in ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong"):
             continue
         path = ("noi_dung", i, block.kind)
+        if block.kind == "phan_cong" and assignments is None:
+            problems.append(located.problem(path, "khối «phan_cong» chỉ dùng trong thư nhắc hàng loạt (tệp có "
+                                                  "«chien_dich» với bảng «phan_cong»)"))
+            continue
         if assessments is None:
             problems.append(located.problem(path, "khối này viết câu từ kết quả đánh giá nhưng công văn chưa có «danh_gia»"))
             continue

@@ -20,6 +20,7 @@ from typing import Callable
 
 from .assessment import CommuneAssessment, PreviousInput, check_commune
 from .criteria import CriteriaSet
+from .dates import IssueDate
 from .exceptions import Problem, display_path
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -30,6 +31,7 @@ NAME_HEADERS = {"xã", "tên xã", "xa", "ten xa", "ten", "tên", "đơn vị"}
 SET_HEADERS = {"bộ tiêu chí", "bo_tieu_chi", "bo tieu chi"}
 COUNT_HEADERS = {"số tiêu chí đạt", "so_tieu_chi_dat", "tổng số tiêu chí đạt", "tổng"}
 YEAR_HEADERS = {"năm phấn đấu", "nam_phan_dau"}
+DEADLINE_HEADERS = {"hạn", "hạn hoàn thành", "han"}
 IGNORED_HEADERS = {"tt", "stt", "ghi chú", "ghi_chu", "ghi chu"}
 _CRITERION = re.compile(r"^(?:tc|tiêu chí số|tiêu chí|tieu chi)?\s*\.?\s*(\d{1,2})$")
 
@@ -136,6 +138,8 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
             columns["count"] = col
         elif head in YEAR_HEADERS:
             columns["year"] = col
+        elif head in DEADLINE_HEADERS:
+            columns["deadline"] = col
         else:
             problems.append(problem(header_at, col, f"không hiểu tiêu đề cột «{_text(value)}»: dùng «Xã», "
                                                     "«Bộ tiêu chí», «Số tiêu chí đạt» hoặc số tiêu chí (1, TC1, "
@@ -186,6 +190,13 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
                 year = int(value)
             else:
                 row_problems.append(problem(r, columns["year"], f"«{value}» không phải một năm"))
+        deadline = None
+        if "deadline" in columns and cells[columns["deadline"]] not in (None, ""):
+            value = cells[columns["deadline"]]
+            try:
+                deadline = IssueDate.parse(value.date() if hasattr(value, "date") else _text(value))
+            except ValueError as exc:
+                row_problems.append(problem(r, columns["deadline"], str(exc)))
         if row_problems:
             problems += row_problems
             continue
@@ -195,7 +206,7 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
             return problem(r, col, message)
 
         previous = PreviousInput.model_validate({"dat": sorted(met + fell)}) if fell else None
-        assessment, found = check_commune(name, criteria_set, met, locate, stated, previous, None, year)
+        assessment, found = check_commune(name, criteria_set, met, locate, stated, previous, None, year, deadline)
         problems += found
         out.append(TableRow(assessment, f"{shown} ({place(r)})",
                             lambda m, r=r: problem(r, columns["name"], m)))

@@ -15,6 +15,8 @@ from .exceptions import DispatchError, display_path
 from .generate import build_file, default_output
 from .model import json_schema
 from .output import write_output
+from .campaign import is_campaign
+from .yaml_source import load_yaml
 
 click_vi.install()
 
@@ -62,14 +64,29 @@ def main() -> None:
 @click.option("--pdf-timeout", type=float, metavar="GIÂY", default=None,
               help="Dừng LibreOffice nếu quá số giây này không xong một tệp (mặc định 60, "
                    "hoặc biến DISPATCH_PDF_TIMEOUT).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, metavar="N",
+              help="Thư hàng loạt: dùng N tiến trình song song (mặc định 1).")
+@click.option("--dry-run", is_flag=True, help="Chỉ liệt kê những gì sẽ ghi, không ghi tệp nào.")
 def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = False,
-          pdf_timeout: float | None = None) -> None:
-    """Dựng công văn từ TỆP_YAML."""
+          pdf_timeout: float | None = None, jobs: int = 1, dry_run: bool = False) -> None:
+    """Dựng công văn từ TỆP_YAML.
+
+    Nếu TỆP_YAML là tệp chiến dịch (có «chien_dich»), dựng mỗi xã một thư nhắc vào
+    out/<tên chiến dịch>/, kèm tat-ca.docx để in, manifest.csv và công văn tổng hợp.
+    """
 
     def action():
         if with_pdf:
             pdf_output.find_soffice()  # say how to install LibreOffice before doing any work
-        built = build_file(input_file)
+        data, located = load_yaml(input_file)
+        if is_campaign(data):
+            return _build_campaign(input_file, data, located, output, force, jobs, dry_run, with_pdf, pdf_timeout)
+        if dry_run:
+            built = build_file(input_file, data, located)
+            _warn(built)
+            click.echo(f"Sẽ ghi {display_path(default_output(input_file, output))} (chạy thử, chưa ghi gì)")
+            return
+        built = build_file(input_file, data, located)
         _warn(built)
         result = write_output(default_output(input_file, output), built.docx, force=force)
         note = f" (bản cũ lưu ở {display_path(result.backup)})" if result.backup else ""
@@ -81,6 +98,65 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
             click.echo(f"Đã ghi {display_path(target)}")
 
     _run(action)
+
+
+def _build_campaign(input_file: Path, data, located, output: Path | None, force: bool, jobs: int,
+                    dry_run: bool, with_pdf: bool, pdf_timeout: float | None) -> None:
+    """``dispatch build campaign.yaml``: one letter per commune (generator/bulk.py)."""
+    from . import bulk
+    from .campaign import load_campaign
+    from .exceptions import InputError, OutputError
+
+    campaign = load_campaign(input_file, data, located)
+    for warning in campaign.assessments.warnings:
+        click.echo(warning, err=True)
+    total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
+    show = sys.stderr.isatty() and total > 1
+    bar = click.progressbar(length=total, label="Đang dựng thư", file=sys.stderr) if show else None
+    try:
+        if bar is not None:
+            bar.__enter__()
+        report = bulk.run(campaign, output or Path("out"), jobs=jobs, force=force, dry_run=dry_run,
+                          progress=(lambda _o: bar.update(1)) if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    folder = display_path(report.folder)
+    if dry_run:
+        click.echo(f"Chạy thử, chưa ghi gì. Sẽ ghi vào {folder}/:")
+        click.echo(bulk.print_table(report, dry_run))
+    else:
+        click.echo(f"Đã ghi {folder}/: {bulk.counts_line(report)}.")
+        for name, status in report.extra_files:
+            click.echo(f"  {name} [{status}]")
+        click.echo(f"  {bulk.MANIFEST_CSV}")
+    if with_pdf and not dry_run:
+        _campaign_pdf(report, campaign, pdf_timeout)
+    if report.problems:
+        raise InputError(report.problems)
+    if report.edited:
+        names = ", ".join(o.file for o in report.edited[:10])
+        raise OutputError(f"{len(report.edited)} thư đã bị sửa tay nên không ghi đè ({names}); dùng --force để ghi đè "
+                          "(bản cũ được lưu thành .bak)")
+
+
+def _campaign_pdf(report, campaign, pdf_timeout: float | None) -> None:
+    from . import bulk
+
+    folder = report.folder
+    date = campaign.date
+    jobs = []
+    for o in report.outcomes:
+        if o.file and o.status != bulk.FAILED:
+            source = folder / o.file
+            target = source.with_suffix(".pdf")
+            if o.status != bulk.UNCHANGED or not target.exists():
+                jobs.append(pdf_output.PdfJob(source, target, date))
+    pdf_output.convert_or_raise(jobs, timeout=pdf_timeout)
+    pdfs = [folder / Path(o.file).with_suffix(".pdf") for o in report.outcomes if o.file and o.status != bulk.FAILED]
+    if pdfs:
+        pages = pdf_output.concatenate(pdfs, folder / "tat-ca.pdf")
+        click.echo(f"Đã ghi {display_path(folder / 'tat-ca.pdf')} ({len(pdfs)} thư, {pages} trang)")
 
 
 @main.command()

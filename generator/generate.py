@@ -8,7 +8,7 @@ from . import assessment
 from .annex import build_annex
 from .assessment import Assessments
 from .exceptions import InputError
-from .loader import load_dispatch
+from .loader import load_dispatch, validate
 from .model import Dispatch
 from .render import DEFAULT_TEMPLATE, render_docx
 from .wording import Letter, build_letter
@@ -45,8 +45,12 @@ def resolve_assessments(dispatch: Dispatch, input_path: Path, located) -> Assess
     return found
 
 
-def build_file(input_path: Path) -> Built:
-    dispatch, located = load_dispatch(input_path)
+def build_file(input_path: Path, data=None, located=None) -> Built:
+    """Build the letter of ``input_path`` (``data``/``located``: the file already loaded)."""
+    if data is None:
+        dispatch, located = load_dispatch(input_path)
+    else:
+        dispatch = validate(data, located)
     found = resolve_assessments(dispatch, input_path, located)
     letter = build_letter(dispatch, found)
     annex = build_annex(dispatch, letter, found, located) if dispatch.annex is not None else None

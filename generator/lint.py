@@ -97,6 +97,7 @@ TIEU_NGU = re.compile(r"độc\s*lập\s*[-–—‒−]*\s*tự\s*do\s*[-–—
 SO = re.compile(r"^\s*Số\s*(:|[\s._…]*\d*[\s._…]*/)")
 DATE = re.compile(r"ngày\s*(?P<day>[^\s]*?)\s*tháng\s*(?P<month>[^\s]*?)\s*năm\s*(?P<year>[^\s]*)", re.I)
 DATE_LOOSE = re.compile(r"ngày\b.*\btháng\b.*\bnăm\b", re.I)
+DATE_ANY = re.compile(r"\bngày\s*\d", re.I)
 VV = re.compile(r"^\s*v/v\b", re.I)
 KINH_GUI = re.compile(r"^\s*kính\s+gửi", re.I)
 NOI_NHAN = re.compile(r"^\s*nơi\s+nhận", re.I)
@@ -165,11 +166,14 @@ def find_elements(doc: Document) -> dict[str, Element]:
             header_end = min(len(paras), last + 3)
     header = paras[:header_end]
 
-    # -- date line
-    for p in header:
-        for s in _segments(p):
-            if DATE_LOOSE.search(s.text) and not SO.match(s.text):
-                found["dia_danh_ngay"] = Element("dia_danh_ngay", [_trimmed(s)])
+    # -- date line ("…, ngày … tháng … năm …"; failing that, any "ngày" line, to report its form)
+    for pattern in (DATE_LOOSE, DATE_ANY):
+        for p in header:
+            for s in _segments(p):
+                if pattern.search(s.text) and not SO.match(s.text) and not VV.match(s.text):
+                    found["dia_danh_ngay"] = Element("dia_danh_ngay", [_trimmed(s)])
+                    break
+            if "dia_danh_ngay" in found:
                 break
         if "dia_danh_ngay" in found:
             break
@@ -366,27 +370,26 @@ def _signature(found, paras, noi_nhan_seg: Segment | None, start: int) -> int:
         sign = [_trimmed(s) for p in row_paras if p.cell.col > cell.col for s in _segments(p)[:1]]
         block_start = min(p.index for p in paras if p.cell is not None and p.cell.tbl is cell.tbl)
     else:
-        # no table: authority lines (TM./KT./… or upper case) after the body, then the name
+        # no table: the short lines (upper case, bold or centred) just before "Nơi nhận", or after its list
         tail_from = noi_nhan_seg.para.index if noi_nhan_seg is not None else len(paras)
-        for p in paras[start:]:
-            segs = _segments(p)
-            if not segs:
-                continue
-            s = segs[-1]
-            if AUTHORITY.match(s.text) and p.index < len(paras):
-                block_start = min(p.index, tail_from)
-                break
-        else:
-            block_start = tail_from
         listed = {id(s.para) for s in found.get("noi_nhan_danh_sach", Element("x")).segments}
-        for p in paras[block_start:]:
-            segs = _segments(p)
-            if not segs or id(p) in listed:
+        before: list[Para] = []
+        for p in reversed(paras[start:tail_from]):
+            if not p.text.strip():
                 continue
-            s = segs[-1]
-            if NOI_NHAN.match(s.text) or DASH.match(s.text):
-                continue
-            sign.append(_trimmed(s))
+            if p.cell is not None or not _signature_like(p):
+                break
+            before.insert(0, p)
+        after = [
+            p for p in paras[tail_from + 1 :]
+            if p.text.strip() and id(p) not in listed and p.cell is None and _signature_like(p)
+        ] if noi_nhan_seg is not None else []
+        block = before or after
+        block_start = before[0].index if before else tail_from
+        for p in block:
+            s = _segments(p)[-1]
+            if not NOI_NHAN.match(s.text) and not DASH.match(s.text):
+                sign.append(_trimmed(s))
     sign = [s for s in sign if not PLACEHOLDER.match(s.text) and s.text.strip()]
     if sign:
         name = sign[-1]
@@ -398,6 +401,15 @@ def _signature(found, paras, noi_nhan_seg: Segment | None, start: int) -> int:
         else:  # every line upper case: no separate name line
             found["quyen_han"] = Element("quyen_han", sign)
     return block_start
+
+
+def _signature_like(p: Para) -> bool:
+    """A line of a signature block typed without a table: short, and upper case, bold or not left-aligned."""
+    text = _segments(p)[-1].text if _segments(p) else ""
+    if len(text.strip()) > 60 or DASH.match(text):
+        return False
+    seg = _segments(p)[-1]
+    return _is_upper(text) or _bold_line(seg) or p.jc in ("center", "right") or "\t" in p.text
 
 
 def _is_page_field(instr: str) -> bool:

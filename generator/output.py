@@ -1,4 +1,4 @@
-"""Stage 4: write a letter safely.
+"""Stage 4: write letters safely.
 
 - Atomic: the bytes go to a temporary file in the same folder, then replace the
   target in one rename; a killed run leaves the old file or the new one, never half.
@@ -6,6 +6,9 @@
   its SHA-256, in ``.dispatch-manifest.json`` beside it. An existing file whose hash
   is not the recorded one (edited in Word, or not ours) is refused unless ``force``,
   and then it is first copied to ``<name>.bak-N.docx``.
+- A bulk run records each file as it is written by appending one line to
+  ``.dispatch-manifest.log`` (cheap, and it survives a kill); the log is folded into
+  the JSON at the end of the run, or at the start of the next one.
 """
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ from pathlib import Path
 from .exceptions import OutputError, Problem, display_path
 
 MANIFEST = ".dispatch-manifest.json"
+JOURNAL = ".dispatch-manifest.log"
+
+NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED = "mới", "cập nhật", "không đổi", "ghi đè", "đã sửa tay"
 
 
 def sha256(data: bytes) -> str:
@@ -42,23 +48,47 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _read_manifest(folder: Path) -> dict[str, str]:
-    try:
-        data = json.loads((folder / MANIFEST).read_text("utf-8"))
-        return {str(k): str(v) for k, v in data.get("files", {}).items()}
-    except (FileNotFoundError, ValueError, AttributeError):
-        return {}
+class Manifest:
+    """The hashes of the files dispatch wrote in one folder."""
 
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.files: dict[str, str] = {}
+        try:
+            data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
+            self.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
+        except (FileNotFoundError, ValueError, AttributeError):
+            pass
+        try:
+            for line in (self.folder / JOURNAL).read_text("utf-8").splitlines():
+                name, _, digest = line.partition("\t")
+                if name and len(digest) == 64:
+                    self.files[name] = digest
+        except FileNotFoundError:
+            pass
 
-def _write_manifest(folder: Path, files: dict[str, str]) -> None:
-    text = json.dumps({"files": dict(sorted(files.items()))}, ensure_ascii=False, indent=1) + "\n"
-    atomic_write(folder / MANIFEST, text.encode("utf-8"))
+    def record(self, name: str, digest: str) -> None:
+        if self.files.get(name) == digest:
+            return
+        self.files[name] = digest
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with open(self.folder / JOURNAL, "a", encoding="utf-8") as journal:
+            journal.write(f"{name}\t{digest}\n")
+
+    def save(self) -> None:
+        text = json.dumps({"files": dict(sorted(self.files.items()))}, ensure_ascii=False, indent=1) + "\n"
+        atomic_write(self.folder / MANIFEST, text.encode("utf-8"))
+        try:
+            os.unlink(self.folder / JOURNAL)
+        except FileNotFoundError:
+            pass
 
 
 @dataclass(frozen=True)
 class WriteResult:
     path: Path
-    status: str  # "mới" | "cập nhật" | "không đổi" | "ghi đè"
+    status: str  # NEW | UPDATED | UNCHANGED | OVERWRITTEN | EDITED (refused)
+    digest: str
     backup: Path | None = None
 
 
@@ -71,35 +101,72 @@ def _backup_path(path: Path) -> Path:
         n += 1
 
 
-def write_output(path: Path, data: bytes, force: bool = False) -> WriteResult:
-    folder = path.parent
-    manifest = _read_manifest(folder)
+def _decide(path: Path, digest: str, recorded: str | None, force: bool) -> tuple[str, str | None]:
+    """What writing a file with ``digest`` at ``path`` would do, and the hash of what is there now."""
+    if not path.exists():
+        return NEW, None
+    current = file_sha256(path)
+    if current == digest:
+        return UNCHANGED, current
+    if recorded != current:
+        return (OVERWRITTEN if force else EDITED), current
+    return UPDATED, current
+
+
+def place(path: Path, data: bytes, recorded: str | None, force: bool = False, dry_run: bool = False) -> WriteResult:
+    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it."""
     digest = sha256(data)
+    status, current = _decide(path, digest, recorded, force)
+    if status == EDITED:
+        return WriteResult(path, EDITED, current)
     backup = None
-    if path.exists():
-        current = sha256(path.read_bytes())
-        if current == digest:
-            manifest[path.name] = digest
-            _write_manifest(folder, manifest)
-            return WriteResult(path, "không đổi")
-        if manifest.get(path.name) != current:
-            if not force:
-                why = (
-                    "đã bị sửa sau lần tạo trước" if path.name in manifest else "không phải do dispatch tạo ra"
-                )
-                raise OutputError(
-                    Problem(
-                        f"tệp đã có và {why}; không ghi đè để khỏi mất phần đã sửa. "
-                        "Dùng --force để ghi đè (bản cũ được lưu thành .bak), hoặc chọn tệp khác bằng -o",
-                        display_path(path),
-                    )
-                )
-            backup = _backup_path(path)
-            atomic_write(backup, path.read_bytes())
-        status = "ghi đè" if backup else "cập nhật"
-    else:
-        status = "mới"
-    atomic_write(path, data)
-    manifest[path.name] = digest
-    _write_manifest(folder, manifest)
-    return WriteResult(path, status, backup)
+    if status == OVERWRITTEN:
+        backup = _backup_path(path)
+        if not dry_run:
+            os.replace(path, backup)
+    if status != UNCHANGED and not dry_run:
+        atomic_write(path, data)
+    return WriteResult(path, status, digest, backup)
+
+
+def place_staged(path: Path, staged: Path, recorded: str | None, force: bool = False) -> WriteResult:
+    """``place`` for a big file already written to ``staged`` (same folder): moved in by one rename."""
+    digest = file_sha256(staged)
+    status, current = _decide(path, digest, recorded, force)
+    if status == EDITED:
+        return WriteResult(path, EDITED, current)
+    backup = None
+    if status == OVERWRITTEN:
+        backup = _backup_path(path)
+        os.replace(path, backup)
+    if status != UNCHANGED:
+        os.replace(staged, path)
+    return WriteResult(path, status, digest, backup)
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def refusal(result: WriteResult, recorded: bool) -> Problem:
+    why = "đã bị sửa sau lần tạo trước" if recorded else "không phải do dispatch tạo ra"
+    return Problem(
+        f"tệp đã có và {why}; không ghi đè để khỏi mất phần đã sửa. "
+        "Dùng --force để ghi đè (bản cũ được lưu thành .bak), hoặc chọn tệp khác bằng -o",
+        display_path(result.path),
+    )
+
+
+def write_output(path: Path, data: bytes, force: bool = False) -> WriteResult:
+    """Write one file (the single-letter path), keeping the folder's manifest."""
+    manifest = Manifest(path.parent)
+    result = place(path, data, manifest.files.get(path.name), force)
+    if result.status == EDITED:
+        raise OutputError(refusal(result, path.name in manifest.files))
+    manifest.record(path.name, result.digest)
+    manifest.save()
+    return result

@@ -25,6 +25,7 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -186,7 +187,36 @@ def _valid_pdf(path: Path) -> bytes | None:
     return data if data.startswith(b"%PDF") and b"%%EOF" in data[-1024:] else None
 
 
-def _soffice_call(soffice: str, inputs: list[Path], outdir: Path, profile: Path, timeout: float, log: Path) -> bool:
+class _Running:
+    """The soffice processes of one ``convert``: Ctrl+C (or any error) in the caller kills them all."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.procs: set[subprocess.Popen] = set()
+        self.cancelled = False
+
+    def add(self, proc: subprocess.Popen) -> None:
+        with self.lock:
+            if self.cancelled:
+                _kill(proc)
+                raise KeyboardInterrupt
+            self.procs.add(proc)
+
+    def discard(self, proc: subprocess.Popen) -> None:
+        with self.lock:
+            self.procs.discard(proc)
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            procs = list(self.procs)
+        for proc in procs:
+            _kill(proc)
+
+
+def _soffice_call(
+    soffice: str, inputs: list[Path], outdir: Path, profile: Path, timeout: float, log: Path, running: _Running
+) -> bool:
     """Run one soffice call; return False if it was killed for making no progress."""
     cmd = [
         soffice,
@@ -197,6 +227,7 @@ def _soffice_call(soffice: str, inputs: list[Path], outdir: Path, profile: Path,
     ]
     with open(log, "ab") as sink:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, start_new_session=True)
+    running.add(proc)
     try:
         expected = {p.stem + ".pdf" for p in inputs}
         seen = 0
@@ -215,11 +246,14 @@ def _soffice_call(soffice: str, inputs: list[Path], outdir: Path, profile: Path,
                 _kill(proc)
                 return False
     finally:
+        running.discard(proc)
         if proc.poll() is None:  # interrupted (Ctrl+C) or an error here: leave nothing running
             _kill(proc)
+        if running.cancelled:
+            raise KeyboardInterrupt
 
 
-def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float) -> list[PdfResult]:
+def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _Running) -> list[PdfResult]:
     """Convert ``jobs`` with one soffice call (more only after a stall), in a private work folder."""
     results: dict[int, PdfResult] = {}
     work = Path(tempfile.mkdtemp(prefix="dispatch-pdf-"))
@@ -242,7 +276,7 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float) -> list[Pdf
         while pending:
             attempt += 1
             finished = _soffice_call(
-                soffice, [staged[i] for i in pending], outdir, work / f"profile-{attempt}", timeout, log
+                soffice, [staged[i] for i in pending], outdir, work / f"profile-{attempt}", timeout, log, running
             )
             stalled_at = None
             for n, i in enumerate(pending):
@@ -296,11 +330,20 @@ def convert(
     parallel = max(1, min(parallel, len(jobs)))
     per_call = min(batch_size, -(-len(jobs) // parallel))
     chunks = [jobs[i : i + per_call] for i in range(0, len(jobs), per_call)]
-    if len(chunks) == 1:
-        return _convert_chunk(program, chunks[0], limit)
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        parts = list(pool.map(lambda chunk: _convert_chunk(program, chunk, limit), chunks))
-    return [r for part in parts for r in part]
+    running = _Running()
+    try:
+        if len(chunks) == 1:
+            return _convert_chunk(program, chunks[0], limit, running)
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            futures = [pool.submit(_convert_chunk, program, chunk, limit, running) for chunk in chunks]
+            try:
+                parts = [f.result() for f in futures]
+            except BaseException:
+                running.cancel()  # Ctrl+C here: stop every soffice now, not when it finishes
+                raise
+        return [r for part in parts for r in part]
+    finally:
+        running.cancel()
 
 
 def convert_or_raise(jobs: list[PdfJob], **options) -> list[Path]:

@@ -20,7 +20,7 @@ from .dates import short_date
 from .exceptions import Problem, TemplateError, display_path
 
 SENTENCE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cau"
-KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh")
+KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong")
 
 
 def _escape_markup(value):
@@ -93,12 +93,12 @@ def _short(date) -> str | None:
     return f"{date.month}/{date.year}" if date.month else str(date.year)
 
 
-def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR) -> str:
+def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, **extra) -> str:
     """One paragraph of ``kind`` about ``commune``, in the input markup."""
     env = environment(str(folder))
     name = f"{kind}.j2"
     try:
-        text = env.get_template(name).render(xa=facts(commune, default_set_id))
+        text = env.get_template(name).render(xa=facts(commune, default_set_id), **extra)
     except jinja2.TemplateNotFound:
         raise TemplateError(Problem(f"không có mẫu câu «{name}»", display_path(folder))) from None
     except jinja2.TemplateSyntaxError as exc:
@@ -108,3 +108,14 @@ def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Pa
     except jinja2.exceptions.SecurityError:
         raise TemplateError(Problem("mẫu câu chứa thẻ không an toàn nên bị từ chối", display_path(folder / name))) from None
     return " ".join(text.split())
+
+
+def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict[int, str],
+                      deadline: str | None, folder: Path = SENTENCE_DIR) -> list[str]:
+    """One paragraph per criterion the commune has not met: who helps with it, and by when."""
+    out = []
+    for criterion in commune.criteria(commune.not_met):
+        item = {"tieu_chi": _criterion(criterion), "don_vi": assignments[criterion.num],
+                "sut_giam": criterion.num in commune.fell_back}
+        out.append(write("phan_cong", commune, default_set_id, folder, muc=item, han=deadline))
+    return out

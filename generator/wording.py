@@ -13,7 +13,7 @@ from .assessment import Assessments
 from .dates import BLANK
 from .inline import Span, parse
 from .model import ASSESSMENT_KINDS, Dispatch
-from .sentences import write
+from .sentences import write, write_assignments
 
 END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
 
@@ -104,10 +104,24 @@ def with_end_mark(spans: tuple[Span, ...]) -> tuple[Span, ...]:
     return spans[:-1] + (Span(text, last.bold, last.italic),)
 
 
-def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None) -> list[Paragraph]:
+@dataclass(frozen=True)
+class CampaignFacts:
+    """What a bulk campaign adds to its letters: who helps with each criterion, and the deadline."""
+
+    assignments: dict[int, str]
+    deadline: str | None
+
+
+def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
+                    campaign: CampaignFacts | None = None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for block in dispatch.body:
-        if block.kind in ASSESSMENT_KINDS:
+        if block.kind == "phan_cong":
+            for commune in assessments.select(block.lines):
+                for sentence in write_assignments(commune, assessments.default_set.id, campaign.assignments,
+                                                  campaign.deadline):
+                    paragraphs.append(Paragraph("gach", tuple(parse("- " + sentence))))
+        elif block.kind in ASSESSMENT_KINDS:
             # one dashed item per commune, written from the data by templates/cau/<kind>.j2
             for commune in assessments.select(block.lines):
                 sentence = write(block.kind, commune, assessments.default_set.id)
@@ -131,7 +145,8 @@ def _strip_dash(text: str) -> str:
     return re.sub(r"^\s*[-–]\s*", "", text)
 
 
-def build_letter(dispatch: Dispatch, assessments: Assessments | None = None) -> Letter:
+def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
+                 campaign: CampaignFacts | None = None) -> Letter:
     recipients = list(dispatch.recipients or [])
     single = len(recipients) == 1
     return Letter(
@@ -142,7 +157,7 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None) -> 
         subject=f"V/v {dispatch.subject}",
         recipient=_strip_end(recipients[0]) if single else None,
         recipient_lines=[] if single else punctuated_list(recipients),
-        paragraphs=body_paragraphs(dispatch, assessments),
+        paragraphs=body_paragraphs(dispatch, assessments, campaign),
         copies_label="Nơi nhận:",
         copies=copies_to(bool(recipients), list(dispatch.copies_to), dispatch.archive),
         titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),

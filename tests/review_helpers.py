@@ -10,6 +10,7 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.text.run import Run
 
 from generator.extract import extract, format_text, open_docx
 from generator.generate import build_file
@@ -78,8 +79,12 @@ def split_runs_mid_word(doc) -> None:
 
 def set_size(p, points: float) -> None:
     for r in p.iter(qn("w:r")):
-        rpr = r.get_or_add_rPr()
-        rpr.sz_val = Pt(points)
+        Run(r, None).font.size = Pt(points)
+
+
+def set_bold(p, value: bool | None) -> None:
+    for r in p.iter(qn("w:r")):
+        Run(r, None).font.bold = value
 
 
 # --- accept / reject all tracked changes, by XML transformation -----------------------------------

@@ -58,6 +58,8 @@ DEFAULTS = dict(
     titles=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), title_bold=True,
     name="Nguyễn Văn An", name_bold=True,
     page_field=True, page_in_footer=False, title_pg=True, page_align=C, page_size=14,
+    flat=False,  # Số/date on one tabbed line and a signature without a table (older habit)
+    simple_page_field=False,  # PAGE as <w:fldSimple> instead of fldChar runs
 )
 
 BODY = [
@@ -132,7 +134,7 @@ def make_letter(path: Path, **changes) -> Path:
     sec.top_margin, sec.bottom_margin, sec.left_margin, sec.right_margin = (Mm(v) for v in k["margins"])
     sec.header_distance = Mm(10)
 
-    head = doc.add_table(rows=2, cols=2)
+    head = doc.add_table(rows=1 if k["flat"] else 2, cols=2)
     head.autofit = False
     for row in head.rows:
         row.cells[0].width, row.cells[1].width = Cm(6.5), Cm(10)
@@ -158,10 +160,18 @@ def make_letter(path: Path, **changes) -> Path:
     _para(right, k["motto_text"], k["motto_size"], bold=k["motto_bold"])
     motto_width = text_width_pt(k["motto_text"], k["motto_size"], k["motto_bold"]) * k["motto_rule"]
     _para(right, "_" * round(motto_width / text_width_pt("_", 13)), 13)
-    left, right = _cell(head, 1, 0), _cell(head, 1, 1)
-    _para(left, k["so_text"], k["so_size"], before=6)
-    _para(left, k["vv_text"], k["vv_size"], bold=k["vv_bold"], before=k["vv_before"])
-    _para(right, k["date_text"], k["date_size"], italic=k["date_italic"], before=6)
+    if k["flat"]:
+        line = _para(doc, k["so_text"], k["so_size"], align=L, before=6)
+        line.paragraph_format.tab_stops.add_tab_stop(Cm(11))
+        line.add_run("\t")
+        date = line.add_run(k["date_text"])
+        date.font.size, date.font.italic = Pt(k["date_size"]), k["date_italic"]
+        _para(doc, k["vv_text"], k["vv_size"], bold=k["vv_bold"], align=L, before=k["vv_before"])
+    else:
+        left, right = _cell(head, 1, 0), _cell(head, 1, 1)
+        _para(left, k["so_text"], k["so_size"], before=6)
+        _para(left, k["vv_text"], k["vv_size"], bold=k["vv_bold"], before=k["vv_before"])
+        _para(right, k["date_text"], k["date_size"], italic=k["date_italic"], before=6)
 
     _para(doc, k["kg_text"], 14, bold=k["kg_bold"], before=12, after=6)
     for text in BODY:
@@ -170,23 +180,34 @@ def make_letter(path: Path, **changes) -> Path:
         p.paragraph_format.first_line_indent = Cm(k["body_indent"])
         p.paragraph_format.line_spacing = k["body_line"]
 
-    sign = doc.add_table(rows=1, cols=2)
-    left, right = _cell(sign, 0, 0), _cell(sign, 0, 1)
+    if k["flat"]:
+        left = right = doc
+        for n, title in enumerate(k["titles"]):
+            p = _para(doc, title, 14, bold=k["title_bold"], before=12 if n == 0 else 0)
+            p.paragraph_format.left_indent = Cm(8)
+        p = _para(doc, k["name"], 14, bold=k["name_bold"], before=72)
+        p.paragraph_format.left_indent = Cm(8)
+    else:
+        sign = doc.add_table(rows=1, cols=2)
+        left, right = _cell(sign, 0, 0), _cell(sign, 0, 1)
     _para(left, k["nn_text"], k["nn_size"], bold=k["nn_bold"], italic=k["nn_italic"], align=k["nn_align"], before=12)
     for item in k["nn_items"]:
         _para(left, item, k["nn_item_size"], align=L)
-    for n, title in enumerate(k["titles"]):
-        _para(right, title, 14, bold=k["title_bold"], before=12 if n == 0 else 0)
-    _para(right, k["name"], 14, bold=k["name_bold"], before=72)
+    if not k["flat"]:
+        for n, title in enumerate(k["titles"]):
+            _para(right, title, 14, bold=k["title_bold"], before=12 if n == 0 else 0)
+        _para(right, k["name"], 14, bold=k["name_bold"], before=72)
 
     sec.different_first_page_header_footer = k["title_pg"]
     holder = sec.footer if k["page_in_footer"] else sec.header
     p = holder.paragraphs[0]
     p.alignment = k["page_align"]
-    if k["page_field"]:
+    if k["page_field"] and k["simple_page_field"]:
+        p._p.append(parse_xml(
+            f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE \\* MERGEFORMAT "><w:r><w:rPr><w:sz w:val="{k["page_size"] * 2}"/>'
+            '</w:rPr><w:t>2</w:t></w:r></w:fldSimple>'))
+    elif k["page_field"]:
         _page_field(p, k["page_size"])
-    if not k["title_pg"]:
-        pass
     doc.save(path)
     return path
 
@@ -230,6 +251,50 @@ def test_rule_drawn_as_border_or_shape_is_measured(tmp_path, how):
     assert report.ok, report.to_text()
     rule = find_elements(read_docx(path))["duong_ke_co_quan"]
     assert rule.data["length"] / rule.data["text_width"] == pytest.approx(0.4, abs=0.02)
+
+
+def test_tabbed_number_and_date_line_and_signature_without_table(tmp_path):
+    """Số and the date in one paragraph split by a tab; the signature typed as indented lines."""
+    path = make_letter(tmp_path / "phang.docx", flat=True)
+    report = lint_file(path)
+    assert report.ok, report.to_text()
+    elements = find_elements(read_docx(path))
+    assert elements["so_ky_hieu"].segments[0].text == "Số: 05/SNNMT-VP"
+    assert elements["dia_danh_ngay"].segments[0].text == "Lạng Sơn, ngày 05 tháng 01 năm 2025"
+    assert [s.text for s in elements["quyen_han"].segments] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    assert elements["ho_ten"].segments[0].text == "Nguyễn Văn An"
+    assert len(elements["noi_dung"].segments) == len(BODY)
+    # the formatting of each part of the tabbed line is its own runs'
+    broken = lint_file(make_letter(tmp_path / "phang-sai.docx", flat=True, date_italic=False, so_size=14))
+    assert broken.rule_ids() == {"dia_danh_ngay.nghieng", "so_ky_hieu.co_chu"}, broken.to_text()
+
+
+def test_simple_page_field_counts(tmp_path):
+    assert lint_file(make_letter(tmp_path / "f.docx", simple_page_field=True)).ok
+
+
+def test_deleted_text_and_content_controls(tmp_path):
+    """Tracked deletions are not text; a Quốc hiệu inside a content control is found."""
+    path = make_letter(tmp_path / "sdt.docx")
+    doc = docx.Document(path)
+    qh = next(p for p in doc.element.body.iter(qn("w:p")) if "CỘNG HÒA" in "".join(t.text for t in p.iter(qn("w:t"))))
+    parent = qh.getparent()
+    sdt = parse_xml(f'<w:sdt {nsdecls("w")}><w:sdtPr/><w:sdtContent/></w:sdt>')
+    parent.replace(qh, sdt)
+    sdt.find(qn("w:sdtContent")).append(qh)
+    body = next(p for p in doc.element.body.iter(qn("w:p")) if "Thực hiện Kế hoạch" in "".join(
+        t.text for t in p.iter(qn("w:t"))))
+    body.append(parse_xml(
+        f'<w:del {nsdecls("w")} w:id="1" w:author="A"><w:r><w:rPr><w:rFonts w:ascii="Arial" w:hAnsi="Arial"/>'
+        '<w:sz w:val="40"/></w:rPr><w:t>chữ đã xoá</w:t></w:r></w:del>'))
+    doc.save(path)
+    assert lint_file(path).ok, lint_file(path).to_text()
+
+
+def test_date_in_digits_is_reported_not_missed(tmp_path):
+    report = lint_file(make_letter(tmp_path / "d.docx", date_text="Lạng Sơn, ngày 05/01/2025"))
+    assert "dia_danh_ngay.co_mat" not in report.rule_ids()
+    assert {"dia_danh_ngay.thang", "dia_danh_ngay.nam"} <= report.rule_ids()
 
 
 def test_cli_exit_codes(tmp_path):
@@ -497,3 +562,10 @@ def test_every_generated_letter_passes_lint(tmp_path, yaml_path):
     path.write_bytes(built.docx)
     report = lint_file(path)
     assert report.ok, report.to_text()
+
+
+def test_docs_list_every_rule():
+    text = (ROOT / "docs" / "lint.md").read_text("utf-8")
+    _, rules = load_rules()
+    missing = [r.id for r in rules if f"`{r.id}`" not in text]
+    assert not missing, f"docs/lint.md thiếu các quy tắc: {missing}"
