@@ -139,6 +139,8 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
     compiled_template(_template_path(campaign))  # compile before forking: every worker inherits it
     if not dry_run:
         folder.mkdir(parents=True, exist_ok=True)
+        for stale in folder.glob(".*.tmp"):  # left by a run that was killed mid-write
+            stale.unlink(missing_ok=True)
     results: dict[str, Outcome] = {}
     pool = None
     try:

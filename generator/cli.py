@@ -78,6 +78,7 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
     def action():
         if with_pdf:
             pdf_output.find_soffice()  # say how to install LibreOffice before doing any work
+            pdf_output.timeout_seconds(pdf_timeout)
         data, located = load_yaml(input_file)
         if is_campaign(data):
             return _build_campaign(input_file, data, located, output, force, jobs, dry_run, with_pdf, pdf_timeout)

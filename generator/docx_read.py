@@ -299,11 +299,17 @@ class Document:
 # --------------------------------------------------------------------------- reader
 
 
+MAX_PART_BYTES = 200 * 1024 * 1024  # an XML part bigger than this (unpacked) is refused, not read
+
+
 def _parse(zf: zipfile.ZipFile, name: str):
     try:
-        data = zf.read(name)
+        info = zf.getinfo(name)
     except KeyError:
         return None
+    if info.file_size > MAX_PART_BYTES:
+        raise DocxReadError(f"phần {name} của tệp quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén)")
+    data = zf.read(info)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
     return etree.fromstring(data, parser)
 

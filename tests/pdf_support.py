@@ -5,6 +5,7 @@ many test modules use it, LibreOffice runs one batch call for all the seeds.
 """
 from __future__ import annotations
 
+import atexit
 import shutil
 import subprocess
 import tempfile
@@ -49,6 +50,7 @@ class Batch:
 @lru_cache(maxsize=1)
 def seed_batch() -> Batch:
     folder = Path(tempfile.mkdtemp(prefix="dispatch-test-pdf-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     letters: dict[str, Converted] = {}
     jobs = []
     for yaml_path in SEEDS:

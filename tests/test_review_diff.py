@@ -10,7 +10,7 @@ from docx.text.paragraph import Paragraph
 
 from generator.cli import main
 from generator.compare import CHANGED, DELETED, EQUAL, INSERTED, compare
-from generator import review_html, review_terminal
+from generator import review_terminal
 from review_helpers import (
     SEEDS,
     build_yaml,

@@ -6,7 +6,6 @@ import os
 import shutil
 import subprocess
 import zipfile
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from docx.oxml.ns import qn  # noqa: F401
 from docx.text.paragraph import Paragraph
 
 from generator.cli import main

@@ -1,0 +1,244 @@
+"""Bulk campaigns: per-letter content, naming, combined file, manifest, protection, resume, errors."""
+import csv
+import io
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from docx import Document
+from docx.oxml.ns import qn
+
+from conftest import ROOT
+from generator import bulk
+from generator.campaign import load_campaign
+from generator.cli import main
+
+EXAMPLE = ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"
+ASSIGN = "\n".join(f"    {n}: Sở số {n}" for n in range(1, 20))
+
+
+def campaign_yaml(table_lines: str, complete: str = "thu_duy_tri", extra: str = "") -> str:
+    return textwrap.dedent("""\
+        chien_dich:
+          ten: thu-nghiem
+          xa_dat_du: {complete}
+          han: 15/12/2024
+          phan_cong:
+        {assign}
+        danh_gia:
+          bo_tieu_chi: xa_ntm_2021_2025
+        {table}
+        thu:
+          co_quan_ban_hanh: [ỦY BAN NHÂN DÂN, HUYỆN HỮU LŨNG]
+          ky_hieu: UBND-NN
+          dia_danh: Hữu Lũng
+          ngay: 20/9/2024
+          trich_yeu: khắc phục tiêu chí của xã {{xa}}
+          kinh_gui: Ủy ban nhân dân xã {{xa}}
+          noi_dung:
+            - "Kết quả của xã {{xa}}:"
+            - ket_qua: xa_nay
+            - sut_giam: xa_nay
+            - phan_cong: xa_nay
+            - "Hoàn thành trước ngày **{{han}}**."
+          noi_dung_duy_tri:
+            - "Xã {{xa}} tiếp tục duy trì các tiêu chí."
+          nguoi_ky: {{quyen_han: KT., chuc_vu: [CHỦ TỊCH, PHÓ CHỦ TỊCH], ho_ten: Dương Thị Hạnh}}
+          luu: VT, NN
+        {extra}""").format(complete=complete, assign=ASSIGN, table=table_lines, extra=extra)
+
+
+INLINE = """\
+  xa:
+    - {ten: Quyết Thắng, dat: [1, 3, 4], lan_truoc: {dat: [1, 2, 3, 4]}}
+    - {ten: Đồng Tân, dat: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]}
+    - {ten: Thanh Hà, dat: [1]}
+    - {ten: Thạnh Hà, dat: [2], han: 01/10/2024}
+"""
+
+
+def make(tmp_path: Path, table: str = INLINE, **kw) -> Path:
+    path = tmp_path / "cd.yaml"
+    path.write_text(campaign_yaml(table, **kw), encoding="utf-8")
+    return path
+
+
+def run_cli(path: Path, out: Path, *args):
+    return CliRunner().invoke(main, ["build", str(path), "-o", str(out), *args])
+
+
+def letter_text(path: Path) -> str:
+    return "\n".join(p.text for p in Document(path).paragraphs)
+
+
+def test_one_letter_per_commune_with_its_own_gaps(tmp_path):
+    result = run_cli(make(tmp_path), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "thu-nghiem"
+    qt = letter_text(folder / "xa-quyet-thang.docx")
+    assert "Kính gửi: Ủy ban nhân dân xã Quyết Thắng" in qt
+    assert "- Xã Quyết Thắng đạt 3/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai; " \
+           "Số 4 – Điện." in qt
+    assert "- Xã Quyết Thắng có 01 tiêu chí bị sụt giảm gồm: Số 2 – Giao thông." in qt
+    assert "- Tiêu chí số 2 – Giao thông (bị sụt giảm): Sở số 2 phụ trách, hướng dẫn và hỗ trợ xã Quyết Thắng " \
+           "hoàn thiện; hoàn thành trước ngày 15/12/2024." in qt
+    assert qt.count("- Tiêu chí số") == 16  # one line per criterion not met
+    assert "Hoàn thành trước ngày 15/12/2024./." in qt
+    th = letter_text(folder / "xa-thanh-ha-2.docx")  # Thạnh Hà: its own deadline from the table
+    assert "xã Thạnh Hà" in th and "trước ngày 01/10/2024" in th and "15/12/2024" not in th
+    assert "bị sụt giảm" not in th  # nothing fell back: no such paragraph
+    dt = letter_text(folder / "xa-dong-tan.docx")  # everything met: the maintenance letter
+    assert "Xã Đồng Tân tiếp tục duy trì các tiêu chí./." in dt and "Tiêu chí số" not in dt
+    props = Document(folder / "xa-quyet-thang.docx").core_properties
+    assert props.title == "V/v khắc phục tiêu chí của xã Quyết Thắng"
+
+
+def test_file_names(tmp_path):
+    names = bulk.file_names(["Thạnh Hà", "Thanh Hà", "Đồng Đăng", "../../etc/passwd", "***", "Ia H'Drai"])
+    assert names["Thanh Hà"] == "xa-thanh-ha.docx" and names["Thạnh Hà"] == "xa-thanh-ha-2.docx"
+    assert names["Đồng Đăng"] == "xa-dong-dang.docx"
+    assert names["../../etc/passwd"] == "xa-etc-passwd.docx"
+    assert names["***"] == "xa-khong-ten.docx" and names["Ia H'Drai"] == "xa-ia-h-drai.docx"
+    assert all("/" not in n and not n.startswith(".") for n in names.values())
+
+
+def test_complete_communes_can_get_no_letter(tmp_path):
+    result = run_cli(make(tmp_path, complete="khong_gui"), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "thu-nghiem"
+    assert not (folder / "xa-dong-tan.docx").exists()
+    rows = list(csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig"))))
+    assert {r["xa"]: r["trang_thai"] for r in rows}["Đồng Tân"] == "không gửi"
+
+
+def test_manifest_and_combined_file(tmp_path):
+    assert run_cli(make(tmp_path), tmp_path / "out").exit_code == 0
+    folder = tmp_path / "out" / "thu-nghiem"
+    rows = list(csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig"))))
+    assert [r["xa"] for r in rows] == ["Đồng Tân", "Quyết Thắng", "Thanh Hà", "Thạnh Hà"]  # Vietnamese order
+    from generator.output import sha256
+    for r in rows:
+        assert r["trang_thai"] == "mới" and sha256((folder / r["tep"]).read_bytes()) == r["sha256"]
+    combined = Document(folder / "tat-ca.docx")
+    assert len(combined.sections) == 4  # one section per letter
+    for section in combined.sections:
+        assert section._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"  # own page numbering
+        assert section.different_first_page_header_footer and section.start_type == 2  # new page
+    text = "\n".join(p.text for p in combined.paragraphs)
+    order = [text.index(f"Kính gửi: Ủy ban nhân dân xã {n}") for n in ("Đồng Tân", "Quyết Thắng", "Thanh Hà", "Thạnh Hà")]
+    assert order == sorted(order)
+    assert zipfile.ZipFile(folder / "tat-ca.docx").testzip() is None
+
+
+def test_rerun_rewrites_only_what_changed_and_protects_edits(tmp_path):
+    path = make(tmp_path)
+    out = tmp_path / "out"
+    assert run_cli(path, out).exit_code == 0
+    folder = out / "thu-nghiem"
+    result = run_cli(path, out)
+    assert result.exit_code == 0 and "4 không đổi" in result.output
+
+    path.write_text(path.read_text("utf-8").replace("{ten: Thanh Hà, dat: [1]}", "{ten: Thanh Hà, dat: [1, 2]}"), "utf-8")
+    doc = Document(folder / "xa-quyet-thang.docx")  # a clerk edits one letter in Word
+    doc.paragraphs[-1].add_run(" Đã bổ sung.")
+    doc.save(folder / "xa-quyet-thang.docx")
+    edited = (folder / "xa-quyet-thang.docx").read_bytes()
+    result = run_cli(path, out)
+    assert result.exit_code == 4, result.output
+    assert "1 thư đã bị sửa tay" in result.output and "xa-quyet-thang.docx" in result.output
+    statuses = {r["xa"]: r["trang_thai"] for r in csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig")))}
+    assert statuses == {"Đồng Tân": "không đổi", "Quyết Thắng": "đã sửa tay", "Thanh Hà": "cập nhật", "Thạnh Hà": "không đổi"}
+    assert (folder / "xa-quyet-thang.docx").read_bytes() == edited
+
+    result = run_cli(path, out, "--force")
+    assert result.exit_code == 0, result.output
+    assert (folder / "xa-quyet-thang.bak-1.docx").read_bytes() == edited
+    assert "Đã bổ sung" not in letter_text(folder / "xa-quyet-thang.docx")
+
+
+def test_dry_run_writes_nothing(tmp_path):
+    result = run_cli(make(tmp_path), tmp_path / "out", "--dry-run")
+    assert result.exit_code == 0 and "Chạy thử" in result.output and "xa-quyet-thang.docx" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_rows_are_reported_and_the_rest_written(tmp_path):
+    (tmp_path / "bang.csv").write_text("Xã,1,2,3,25\nMinh Tiến,x,x,,\n,x,,,\nCai Kinh,x,ok,,\nYên Thịnh,,,,x\n",
+                                       encoding="utf-8")
+    path = make(tmp_path, "  bang: bang.csv\n")
+    result = run_cli(path, tmp_path / "out", "-j", "2")
+    assert result.exit_code == 2, result.output
+    assert "bang.csv, hàng 3, cột 1: thiếu tên xã" in result.output
+    assert "bang.csv, hàng 4, cột 3: «ok» không phải dấu đánh giá hợp lệ" in result.output
+    assert "hàng 5, cột 5" in result.output and "không có tiêu chí số 25" in result.output
+    assert "Traceback" not in result.output
+    folder = tmp_path / "out" / "thu-nghiem"
+    assert (folder / "xa-minh-tien.docx").exists() and not (folder / "xa-cai-kinh.docx").exists()
+
+
+def test_excel_table_campaign(tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["TT", "Tên xã", *[str(i) for i in range(1, 20)], "Hạn"])
+    ws.append([1, "Minh Tiến", *(["x"] * 18), None, None])
+    ws.append([2, "Quyết Thắng", "Đạt", *([None] * 18), "30/11/2024"])
+    book.save(tmp_path / "bang.xlsx")
+    result = run_cli(make(tmp_path, "  bang: bang.xlsx\n"), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "thu-nghiem"
+    assert "- Xã Minh Tiến đạt 18/19 tiêu chí" in letter_text(folder / "xa-minh-tien.docx")
+    assert "trước ngày 30/11/2024" in letter_text(folder / "xa-quyet-thang.docx")
+
+
+def test_letter_problems_are_found_once_with_their_line(tmp_path):
+    path = make(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("ho_ten: Dương Thị Hạnh", 'ho_ten: ""'), "utf-8")
+    result = run_cli(path, tmp_path / "out")
+    assert result.exit_code == 2 and result.output.count("thu.nguoi_ky.ho_ten") == 1
+    line = next(i for i, text in enumerate(path.read_text("utf-8").splitlines(), 1) if "nguoi_ky:" in text)
+    assert f"dòng {line}" in result.output and not (tmp_path / "out").exists()
+    path.write_text(campaign_yaml(INLINE).replace(ASSIGN, ASSIGN.replace("    19: Sở số 19", "")), "utf-8")
+    result = run_cli(path, tmp_path / "out")
+    assert result.exit_code == 2 and "chưa phân công đơn vị phụ trách tiêu chí số 19" in result.output
+
+
+def test_combined_docx_is_what_the_letters_say(tmp_path):
+    campaign = load_campaign(EXAMPLE)
+    report = bulk.run(campaign, tmp_path, jobs=2)
+    assert not report.problems and report.count("mới") == 6
+    overview = Document(report.folder / "tong-hop.docx")
+    assert len(overview.sections) == 2 and overview.tables[-1].rows[0].cells[1].text == "Xã"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses fork and signals")
+def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
+    rows = ["Xã," + ",".join(str(i) for i in range(1, 20))]
+    rows += [f"Xã thử {i}," + ",".join("x" if (i + n) % 3 else "" for n in range(19)) for i in range(1500)]
+    (tmp_path / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    path = make(tmp_path, "  bang: bang.csv\n")
+    out = tmp_path / "out"
+    folder = out / "thu-nghiem"
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", str(path), "-o", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.time() + 60
+    while time.time() < deadline and len(list(folder.glob("xa-*.docx"))) < 100:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    written = list(folder.glob("xa-*.docx"))
+    assert 100 <= len(written) < 1500
+    for letter in written:
+        assert zipfile.ZipFile(letter).testzip() is None  # whole files only
+    result = run_cli(path, out)
+    assert result.exit_code == 0, result.output
+    statuses = {r["trang_thai"] for r in csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig")))}
+    assert statuses <= {"mới", "không đổi"} and len(list(folder.glob("xa-*.docx"))) == 1500
+    assert "không đổi" in result.output and not list(folder.glob(".*.tmp"))
