@@ -823,7 +823,3 @@ def _line_shapes(p) -> list[float]:
             if width and height <= 3:
                 out.append(width)
     return out
-
-
-def visible(fmt_runs: list[Run]) -> list[Run]:
-    return [r for r in fmt_runs if r.text.strip()]

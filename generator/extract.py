@@ -71,10 +71,8 @@ SKIPPED_ROLES = {"CVDuongKe"}  # the rules under the issuing body and the motto:
 
 DEFAULT_SIZE_PT = 10.0  # Word's size when neither the run nor any style nor the defaults give one
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
-W_SDT, W_SDTCONTENT, W_INS, W_DEL = (qn(t) for t in ("w:sdt", "w:sdtContent", "w:ins", "w:del"))
+W_SDT, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtContent")
 W_RPR, W_PPR = qn("w:rPr"), qn("w:pPr")
 _TRANSPARENT = {qn(t) for t in ("w:ins", "w:hyperlink", "w:smartTag", "w:customXml", "w:dir", "w:bdo", "w:moveTo")}
 _PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION"}

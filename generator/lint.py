@@ -431,19 +431,10 @@ def _page_numbers(doc: Document) -> Element:
         )
         first = section.headers.get("first", []) if section.title_pg else default
         data["first_shows"] = any(_is_page_field(f.instr) for p in first for f in p.fields)
-        if not section.title_pg and not holder:
-            data["first_shows"] = data["first_shows"] or False
     return Element("so_trang", segs, data)
 
 
 # =========================================================================== properties
-
-
-@dataclass
-class Measure:
-    """What a property found on one element: values, each with where it was seen."""
-
-    values: list[tuple[Any, str]]  # (value, where)
 
 
 def _per_run(getter: Callable[[Run], Any]):
@@ -469,10 +460,6 @@ def _font_value(r: Run) -> str:
         if slot.name != TNR:
             return slot.label()
     return TNR
-
-
-def _all_text(el: Element, doc: Document):
-    return el.data["paragraphs"]
 
 
 def m_font(el: Element, doc: Document):

@@ -365,11 +365,17 @@ def _wrappable(r, p) -> bool:
     return True
 
 
-def redline(old: Extracted, new: Extracted, new_bytes: bytes, author: str = "dispatch",
-            comparison: Comparison | None = None) -> bytes:
-    """NEW's bytes with tracked changes against OLD. ``new`` is modified in place: read it afresh after."""
+def redline_with_report(old: Extracted, new: Extracted, new_bytes: bytes, author: str = "dispatch",
+                        comparison: Comparison | None = None) -> tuple[bytes, int]:
+    """NEW's bytes with tracked changes against OLD, and how many deleted paragraphs had no place in NEW
+    (a header or table cell that NEW no longer has). ``new`` is modified in place: read it afresh after."""
     if comparison is None:
         comparison = compare(old.elements, new.elements, old.shown, new.shown)
     writer = _Writer(new, author, new.revision_date())
     writer.apply(comparison)
-    return writer.package(new_bytes)
+    return writer.package(new_bytes), writer.skipped
+
+
+def redline(old: Extracted, new: Extracted, new_bytes: bytes, author: str = "dispatch",
+            comparison: Comparison | None = None) -> bytes:
+    return redline_with_report(old, new, new_bytes, author, comparison)[0]

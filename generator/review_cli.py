@@ -107,9 +107,12 @@ def register_review_commands(main: click.Group, run) -> None:
             if redline_path is not None:
                 if not author.strip():
                     raise InputError(Problem("tên người sửa (--tac-gia) không được để trống"))
-                data = redline.redline(old_doc, new_doc, new_data, author.strip(), comparison)
+                data, unplaced = redline.redline_with_report(old_doc, new_doc, new_data, author.strip(), comparison)
                 _write(redline_path, data, [old, new])
                 click.echo(f"Đã ghi bản có theo dõi thay đổi {display_path(redline_path)}")
+                if unplaced:
+                    click.echo(f"Lưu ý: {unplaced} đoạn bị xoá nằm ở chỗ bản mới không còn (đầu/chân trang, ô bảng) "
+                               "nên không hiện trong bản theo dõi thay đổi; xem danh sách ở trên.", err=True)
             return comparison.different
 
         if run(action):

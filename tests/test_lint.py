@@ -11,7 +11,6 @@ Two kinds of test documents:
 """
 from __future__ import annotations
 
-import copy
 import io
 import json
 import zipfile

@@ -264,3 +264,16 @@ def test_libreoffice_accept_all_and_reject_all_work(pair, tmp_path):
                        capture_output=True, timeout=180, env=env)
         assert out.exists(), f"LibreOffice wrote no {what} result"
         assert text_of(out.read_bytes()) == text_of(expected), what
+
+
+def test_a_removed_footer_line_is_put_back_as_deleted(tmp_path):
+    """NEW has no address: the first-page footer is empty there, OLD's line goes back into it, deleted."""
+    old = build_yaml(tmp_path, "old", seed_text(SEED) + ADDRESS)
+    new = build_yaml(tmp_path, "new", seed_text(SEED))
+    data = _redline(old, new)
+    z = zipfile.ZipFile(io.BytesIO(data))
+    footers = [etree.fromstring(z.read(n)) for n in z.namelist() if n.startswith("word/footer")]
+    deleted = ["".join(t.text for t in f.iter(qn("w:delText"))) for f in footers]
+    assert "Khu phố 2, thị trấn Hồ Xá, huyện Vĩnh Linh; ĐT: 0233 3823 456" in deleted
+    assert text_of(accept_all(data)) == text_of(new)
+    assert text_of(reject_all(data)) == text_of(old)
