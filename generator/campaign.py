@@ -19,7 +19,6 @@ template language, so text typed by users is never evaluated.
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -114,7 +113,7 @@ class Campaign:
 
     def dispatch_for(self, commune: CommuneAssessment) -> Dispatch:
         """The letter to one commune, validated (problems located in the ``thu`` part of the file)."""
-        data = copy.deepcopy(self.letter)
+        data = dict(self.letter)  # _substitute below builds new lists and dicts: the original stays as loaded
         maintenance = data.pop(MAINTENANCE_BODY, None)
         prefix: tuple = ("thu",)
         if not commune.not_met:

@@ -13,7 +13,7 @@ import copy
 import datetime as dt
 import io
 import re
-from dataclasses import asdict
+from dataclasses import fields
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -51,20 +51,24 @@ class Runs:
         self.spans = spans
         self.prototype = prototype
 
-    def _rpr(self, span: Span) -> str:
-        rpr = copy.deepcopy(self.prototype) if self.prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
-        if span.bold:
-            rpr.get_or_add_b().val = True
-        if span.italic:
-            rpr.get_or_add_i().val = True
-        return _NS_DECL.sub("", etree.tostring(rpr, encoding="unicode"))
-
     def __html__(self) -> str:
         return "".join(
-            f'<w:r>{self._rpr(s)}<w:t xml:space="preserve">{escape(s.text)}</w:t></w:r>' for s in self.spans
+            f'<w:r>{_rpr(self.prototype, s.bold, s.italic)}<w:t xml:space="preserve">{escape(s.text)}</w:t></w:r>'
+            for s in self.spans
         )
 
     __str__ = __html__
+
+
+@lru_cache(maxsize=64)
+def _rpr(prototype: etree._Element | None, bold: bool, italic: bool) -> str:
+    """The prototype's run properties with bold/italic switched on (in schema order), as XML text."""
+    rpr = copy.deepcopy(prototype) if prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
+    if bold:
+        rpr.get_or_add_b().val = True
+    if italic:
+        rpr.get_or_add_i().val = True
+    return _NS_DECL.sub("", etree.tostring(rpr, encoding="unicode"))
 
 
 class _RunChoice:
@@ -96,7 +100,7 @@ def run_prototypes(tpl: DocxTemplate) -> dict[str, etree._Element]:
 
 
 def context(letter: Letter, prototypes: dict[str, etree._Element]) -> dict:
-    data = {k: v for k, v in asdict(letter).items() if k not in ("paragraphs", "extra")}
+    data = {f.name: getattr(letter, f.name) for f in fields(letter) if f.name not in ("paragraphs", "extra")}
     data["paragraphs"] = [
         {"kind": p.kind, "text": p.text, "runs": _RunChoice(p.spans, prototypes)} for p in letter.paragraphs
     ]
