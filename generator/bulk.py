@@ -47,12 +47,14 @@ NOT_SENT = "không gửi"
 FAILED = "lỗi"
 
 
-def file_names(names: list[str]) -> dict[str, str]:
+def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
     """Commune -> file name, unique, in Vietnamese alphabetical order for the numbering of twins."""
     taken: dict[str, int] = {}
     out = {}
-    for name in vi_sorted(names):
-        base = "xa-" + (slugify(name, max_length=60, word_boundary=True, save_order=True) or "khong-ten")
+    for name in names if presorted else vi_sorted(names):
+        # the backend named: python-slugify's "auto" retries a missing optional import for every name
+        base = "xa-" + (slugify(name, max_length=60, word_boundary=True, save_order=True,
+                                backend="text-unidecode") or "khong-ten")
         taken[base] = taken.get(base, 0) + 1
         out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}-{taken[base]}.docx"
     return out
@@ -86,6 +88,7 @@ class Report:
 
 _CAMPAIGN: Campaign | None = None
 _FOLDER: Path | None = None
+_TEMPLATE = None  # the compiled template of the run, set before the workers fork
 
 
 def _template_path(campaign: Campaign) -> Path:
@@ -93,25 +96,32 @@ def _template_path(campaign: Campaign) -> Path:
     return (campaign.path.parent / template).resolve() if template else DEFAULT_TEMPLATE
 
 
-def render_letter(campaign: Campaign, name: str) -> bytes:
+def render_parts(campaign: Campaign, name: str, template=None) -> dict[str, bytes]:
     commune = campaign.assessments.communes[name]
     dispatch, letter = campaign.letter_for(commune)
-    template = compiled_template(_template_path(campaign))
-    return template.render(context(letter, template.prototypes),
-                           Properties(letter.title, letter.author, dispatch.date.as_date()))
+    template = template or compiled_template(_template_path(campaign))
+    return template.render_parts(context(letter, template.prototypes),
+                                 Properties(letter.title, letter.author, dispatch.date.as_date()))
 
 
-def _one(task: tuple[str, str, str | None, bool, bool]) -> Outcome:
+def render_letter(campaign: Campaign, name: str) -> bytes:
+    return compiled_template(_template_path(campaign)).zip(render_parts(campaign, name))
+
+
+def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes | None]:
+    """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx)."""
     name, file, recorded, force, dry_run = task
     try:
-        data = render_letter(_CAMPAIGN, name)
+        parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
+        data = _TEMPLATE.zip(parts)
         result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
-        return Outcome(name, file, result.status, result.digest)
+        document = None if result.status == EDITED else parts["word/document.xml"]
+        return Outcome(name, file, result.status, result.digest), document
     except Exception as exc:  # reported per letter; the others go on
         from .exceptions import DispatchError
 
         message = str(exc) if isinstance(exc, DispatchError) else f"{type(exc).__name__}: {exc}"
-        return Outcome(name, file, FAILED, error=message)
+        return Outcome(name, file, FAILED, error=message), None
 
 
 def _worker_init() -> None:
@@ -123,63 +133,75 @@ def _worker_init() -> None:
 def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, dry_run: bool = False,
         progress=None) -> Report:
     """Write every letter of ``campaign`` under ``out_root/<campaign name>/``."""
-    global _CAMPAIGN, _FOLDER
+    global _CAMPAIGN, _FOLDER, _TEMPLATE
     folder = out_root / campaign.name
     report = Report(folder, problems=list(campaign.assessments.problems))
     communes = campaign.assessments.communes
-    names = file_names(list(communes))
+    order = vi_sorted(communes)  # Vietnamese alphabetical order: files, the print file, the manifest
+    rank = {name: i for i, name in enumerate(order)}
+    names = file_names(order, presorted=True)
     manifest = Manifest(folder)
     tasks, skipped = [], []
-    for name in vi_sorted(communes):
+    for name in order:
         if campaign.sends(communes[name]):
             tasks.append((name, names[name], manifest.files.get(names[name]), force, dry_run))
         else:
             skipped.append(Outcome(name, "", NOT_SENT))
     _CAMPAIGN, _FOLDER = campaign, folder
-    compiled_template(_template_path(campaign))  # compile before forking: every worker inherits it
+    _TEMPLATE = compiled_template(_template_path(campaign))  # compiled before forking: every worker inherits it
     if not dry_run:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob(".*.tmp"):  # left by a run that was killed mid-write
             stale.unlink(missing_ok=True)
     results: dict[str, Outcome] = {}
     pool = None
+    combined = None if dry_run or not tasks else Combined(folder / f".{COMBINED}.new", campaign, _template_path(campaign))
     try:
         if jobs > 1 and len(tasks) > 1:
             pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init)
             stream = pool.imap(_one, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1)))
         else:
             stream = map(_one, tasks)
-        for outcome in stream:
+        for outcome, document in stream:
             results[outcome.commune] = outcome
             if outcome.status not in (FAILED, EDITED) and not dry_run:
                 manifest.record(outcome.file, outcome.digest)
+            if combined is not None and outcome.status != FAILED:
+                path = folder / outcome.file
+                combined.add(document if document is not None else _document_of(path), path)
             if progress:
                 progress(outcome)
+    except BaseException:
+        if combined is not None:
+            combined.abandon()
+        raise
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
         if not dry_run and folder.exists():
             manifest.save()  # also on Ctrl-C: what was written is remembered
-    report.outcomes = vi_sorted(list(results.values()) + skipped, key=lambda o: o.commune)
+    report.outcomes = sorted(list(results.values()) + skipped, key=lambda o: rank[o.commune])
     for outcome in report.outcomes:
         if outcome.error:
             report.problems.append(Problem(f"không dựng được thư cho xã «{outcome.commune}»: {outcome.error}"))
     if not dry_run:
+        if combined is not None and combined.close():
+            try:
+                _keep(report, manifest, folder / COMBINED, combined.path, force)
+            finally:
+                combined.path.unlink(missing_ok=True)
         _write_extras(campaign, report, manifest, force)
     return report
 
 
+def _document_of(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as letter:
+        return letter.read("word/document.xml")
+
+
 def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force: bool) -> None:
     folder = report.folder
-    letters = [folder / o.file for o in report.outcomes if o.file and o.status != FAILED and (folder / o.file).exists()]
-    if letters:
-        combined = folder / f".{COMBINED}.new"
-        try:
-            combine_docx(letters, combined)
-            _keep(report, manifest, folder / COMBINED, combined, force)
-        finally:
-            combined.unlink(missing_ok=True)
     if campaign.overview is not None:
         overview = campaign.overview
         assessment.check_references(overview.body, campaign.assessments, campaign.located)
@@ -214,57 +236,106 @@ def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: b
 
 # --- the combined print file -------------------------------------------------------------------
 
-_BODY_OPEN = re.compile(r"<w:body[^>]*>")
-_SECT = re.compile(r"<w:sectPr[ >].*?</w:sectPr>", re.S)
+_BODY_OPEN = re.compile(rb"<w:body[^>]*>")
+_PGMAR = re.compile(rb"(<w:pgMar[^>]*/>)")
+_PARAGRAPH_END = b"</w:pPr></w:p>"
 
 
-def _own_numbering(sect: str) -> str:
+def _own_numbering(sect: bytes) -> bytes:
     """Page numbers of this letter start at 1 (and stay hidden on its first page: titlePg)."""
-    sect = re.sub(r"<w:pgNumType[^>]*/>", "", sect)
-    return re.sub(r"(<w:pgMar[^>]*/>)", r'\1<w:pgNumType w:start="1"/>', sect, count=1)
+    sect = re.sub(rb"<w:pgNumType[^>]*/>", b"", sect)
+    return _PGMAR.sub(rb'\1<w:pgNumType w:start="1"/>', sect, count=1)
 
 
-def _letter_body(document: str, last: bool) -> str:
+def _letter_body(document: bytes, last: bool) -> bytes:
     """The body's content; unless ``last``, its section properties end its last paragraph."""
-    start = _BODY_OPEN.search(document).end()
-    end = document.rindex("</w:body>")
-    body = document[start:end]
-    sects = list(_SECT.finditer(body))
-    final = sects[-1]
-    content, sect = body[: final.start()], _own_numbering(final.group(0))
+    start = _BODY_OPEN.search(document, 0, 4096).end()
+    end = document.rindex(b"</w:body>")
+    sect_at = document.rindex(b"<w:sectPr", start, end)
+    content, sect = document[start:sect_at], _own_numbering(document[sect_at:end])
     if last:
         return content + sect
-    close = content.rfind("</w:pPr></w:p>")
-    if close >= 0 and close + len("</w:pPr></w:p>") == len(content):
-        return content[:close] + sect + "</w:pPr></w:p>"
-    return content + f"<w:p><w:pPr>{sect}</w:pPr></w:p>"
+    if content.endswith(_PARAGRAPH_END):
+        return content[: -len(_PARAGRAPH_END)] + sect + _PARAGRAPH_END
+    return content + b"<w:p><w:pPr>" + sect + b"</w:pPr></w:p>"
 
 
-def combine_docx(paths: list[Path], target_path: Path) -> None:
-    """One DOCX holding every letter, each from a new page with its own page numbering.
+class Combined:
+    """``tat-ca.docx``: every letter from a new page, each with its own page numbering.
 
     All the letters come from one template, so they share styles, headers and footers:
-    the first letter's parts serve for all, and only the bodies are joined (linear time;
-    docxcompose, which peers.md measured, drops per-letter sections and is quadratic).
+    the template's parts serve for all, and only the bodies are joined, streamed into the
+    zip as the letters arrive (linear time, memory of one letter; docxcompose, which
+    peers.md measured, drops per-letter sections and is quadratic). One letter is held
+    back because the last one keeps its section properties at the end of the body.
     """
-    with open(target_path, "wb") as out, zipfile.ZipFile(paths[0]) as first:
-        names = sorted(first.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
-        head = first.read("word/document.xml").decode("utf-8")
-        head = head[: _BODY_OPEN.search(head).end()]
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for name in names:
-                info = zipfile.ZipInfo(name, FIXED_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                if name != "word/document.xml":
-                    target.writestr(info, first.read(name))
-                    continue
-                with target.open(info, "w") as stream:
-                    stream.write(head.encode("utf-8"))
-                    for i, path in enumerate(paths):
-                        with zipfile.ZipFile(path) as letter:
-                            document = letter.read("word/document.xml").decode("utf-8")
-                        stream.write(_letter_body(document, i == len(paths) - 1).encode("utf-8"))
-                    stream.write(b"</w:body></w:document>")
+
+    def __init__(self, path: Path, campaign: Campaign, template_path: Path):
+        template = compiled_template(template_path)
+        self.path = path
+        self._parts = dict(template.parts)
+        self._parts["docProps/core.xml"] = Properties(
+            f"Tất cả thư — {campaign.name}", " ".join(campaign.letter.get("co_quan_ban_hanh") or [])
+            if isinstance(campaign.letter.get("co_quan_ban_hanh"), list)
+            else str(campaign.letter.get("co_quan_ban_hanh", "")), campaign.date).xml()
+        self._names = sorted(self._parts, key=lambda n: (n != "[Content_Types].xml", n))
+        self._split = self._names.index("word/document.xml")
+        self._held: bytes | None = None
+        self._first: Path | None = None
+        self._count = 0
+        self._zip = None
+        self._stream = None
+
+    def _open(self, document: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._zip = zipfile.ZipFile(self.path, "w")
+        for name in self._names[: self._split]:
+            self._zip.writestr(self._info(name), self._parts[name])
+        self._stream = self._zip.open(self._info("word/document.xml"), "w")
+        self._stream.write(document[: _BODY_OPEN.search(document, 0, 4096).end()])
+
+    @staticmethod
+    def _info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info._compresslevel = 1  # a big file made once per run: speed over a few percent of size
+        return info
+
+    def add(self, document: bytes, path: Path) -> None:
+        """Append one letter (its document.xml); ``path`` is its file, whose rendered footers serve all."""
+        if self._zip is None:
+            self._open(document)
+            self._first = path
+        if self._held is not None:
+            self._stream.write(_letter_body(self._held, last=False))
+        self._held = document
+        self._count += 1
+
+    def close(self) -> bool:
+        """Finish the file; False when there was no letter."""
+        if self._zip is None:
+            return False
+        self._stream.write(_letter_body(self._held, last=True))
+        self._stream.write(b"</w:body></w:document>")
+        self._stream.close()
+        rendered = {}
+        if self._first is not None and self._first.exists():
+            with zipfile.ZipFile(self._first) as first:
+                rendered = {n: first.read(n) for n in first.namelist() if re.match(r"word/(header|footer)", n)}
+        for name in self._names[self._split + 1:]:
+            self._zip.writestr(self._info(name), rendered.get(name, self._parts[name]))
+        self._zip.close()
+        return True
+
+    def abandon(self) -> None:
+        if self._zip is not None:
+            try:
+                if self._stream is not None:
+                    self._stream.close()
+                self._zip.close()
+            except Exception:
+                pass
+        self.path.unlink(missing_ok=True)
 
 
 def counts_line(report: Report) -> str:

@@ -137,6 +137,7 @@ class CriteriaSet(_Data):
     _file: str = PrivateAttr("")
     _shipped: bool = PrivateAttr(False)
     _id_line: int | None = PrivateAttr(None)
+    _by_num: dict[int, Criterion] | None = PrivateAttr(None)
 
     @property
     def file(self) -> str:
@@ -149,7 +150,9 @@ class CriteriaSet(_Data):
         return self._shipped
 
     def criterion(self, num: int) -> Criterion | None:
-        return next((c for c in self.criteria if c.num == num), None)
+        if self._by_num is None:  # looked up for every criterion of every letter of a bulk run
+            self._by_num = {c.num: c for c in self.criteria}
+        return self._by_num.get(num)
 
     def indicator(self, code: str) -> Indicator | None:
         criterion = self.criterion(int(code.split(".")[0])) if _CODE.fullmatch(code) else None

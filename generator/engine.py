@@ -22,7 +22,6 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
-from docx.oxml.parser import parse_xml
 from docxtpl import DocxTemplate
 from lxml import etree
 
@@ -112,9 +111,16 @@ class CompiledTemplate:
 
     def render(self, context: dict, props: Properties) -> bytes:
         """One letter as DOCX bytes (deterministic)."""
+        return self.zip(self.render_parts(context, props))
+
+    def zip(self, parts: dict[str, bytes]) -> bytes:
+        return write_zip(parts, self._constant)
+
+    def render_parts(self, context: dict, props: Properties) -> dict[str, bytes]:
+        """Every part of one letter: the template's own, and the rendered ones."""
         body = self._render_part("word/document.xml", context)
         try:
-            document = parse_xml((self._head + body + self._tail).encode("utf-8"))
+            document = etree.fromstring((self._head + body + self._tail).encode("utf-8"), _STRICT)
         except etree.XMLSyntaxError as exc:
             raise TemplateError(Problem(f"mẫu sinh ra XML hỏng ({exc.msg})", display_path(self.path))) from None
         geometry.apply(document, self.styles)
@@ -126,4 +132,4 @@ class CompiledTemplate:
                 etree.fromstring(xml.encode("utf-8"), _STRICT)  # well-formed or a clear error
                 parts[name] = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml).encode("utf-8")
         parts["docProps/core.xml"] = props.xml()
-        return write_zip(parts, self._constant)
+        return parts

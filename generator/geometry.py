@@ -11,8 +11,8 @@ template has been filled in, this pass measures the text (``metrics.py``) and se
 - the last body paragraph kept with the signature block, so the block is never alone
   at the top of a page.
 
-It works on the document's XML (python-docx's oxml elements), so it runs in the
-compiled bulk path without building a python-docx ``Document``. Paragraphs are
+It works on the document's XML (plain lxml), so it runs in the compiled bulk path
+without building a python-docx ``Document``. Paragraphs are
 found by their role (paragraph style id), so a template edited in Word keeps
 working as long as the roles stay on their paragraphs.
 """
@@ -141,11 +141,49 @@ def cell_content_width_pt(tbl, tc) -> float:
     return twips / TWIPS_PER_PT
 
 
+# w:pPr children in schema order (ECMA-376 CT_PPrBase): a new child goes where Word expects it
+_PPR_ORDER = [qn(f"w:{t}") for t in (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
+    "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange").split()]
+
+
+def _child(parent, tag: str, order: list[str]):
+    """``parent``'s child ``tag``, created at its place in ``order`` if missing."""
+    found = parent.find(tag)
+    if found is not None:
+        return found
+    rank = order.index(tag)
+    element = etree.SubElement(parent, tag)
+    for sibling in parent:
+        if sibling is not element and sibling.tag in order and order.index(sibling.tag) > rank:
+            sibling.addprevious(element)
+            break
+    return element
+
+
+def _ppr(p):
+    ppr = p.find(_PPR)
+    if ppr is None:
+        ppr = etree.Element(_PPR)
+        p.insert(0, ppr)
+    return ppr
+
+
+def set_indent(p, left_pt: float | None = None, right_pt: float | None = None) -> None:
+    """Left/right indents in points, no first-line indent."""
+    ind = _child(_ppr(p), qn("w:ind"), _PPR_ORDER)
+    for attr, value in (("w:left", left_pt), ("w:right", right_pt)):
+        if value is not None:
+            ind.set(qn(attr), str(round(max(value, 0) * TWIPS_PER_PT)))
+    for attr in ("w:hanging", "w:firstLine"):
+        ind.attrib.pop(qn(attr), None)
+    ind.set(qn("w:firstLine"), "0")
+
+
 def set_indents(p, left_pt: float, right_pt: float) -> None:
-    ppr = p.get_or_add_pPr()
-    ppr.ind_left = round(max(left_pt, 0) * TWIPS_PER_PT) * 635  # EMU
-    ppr.ind_right = round(max(right_pt, 0) * TWIPS_PER_PT) * 635
-    ppr.first_line_indent = 0
+    set_indent(p, left_pt, right_pt)
 
 
 @lru_cache(maxsize=32)
@@ -179,12 +217,16 @@ def _rules(body, styles: StyleTable) -> None:
 
 
 def _indent_pt(p, styles: StyleTable) -> float:
-    ppr = p.pPr
-    left = ppr.ind_left if ppr is not None and ppr.ind_left is not None else None
-    first = ppr.first_line_indent if ppr is not None and ppr.first_line_indent is not None else None
-    left_pt = left / 12700 if left is not None else styles.indent_twips(role(p), "left") / TWIPS_PER_PT
-    first_pt = first / 12700 if first is not None else styles.indent_twips(role(p), "firstLine") / TWIPS_PER_PT
-    return left_pt + first_pt
+    """Where the paragraph's first line starts: its left indent plus first-line indent, in points."""
+    ppr = p.find(_PPR)
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    total = 0
+    for attr in ("left", "firstLine"):
+        own = ind.get(qn(f"w:{attr}")) if ind is not None else None
+        total += int(own) if own is not None else styles.indent_twips(role(p), attr)
+    if ind is not None and ind.get(qn("w:hanging")) is not None:
+        total -= int(ind.get(qn("w:hanging")))
+    return total / TWIPS_PER_PT
 
 
 def _recipients(body, styles: StyleTable) -> None:
@@ -194,10 +236,7 @@ def _recipients(body, styles: StyleTable) -> None:
         if role(p) == "CVKinhGui":
             label = p
         elif role(p) == "CVKinhGuiDanhSach" and label is not None:
-            colon_at = _indent_pt(label, styles) + width_pt(label, styles, "Kính gửi")
-            ppr = p.get_or_add_pPr()
-            ppr.ind_left = round(colon_at * TWIPS_PER_PT) * 635
-            ppr.first_line_indent = 0
+            set_indent(p, left_pt=_indent_pt(label, styles) + width_pt(label, styles, "Kính gửi"))
 
 
 def _boxes(body, styles: StyleTable, text_width: float) -> None:
@@ -221,7 +260,7 @@ def _keep_with_signature(body) -> None:
     while previous is not None and previous.tag != qn("w:p"):
         previous = previous.getprevious()
     if previous is not None:
-        previous.get_or_add_pPr().keepNext_val = True
+        _child(_ppr(previous), qn("w:keepNext"), _PPR_ORDER)
 
 
 def text_width_pt_of(body) -> float:
@@ -231,7 +270,7 @@ def text_width_pt_of(body) -> float:
 
 
 def apply(document, styles: StyleTable) -> None:
-    """Set the measured geometry on a rendered ``w:document`` element (python-docx oxml)."""
+    """Set the measured geometry on a rendered ``w:document`` element."""
     body = document.find(qn("w:body"))
     _rules(body, styles)
     _recipients(body, styles)

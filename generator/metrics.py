@@ -31,6 +31,7 @@ def char_width(char: str, face: dict[str, float]) -> float:
     return face.get(base, face["n"])
 
 
+@lru_cache(maxsize=1024)  # the same letterhead lines are measured for every letter of a bulk run
 def text_width_pt(text: str, size_pt: float, bold: bool = False, italic: bool = False) -> float:
     """Width of ``text`` on one line, in points."""
     face = _faces()[_face(bold, italic)]

@@ -60,6 +60,7 @@ class Manifest:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.files: dict[str, str] = {}
+        self._journal = None
         try:
             data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
             self.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
@@ -77,11 +78,16 @@ class Manifest:
         if self.files.get(name) == digest:
             return
         self.files[name] = digest
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / JOURNAL, "a", encoding="utf-8") as journal:
-            journal.write(f"{name}\t{digest}\n")
+        if self._journal is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.folder / JOURNAL, "a", encoding="utf-8")
+        self._journal.write(f"{name}\t{digest}\n")
+        self._journal.flush()  # in the OS's hands at once: a killed run keeps every line
 
     def save(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
         text = json.dumps({"files": dict(sorted(self.files.items()))}, ensure_ascii=False, indent=1) + "\n"
         atomic_write(self.folder / MANIFEST, text.encode("utf-8"))
         try:

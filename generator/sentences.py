@@ -47,6 +47,7 @@ def environment(folder: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # no stat() of the template file for every sentence of a bulk run
     )
     env.filters["hai_chu_so"] = two_digits
     env.filters["danh_sach"] = listing  # its result is escaped by ``finalize`` like any printed value
@@ -59,13 +60,27 @@ def _criterion(c) -> dict:
 
 def facts(commune: CommuneAssessment, default_set_id: str) -> dict:
     """What a sentence template sees of a commune (Vietnamese names, plain values)."""
+    data = dict(_facts(commune))
+    data["bo_mac_dinh"] = commune.criteria_set.id == default_set_id
+    return data
+
+
+_FACTS: dict[int, tuple[CommuneAssessment, dict]] = {}
+
+
+def _facts(commune: CommuneAssessment) -> dict:
+    """The facts of one commune, computed once (a letter writes several sentences about it)."""
+    cached = _FACTS.get(id(commune))
+    if cached is not None and cached[0] is commune:
+        return cached[1]
+    if len(_FACTS) > 64:  # a letter reuses the facts of its commune; keep memory flat in bulk runs
+        _FACTS.clear()
     s = commune.criteria_set
     data = {
         "ten": commune.name,
         "tong": commune.total,
         "dat": list(commune.met),
         "bo": {"ma": s.id, "ten": s.name, "loai": re.sub(r"^xã\s+", "", s.short_name)},
-        "bo_mac_dinh": s.id == default_set_id,
         "tieu_chi_dat": [_criterion(c) for c in commune.criteria(commune.met)],
         "tieu_chi_chua_dat": [_criterion(c) for c in commune.criteria(commune.not_met)],
         "tieu_chi_sut_giam": [_criterion(c) for c in commune.criteria(commune.fell_back)],
@@ -82,6 +97,7 @@ def facts(commune: CommuneAssessment, default_set_id: str) -> dict:
             "so_chi_tieu": len(a.indicators),
             "muc": [{"tieu_chi": _criterion(c), "chi_tieu": list(codes)} for c, codes in a.groups(s)],
         }
+    _FACTS[id(commune)] = (commune, data)
     return data
 
 
@@ -95,10 +111,14 @@ def _short(date) -> str | None:
 
 def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, **extra) -> str:
     """One paragraph of ``kind`` about ``commune``, in the input markup."""
+    return _render(kind, facts(commune, default_set_id), folder, **extra)
+
+
+def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     env = environment(str(folder))
     name = f"{kind}.j2"
     try:
-        text = env.get_template(name).render(xa=facts(commune, default_set_id), **extra)
+        text = env.get_template(name).render(xa=commune_facts, **extra)
     except jinja2.TemplateNotFound:
         raise TemplateError(Problem(f"không có mẫu câu «{name}»", display_path(folder))) from None
     except jinja2.TemplateSyntaxError as exc:
@@ -114,8 +134,9 @@ def write_assignments(commune: CommuneAssessment, default_set_id: str, assignmen
                       deadline: str | None, folder: Path = SENTENCE_DIR) -> list[str]:
     """One paragraph per criterion the commune has not met: who helps with it, and by when."""
     out = []
+    base = facts(commune, default_set_id)
     for criterion in commune.criteria(commune.not_met):
         item = {"tieu_chi": _criterion(criterion), "don_vi": assignments[criterion.num],
                 "sut_giam": criterion.num in commune.fell_back}
-        out.append(write("phan_cong", commune, default_set_id, folder, muc=item, han=deadline))
+        out.append(_render("phan_cong", base, folder, muc=item, han=deadline))
     return out

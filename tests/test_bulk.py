@@ -135,7 +135,9 @@ def test_manifest_and_combined_file(tmp_path):
     text = "\n".join(p.text for p in combined.paragraphs)
     order = [text.index(f"Kính gửi: Ủy ban nhân dân xã {n}") for n in ("Đồng Tân", "Quyết Thắng", "Thanh Hà", "Thạnh Hà")]
     assert order == sorted(order)
-    assert zipfile.ZipFile(folder / "tat-ca.docx").testzip() is None
+    package = zipfile.ZipFile(folder / "tat-ca.docx")
+    assert package.testzip() is None
+    assert not [n for n in package.namelist() if b"{%" in package.read(n) or b"{{" in package.read(n)]
 
 
 def test_rerun_rewrites_only_what_changed_and_protects_edits(tmp_path):
