@@ -64,8 +64,8 @@ def main() -> None:
 @click.option("--pdf-timeout", type=float, metavar="GIÂY", default=None,
               help="Dừng LibreOffice nếu quá số giây này không xong một tệp (mặc định 60, "
                    "hoặc biến DISPATCH_PDF_TIMEOUT).")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=1, metavar="N",
-              help="Thư hàng loạt: dùng N tiến trình song song (mặc định 1).")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=min(os.cpu_count() or 1, 8), metavar="N",
+              help="Thư hàng loạt: dùng N tiến trình song song (mặc định: số nhân CPU, tối đa 8).")
 @click.option("--dry-run", is_flag=True, help="Chỉ liệt kê những gì sẽ ghi, không ghi tệp nào.")
 def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = False,
           pdf_timeout: float | None = None, jobs: int = 1, dry_run: bool = False) -> None:
