@@ -20,7 +20,7 @@ from docx.shared import Mm, Pt
 
 from . import layout_spec as L
 from .assessment import ALL, Assessments
-from .role_format import border, para
+from .role_format import border, para, table_borders
 from .wording import Letter
 
 MET, FELL_BACK = "x", "sg"
@@ -145,21 +145,8 @@ def append_annex(doc: Document, annex: Annex) -> None:
 
 
 def _grid_borders(table) -> None:
-    """Single 0.5 pt lines around every cell."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "4")
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    anchor = tbl_pr.find(qn("w:tblLayout")) or tbl_pr.find(qn("w:tblCellMar")) or tbl_pr.find(qn("w:tblLook"))
-    if anchor is not None:
-        anchor.addprevious(borders)
-    else:
-        tbl_pr.append(borders)
+    """Single 0.5 pt lines around every cell, in a fixed-layout table."""
+    table_borders(table, "single", 4)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
-    borders.addnext(layout)
+    table._tbl.tblPr.find(qn("w:tblBorders")).addnext(layout)

@@ -27,7 +27,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr,
 
 from .dates import IssueDate, short_date
 from .exceptions import InputError, Located, Problem, display_path
-from .pydantic_vi import MESSAGES as _MESSAGES
+from .pydantic_vi import translate
 from .yaml_source import load_yaml
 
 SHIPPED_DIR = Path(__file__).parent / "data" / "criteria"
@@ -198,29 +198,11 @@ def _model_at(path: tuple) -> type[BaseModel]:
 
 
 def _translate(error: dict) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        model = _model_at(tuple(error["loc"][:-1]))
-        choices = [name for name in model.model_fields]
-        if key in ("False", "True"):
-            return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; số thứ tự viết là «num»"
-        guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-        hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
-        return f"không có trường «{key}»{hint}"
-    if kind == "literal_error":
+    if error["type"] == "extra_forbidden" and str(error["loc"][-1]) in ("False", "True"):
+        return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; số thứ tự viết là «num»"
+    if error["type"] == "literal_error":
         return f"phải là một trong: {', '.join(STATUS_LABELS)} ({', '.join(STATUS_LABELS.values())})"
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    if kind in ("int_type", "int_parsing") and isinstance(error.get("input"), bool):
-        return "phải là một số nguyên (YAML đọc no/yes/on/off thành đúng/sai)"
-    if kind in _MESSAGES:
-        try:
-            return _MESSAGES[kind].format(**ctx)
-        except (KeyError, IndexError):
-            return _MESSAGES[kind]
-    return f"giá trị không hợp lệ ({error['msg']})"
+    return translate(error, lambda loc: list(_model_at(loc[:-1]).model_fields))
 
 
 def _check(criteria_set: CriteriaSet, located: Located) -> list[Problem]:

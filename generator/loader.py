@@ -5,7 +5,6 @@ and the field the user wrote.
 """
 from __future__ import annotations
 
-import difflib
 import typing
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from .exceptions import InputError, Located, Problem
 from .model import Dispatch
-from .pydantic_vi import MESSAGES as _MESSAGES
+from .pydantic_vi import translate
 from .yaml_source import load_yaml
 
 _INTERNAL_KEYS = {"kind", "lines"}  # Block's own attribute names, not something the user wrote
@@ -50,22 +49,7 @@ def _model_at(loc: tuple) -> type[BaseModel]:
 
 
 def _translate(error: dict) -> str:
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    if kind == "extra_forbidden":
-        key = str(error["loc"][-1])
-        choices = _known_keys(_model_at(tuple(error["loc"])))
-        guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-        hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
-        return f"không có trường «{key}»{hint}"
-    if kind in ("value_error", "assertion_error"):
-        return str(ctx.get("error", error["msg"]))
-    if kind in _MESSAGES:
-        try:
-            return _MESSAGES[kind].format(**ctx)
-        except (KeyError, IndexError):
-            return _MESSAGES[kind]
-    return f"giá trị không hợp lệ ({error['msg']})"
+    return translate(error, lambda loc: _known_keys(_model_at(loc)))
 
 
 def _user_path(loc: tuple) -> tuple:

@@ -125,36 +125,30 @@ def _decide(path: Path, digest: str, recorded: str | None, force: bool) -> tuple
     return UPDATED, current
 
 
-def place(path: Path, data: bytes, recorded: str | None, force: bool = False, dry_run: bool = False,
-          durable: bool = True) -> WriteResult:
-    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it."""
-    digest = sha256(data)
+def _place(path: Path, digest: str, recorded: str | None, force: bool, move_in) -> WriteResult:
+    """Decide, back up if forced over someone's edits, then ``move_in()`` the new content."""
     status, current = _decide(path, digest, recorded, force)
     if status == EDITED:
         return WriteResult(path, EDITED, current)
-    backup = None
-    if status == OVERWRITTEN:
-        backup = _backup_path(path)
-        if not dry_run:
+    backup = _backup_path(path) if status == OVERWRITTEN else None
+    if move_in is not None:
+        if backup is not None:
             os.replace(path, backup)
-    if status != UNCHANGED and not dry_run:
-        atomic_write(path, data, durable)
+        if status != UNCHANGED:
+            move_in()
     return WriteResult(path, status, digest, backup)
+
+
+def place(path: Path, data: bytes, recorded: str | None, force: bool = False, dry_run: bool = False,
+          durable: bool = True) -> WriteResult:
+    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it."""
+    move_in = None if dry_run else (lambda: atomic_write(path, data, durable))
+    return _place(path, sha256(data), recorded, force, move_in)
 
 
 def place_staged(path: Path, staged: Path, recorded: str | None, force: bool = False) -> WriteResult:
     """``place`` for a big file already written to ``staged`` (same folder): moved in by one rename."""
-    digest = file_sha256(staged)
-    status, current = _decide(path, digest, recorded, force)
-    if status == EDITED:
-        return WriteResult(path, EDITED, current)
-    backup = None
-    if status == OVERWRITTEN:
-        backup = _backup_path(path)
-        os.replace(path, backup)
-    if status != UNCHANGED:
-        os.replace(staged, path)
-    return WriteResult(path, status, digest, backup)
+    return _place(path, file_sha256(staged), recorded, force, lambda: os.replace(staged, path))
 
 
 def file_sha256(path: Path) -> str:

@@ -117,3 +117,24 @@ def border(p, edges: tuple[str, ...], space_pt: int = 1, size_eighths: int = 6) 
         ppr.append(bdr)
 
 
+
+
+def table_borders(table, value: str, size_eighths: int | None = None) -> None:
+    """The same border on every edge and inner line of ``table`` ("nil" for none, "single" for lines)."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = OxmlElement(f"w:{edge}")
+        el.set(qn("w:val"), value)
+        if size_eighths is not None:
+            el.set(qn("w:sz"), str(size_eighths))
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), "000000")
+        borders.append(el)
+    # schema order: … tblInd, tblBorders, shd, tblLayout, tblCellMar, tblLook
+    anchor = next((tbl_pr.find(qn(f"w:{n}")) for n in ("shd", "tblLayout", "tblCellMar", "tblLook")
+                   if tbl_pr.find(qn(f"w:{n}")) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(borders)
+    else:
+        tbl_pr.append(borders)

@@ -36,6 +36,7 @@ from generator.role_format import (  # noqa: E402
     format_paragraph as _format_paragraph,
     para,
     set_run_font as _set_run_font,
+    table_borders,
 )
 
 TARGET = ROOT / "templates" / "cong-van.docx"
@@ -62,16 +63,6 @@ def doc_style_name(role_id: str) -> str:
     return L.ROLES[role_id].name
 
 
-def _no_borders(table) -> None:
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "nil")
-        borders.append(el)
-    tbl_pr.append(borders)
-
-
 def _fixed_table(doc, rows: int, widths_mm: tuple, top_margin_pt: float = 0):
     table = doc.add_table(rows=rows, cols=len(widths_mm))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -94,7 +85,7 @@ def _fixed_table(doc, rows: int, widths_mm: tuple, top_margin_pt: float = 0):
         el.set(qn("w:type"), "dxa")
         margins.append(el)
     tbl_pr.append(margins)
-    _no_borders(table)
+    table_borders(table, "nil")
     for col, w in zip(table.columns, widths_mm):
         col.width = Mm(w)
     for row in table.rows:
