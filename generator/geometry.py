@@ -6,7 +6,8 @@ template has been filled in, this pass measures the text (``metrics.py``) and se
 - the rule under the issuing body: 1/3 to 1/2 of the name's longest line, centred
   (Phụ lục I §II.2.b);
 - the rule under the motto: exactly as long as the motto line (§II.1.b);
-- the dashes of a several-recipient "Kính gửi" list aligned under its colon (§II.9.d);
+- the dashes of a several-recipient "Kính gửi" list aligned under its colon (§II.9.d),
+  a wrapped recipient going on under the text;
 - the boxes of the urgency mark (20, 30, 40 mm, §III.2.b) and of the circulation note;
 - the last body paragraph kept with the signature block, so the block is never alone
   at the top of a page.
@@ -171,15 +172,18 @@ def _ppr(p):
     return ppr
 
 
-def set_indent(p, left_pt: float | None = None, right_pt: float | None = None) -> None:
-    """Left/right indents in points, no first-line indent."""
+def set_indent(p, left_pt: float | None = None, right_pt: float | None = None, hanging_pt: float = 0) -> None:
+    """Left/right indents in points; the first line starts ``hanging_pt`` left of the others."""
     ind = _child(_ppr(p), qn("w:ind"), _PPR_ORDER)
     for attr, value in (("w:left", left_pt), ("w:right", right_pt)):
         if value is not None:
             ind.set(qn(attr), str(round(max(value, 0) * TWIPS_PER_PT)))
     for attr in ("w:hanging", "w:firstLine"):
         ind.attrib.pop(qn(attr), None)
-    ind.set(qn("w:firstLine"), "0")
+    if hanging_pt:
+        ind.set(qn("w:hanging"), str(round(hanging_pt * TWIPS_PER_PT)))
+    else:
+        ind.set(qn("w:firstLine"), "0")
 
 
 def set_indents(p, left_pt: float, right_pt: float) -> None:
@@ -236,7 +240,10 @@ def _recipients(body, styles: StyleTable) -> None:
         if role(p) == "CVKinhGui":
             label = p
         elif role(p) == "CVKinhGuiDanhSach" and label is not None:
-            set_indent(p, left_pt=_indent_pt(label, styles) + width_pt(label, styles, "Kính gửi"))
+            # the dash under the colon; a wrapped line goes on under the text, not under the dash
+            colon_at = _indent_pt(label, styles) + width_pt(label, styles, "Kính gửi")
+            dash = width_pt(p, styles, "- ")
+            set_indent(p, left_pt=colon_at + dash, hanging_pt=dash)
 
 
 def _boxes(body, styles: StyleTable, text_width: float) -> None:

@@ -145,8 +145,11 @@ def test_kinh_gui(doc, built_seeds):
         assert all(p.text.endswith(";") for p in items[:-1]) and items[-1].text.endswith(".")
         fmt = label[0].paragraph_format
         colon = (fmt.left_indent or 0) / 12700 + text_width_pt("Kính gửi", 14)
-        for p in items:
-            assert abs(p.paragraph_format.left_indent.pt - colon) < 0.1
+        dash = text_width_pt("- ", 14)
+        for p in items:  # the first line (the dash) starts under the colon; wrapped lines under the text
+            first_line_start = p.paragraph_format.left_indent.pt + p.paragraph_format.first_line_indent.pt
+            assert abs(first_line_start - colon) < 0.1
+            assert abs(-p.paragraph_format.first_line_indent.pt - dash) < 0.1
     else:
         assert label[0].text.startswith("Kính gửi: ")
 
