@@ -244,3 +244,29 @@ def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
     statuses = {r["trang_thai"] for r in csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig")))}
     assert statuses <= {"mới", "không đổi"} and len(list(folder.glob("xa-*.docx"))) == 1500
     assert "không đổi" in result.output and not list(folder.glob(".*.tmp"))
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="uses a pseudo-terminal")
+def test_progress_bar_on_a_terminal_only(tmp_path):
+    import pty
+
+    path = make(tmp_path)
+    argv = [sys.executable, "-m", "generator", "build", str(path), "-o", str(tmp_path / "tty")]
+    pid, fd = pty.fork()
+    if pid == 0:  # child: stdout and stderr are the terminal
+        os.execv(sys.executable, argv)
+    chunks = []
+    while True:
+        try:
+            data = os.read(fd, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    _, status = os.waitpid(pid, 0)
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 0, shown
+    assert "Đang dựng thư" in shown
+    piped = subprocess.run([*argv[:-1], str(tmp_path / "pipe")], capture_output=True, text=True)
+    assert piped.returncode == 0 and "Đang dựng thư" not in piped.stderr + piped.stdout
