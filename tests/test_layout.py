@@ -197,3 +197,62 @@ def test_draft_blanks(seed_docs):
     assert date.startswith("Hữu Lũng, ngày ") and date.endswith(" tháng 9 năm 2024")
     assert date.split("ngày")[1].split("tháng")[0].strip() == ""
     assert by_role(seed_docs["000-lang-son-2018"], "CVSoKyHieu")[0].text == "Số: 32/CV-BCĐ"
+
+
+OPTIONAL = """\
+co_quan_ban_hanh: SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG
+co_quan_chu_quan: UBND TỈNH LẠNG SƠN
+so: 7
+ky_hieu: SNNMT-PTNT
+dia_danh: Lạng Sơn
+ngay: 2026-01-05
+trich_yeu: rà soát tiêu chí
+kinh_gui: Ủy ban nhân dân tỉnh Lạng Sơn
+do_khan: {urgency}
+pham_vi_luu_hanh: lưu hành nội bộ
+dia_chi: "Số 1 đường Lê Lợi, thành phố Lạng Sơn; ĐT: 0205 3812 345"
+noi_dung:
+  - can_cu: [Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;, Quyết định số 51/2025/QĐ-TTg]
+  - Đề nghị rà soát.
+nguoi_ky: {{chuc_vu: GIÁM ĐỐC, ho_ten: Nguyễn Văn A}}
+"""
+
+
+@pytest.mark.parametrize("urgency, width_mm", [("KHẨN", 20), ("THƯỢNG KHẨN", 40), ("Hoả tốc", 30)])
+def test_optional_elements(tmp_path, urgency, width_mm):
+    import io as _io
+
+    from docx import Document
+
+    from generator.generate import build_file
+
+    path = tmp_path / "cv.yaml"
+    path.write_text(OPTIONAL.format(urgency=urgency), encoding="utf-8")
+    doc = Document(_io.BytesIO(build_file(path).docx))
+    text_width = doc.sections[0].page_width - doc.sections[0].left_margin - doc.sections[0].right_margin
+    box = by_role(doc, "CVDoKhan")[0]
+    assert box.text == urgency.upper().replace("HOẢ", "HỎA")
+    fmt = box.paragraph_format
+    assert abs((text_width - fmt.left_indent - fmt.right_indent) / 36000 - width_mm) < 0.1  # §III.2.b box size
+    borders = box._p.pPr.find(qn("w:pBdr"))
+    assert {c.tag.split("}")[1] for c in borders} == {"top", "left", "bottom", "right"}
+    _, size, bold, _ = run_props(box.runs[0], box)
+    assert bold and 13 <= size <= 14 and str(box.runs[0].font.color.rgb) == "FF0000"
+    circulation = by_role(doc, "CVPhamVi")[0]
+    assert circulation.text == "LƯU HÀNH NỘI BỘ" and run_props(circulation.runs[0], circulation)[2]
+    assert doc.element.body.index(circulation._p) < doc.element.body.index(doc.tables[0]._tbl)  # above ô 1
+    recipient = by_role(doc, "CVKinhGui")[0]
+    assert recipient.text == "Kính gửi: Ủy ban nhân dân tỉnh Lạng Sơn" and not by_role(doc, "CVKinhGuiDanhSach")
+    basis = by_role(doc, "CVCanCu")
+    assert [p.text for p in basis] == ["Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+                                       "Quyết định số 51/2025/QĐ-TTg."]
+    assert all(run_props(r, p)[3] for p in basis for r in p.runs)  # căn cứ in italic (§II.6.a)
+    assert by_role(doc, "CVSoKyHieu")[0].text == "Số: 07/SNNMT-PTNT"
+    assert by_role(doc, "CVDiaDanhNgay")[0].text == "Lạng Sơn, ngày 05 tháng 01 năm 2026"
+    footer = doc.sections[0].first_page_footer.paragraphs
+    address = [p for p in footer if p.text.strip()]
+    assert address and address[0].text.startswith("Số 1 đường Lê Lợi")
+    assert address[0]._p.pPr.find(qn("w:pBdr")).find(qn("w:top")) is not None  # under a full-width rule
+    assert run_props(address[0].runs[0], address[0])[1] == 11
+    assert not "".join(p.text for p in doc.sections[0].footer.paragraphs).strip()  # page 1 only
+    assert [p.text for p in doc.tables[-1].rows[0].cells[0].paragraphs][1:] == ["- Như trên;", "- Lưu: VT."]
