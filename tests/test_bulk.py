@@ -270,3 +270,26 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "Đang dựng thư" in shown
     piped = subprocess.run([*argv[:-1], str(tmp_path / "pipe")], capture_output=True, text=True)
     assert piped.returncode == 0 and "Đang dựng thư" not in piped.stderr + piped.stdout
+
+
+def test_campaign_pdf_and_combined_pdf(tmp_path):
+    import shutil as _shutil
+
+    if _shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) không có trên máy này")
+    import pikepdf
+
+    result = run_cli(make(tmp_path), tmp_path / "out", "--pdf")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "thu-nghiem"
+    letters = sorted(folder.glob("xa-*.pdf"))
+    assert len(letters) == 4
+    pages = sum(len(pikepdf.open(p).pages) for p in letters)
+    with pikepdf.open(folder / "tat-ca.pdf") as combined:
+        assert len(combined.pages) == pages
+    assert "tat-ca.pdf" in result.output
+    before = (folder / "tat-ca.pdf").read_bytes()
+    (folder / "xa-dong-tan.pdf").unlink()  # one PDF lost: made again, the rest kept
+    again = run_cli(make(tmp_path), tmp_path / "out", "--pdf")
+    assert again.exit_code == 0 and (folder / "xa-dong-tan.pdf").exists()
+    assert (folder / "tat-ca.pdf").read_bytes() == before  # same letters, same print file, byte for byte
