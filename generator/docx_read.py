@@ -21,10 +21,13 @@ import posixpath
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
+
+from . import docx_guard
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -57,8 +60,9 @@ def _on(el) -> bool | None:
     return _wattr(el, "val") not in ("0", "false", "off", "none")
 
 
-class DocxReadError(Exception):
-    """The file is not a Word document we can read; the message is Vietnamese."""
+# The file is not a Word document we can (or dare to) read; the message is Vietnamese.
+# Defined with the guard that every untrusted .docx passes first (``docx_guard.py``).
+DocxReadError = docx_guard.DocxReadError
 
 
 # --------------------------------------------------------------------------- styles
@@ -299,7 +303,9 @@ class Document:
 # --------------------------------------------------------------------------- reader
 
 
-MAX_PART_BYTES = 200 * 1024 * 1024  # an XML part bigger than this (unpacked) is refused, not read
+MAX_PART_BYTES = docx_guard.MAX_PART_BYTES  # an XML part bigger than this (unpacked) is refused, not read
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                          remove_blank_text=False)
 
 
 def _parse(zf: zipfile.ZipFile, name: str):
@@ -309,9 +315,7 @@ def _parse(zf: zipfile.ZipFile, name: str):
         return None
     if info.file_size > MAX_PART_BYTES:
         raise DocxReadError(f"phần {name} của tệp quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén)")
-    data = zf.read(info)
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_blank_text=False)
-    return etree.fromstring(data, parser)
+    return etree.fromstring(zf.read(info), _PARSER)
 
 
 def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -332,6 +336,7 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
 def read_docx(path: Path | str) -> Document:
     """Read ``path``; raise ``DocxReadError`` (Vietnamese) when it is not a readable Word document."""
     path = Path(path)
+    docx_guard.check_docx(path)  # size, zip bomb, DTD/XXE, not a zip, no document part
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
@@ -347,7 +352,7 @@ def read_docx(path: Path | str) -> Document:
             return _read(zf, str(path))
     except DocxReadError:
         raise
-    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile, OSError) as exc:
+    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile, OSError, zlib.error, EOFError) as exc:
         raise DocxReadError(f"tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
 
 

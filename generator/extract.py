@@ -25,16 +25,18 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from lxml import etree
 
+from . import docx_guard
+from .docx_guard import DocxReadError, check_docx
 from .exceptions import InputError, Problem
 from .layout_spec import ROLES
 
@@ -183,13 +185,19 @@ def markup(segments) -> str:
 
 
 def open_docx(data: bytes, shown: str):
-    """A python-docx Document from bytes, or an InputError saying in Vietnamese what is wrong."""
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise InputError(Problem("không phải tệp Word .docx (tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)", shown))
+    """A python-docx Document from bytes, or an InputError saying in Vietnamese what is wrong.
+
+    The bytes pass ``docx_guard`` first (zip bomb, DTD/XXE, not a zip, no document part);
+    whatever python-docx still cannot make of them is a broken file, not a bug of ours.
+    """
+    try:
+        check_docx(data)
+    except DocxReadError as err:
+        raise InputError(Problem(str(err), shown)) from None
     try:
         return Document(io.BytesIO(data))
-    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.XMLSyntaxError) as exc:
-        reason = "tệp nén hỏng" if isinstance(exc, zipfile.BadZipFile) else (
+    except Exception as exc:  # python-docx raises many kinds for a hostile or broken package
+        reason = "tệp nén hỏng" if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)) else (
             "nội dung XML hỏng" if isinstance(exc, etree.XMLSyntaxError) else "không phải tài liệu Word"
         )
         raise InputError(Problem(f"không đọc được tệp .docx ({reason})", shown)) from None
@@ -197,6 +205,10 @@ def open_docx(data: bytes, shown: str):
 
 def read_bytes(path: Path, shown: str) -> bytes:
     try:
+        limit = docx_guard.MAX_FILE_BYTES  # read nothing bigger than a .docx may be
+        if path.is_file() and path.stat().st_size > limit:
+            raise InputError(Problem(f"tệp quá lớn ({path.stat().st_size // (1024 * 1024)} MB; tối đa "
+                                     f"{limit // (1024 * 1024)} MB)", shown))
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(Problem("không tìm thấy tệp", shown)) from None

@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_ESCAPED_STAR = "\ue000"  # private-use stand-in for "\*" while parsing
 _EMPHASIS = re.compile(
     r"(?<!\*)\*\*\*(?![\s*])(.+?)(?<![\s*])\*\*\*(?!\*)"
     r"|(?<!\*)\*\*(?!\s)(.+?)(?<!\s)\*\*(?!\*)"
@@ -23,12 +22,26 @@ class Span:
     italic: bool = False
 
 
+def _stand_in(text: str) -> str:
+    """A private-use character ``text`` does not hold, to stand for ``\\*`` while parsing.
+
+    A fixed one would turn that character, typed by the user, into an asterisk.
+    """
+    return next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)
+
+
 def parse(text: str, bold: bool = False, italic: bool = False) -> list[Span]:
     """Split ``text`` into spans of uniform emphasis (adjacent equal spans merged)."""
-    spans = _parse(text.replace("\\*", _ESCAPED_STAR), bold, italic)
+    if "\\*" not in text:
+        escaped = None
+        spans = _parse(text, bold, italic)
+    else:
+        escaped = _stand_in(text)
+        spans = _parse(text.replace("\\*", escaped), bold, italic)
     merged: list[Span] = []
     for span in spans:
-        span = Span(span.text.replace(_ESCAPED_STAR, "*"), span.bold, span.italic)
+        if escaped:
+            span = Span(span.text.replace(escaped, "*"), span.bold, span.italic)
         if merged and (merged[-1].bold, merged[-1].italic) == (span.bold, span.italic):
             merged[-1] = Span(merged[-1].text + span.text, span.bold, span.italic)
         elif span.text:

@@ -135,7 +135,12 @@ def _place(path: Path, digest: str, recorded: str | None, force: bool, move_in) 
         if backup is not None:
             os.replace(path, backup)
         if status != UNCHANGED:
-            move_in()
+            try:
+                move_in()
+            except BaseException:
+                if backup is not None and not path.exists():
+                    os.replace(backup, path)  # the write failed: the old file goes back where it was
+                raise
     return WriteResult(path, status, digest, backup)
 
 
@@ -168,12 +173,46 @@ def refusal(result: WriteResult, recorded: bool) -> Problem:
     )
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # someone else's process: leave its file alone
+    return True
+
+
+def remove_stale_temporaries(path: Path) -> None:
+    """Delete the temporary files a killed run left beside ``path`` (``.<name>.<pid>.tmp`` of a dead pid).
+
+    A killed run cannot remove its own temporary file; the target itself was never touched.
+    """
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2 : -4]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def glob_escape(name: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in name)
+
+
 def write_output(path: Path, data: bytes, force: bool = False) -> WriteResult:
     """Write one file (the single-letter path), keeping the folder's manifest."""
-    manifest = Manifest(path.parent)
-    result = place(path, data, manifest.files.get(path.name), force)
-    if result.status == EDITED:
-        raise OutputError(refusal(result, path.name in manifest.files))
-    manifest.record(path.name, result.digest)
-    manifest.save()
+    try:
+        manifest = Manifest(path.parent)
+        if path.parent.is_dir():
+            remove_stale_temporaries(path)
+        result = place(path, data, manifest.files.get(path.name), force)
+        if result.status == EDITED:
+            raise OutputError(refusal(result, path.name in manifest.files))
+        manifest.record(path.name, result.digest)
+        manifest.save()
+    except OSError as exc:  # disk full, no permission, a folder where the file should be…
+        raise OutputError(Problem(f"không ghi được tệp ({exc.strerror or exc}); tệp cũ (nếu có) vẫn giữ nguyên",
+                                  display_path(path))) from None
     return result

@@ -1,10 +1,10 @@
 """Read a YAML input safely and remember the line of every value.
 
 - Only plain YAML data: no object tags, no anchors/aliases (no alias bombs), no
-  duplicate keys, files of at most ``MAX_BYTES``.
+  duplicate keys, files of at most ``MAX_BYTES``, nesting of at most ``MAX_DEPTH``.
 - Integers are decimal only (``so: 010`` is ten, not an octal eight).
-- Every string is normalised to Unicode NFC; characters that cannot stand in a
-  Word document (control characters, non-characters) are refused with their place.
+- Every string is normalised to Unicode NFC; a text a Word document cannot hold, or
+  would print differently from what was typed, is refused with its place (``check_text``).
 """
 from __future__ import annotations
 
@@ -14,54 +14,111 @@ from pathlib import Path
 
 import yaml
 
-from .exceptions import InputError, Located, Problem, display_path
+from .exceptions import InputError, Located, Problem, display_path, format_field
+from .legacy_text import detect as detect_legacy
 
 MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40  # an input is 4-5 levels deep; far deeper is a mistake or an attack on the parser
 
-# XML 1.0 forbids C0 controls other than tab/newline/CR, surrogates and U+FFFE/U+FFFF;
-# C1 controls and the bidi/zero-width *controls* that pasted text brings are refused too.
+# Characters that XML 1.0 cannot hold (C0 controls other than tab/newline/CR, surrogates,
+# U+FFFE/U+FFFF), plus DEL and the C1 controls, which no keyboard types: they come from a
+# broken copy/paste or conversion. PyYAML refuses to read them at all, so ``load_yaml`` stands
+# them in before parsing and puts them back to report them in the field that holds them.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) are valid
+# XML, but they reorder how the text around them is *displayed*: "Số 12" with an override can
+# print as "21 ốS", so the letter would read differently from the YAML and from
+# ``dispatch text`` ("Trojan Source", CVE-2021-42574). Nothing in a Vietnamese letter needs
+# them: refused.
+# Kept on purpose: the zero-width space, joiner and non-joiner (U+200B-U+200D), the
+# direction *marks* LRM/RLM/ALM (U+200E, U+200F, U+061C), the word joiner (U+2060), U+FEFF
+# and the soft hyphen. They are ordinary text that Word stores and shows as typed (ZWJ
+# builds emoji such as the family 👨‍👩‍👧; a mark keeps a foreign name's punctuation on the
+# right side), they cannot reorder the text around them, and refusing them would reject
+# text pasted from web pages for no gain.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+# docxtpl's escapes for printing a literal "{{" from a template: its renderer turns "{_{",
+# "}_}", "{_%" and "%_}" into "{{", "}}", "{%" and "%}" in the *rendered* document, values
+# included (generator/engine.py ``_post_render``), so such a value would not print as typed.
+_TEMPLATE_ESCAPES = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with decimal-only integers."""
+    """SafeLoader with decimal-only integers, and dates left as text.
+
+    A date stays a string for ``IssueDate.parse``, which says in Vietnamese, at the field's
+    line, that 2024-02-30 does not exist (PyYAML's own date raised a bare ValueError).
+    """
 
 
+_INT = "tag:yaml.org,2002:int"
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:int"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_INT, "tag:yaml.org,2002:timestamp")]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*))$"), list("-+0123456789")
+    _INT, re.compile(r"^(?:[-+]?(?:0|[1-9][0-9_]*))$"), list("-+0123456789")
 )
 
 
-_STAND_IN = "\ue0ff"
+def _number(n: int) -> str:
+    """1234567 -> "1.234.567", as Vietnamese writes it."""
+    return f"{n:,}".replace(",", ".")
 
 
-def _control_message(code: str, position: int) -> str:
-    return (
-        f"có ký tự điều khiển {code} ở vị trí {position + 1} (thường do sao chép từ Word hoặc PDF); "
-        "hãy xoá ký tự đó"
-    )
+def _forbidden_message(char: str, position: int) -> str:
+    code = f"U+{ord(char):04X}"
+    where = f"ở vị trí {position + 1}"
+    if 0xD800 <= ord(char) <= 0xDFFF:
+        return (f"có nửa cặp thay thế UTF-16 {code} {where}, không phải một ký tự (thường do viết mã thoát như "
+                "«\\ud83d» trong ngoặc kép); Word không chứa được nó: hãy gõ thẳng ký tự thay cho mã thoát")
+    if char in "\ufffe\uffff":
+        return f"có {code} {where}, không phải một ký tự (Word không chứa được); hãy xoá nó"
+    return f"có ký tự điều khiển {code} {where} (thường do sao chép từ Word hoặc PDF); hãy xoá ký tự đó"
+
+
+def check_text(value: str) -> str | None:
+    """Why ``value`` (already NFC) cannot go into the letter as typed, in Vietnamese; None when it can."""
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        return _forbidden_message(bad.group(), bad.start())
+    bad = _BIDI_CONTROLS.search(value)
+    if bad:
+        return (f"có ký tự điều khiển hướng chữ U+{ord(bad.group()):04X} ở vị trí {bad.start() + 1}: nó đảo thứ tự "
+                "hiển thị nên công văn in ra sẽ khác chữ đã gõ; hãy xoá ký tự đó (nó vô hình, thường lẫn vào khi "
+                "sao chép từ trang web)")
+    bad = _TEMPLATE_ESCAPES.search(value)
+    if bad:
+        return (f"có «{bad.group()}» ở vị trí {bad.start() + 1}: mẫu Word (docxtpl) đọc đó là dấu thoát và in ra "
+                f"«{bad.group().replace('_', '')}», không đúng chữ đã gõ; hãy thêm dấu cách, ví dụ "
+                f"«{bad.group()[0]} {bad.group()[1:]}»")
+    legacy = detect_legacy(value)
+    if legacy:
+        return legacy.message(value)
+    return None
 
 
 def clean_text(value: str) -> tuple[str, str | None]:
-    """NFC-normalise ``value``; return it and an error message if it holds a forbidden character."""
+    """NFC-normalise ``value``; return it and why it cannot be used as typed (None when it can)."""
     value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
-    bad = _FORBIDDEN.search(value)
-    if bad:
-        return value, _control_message(f"U+{ord(bad.group()):04X}", bad.start())
-    return value, None
+    return value, check_text(value)
 
 
 def _walk(node: yaml.Node, path: tuple, located: Located, seen: set, problems: list) -> None:
-    """Record the line of every node, refuse aliases and duplicate keys."""
+    """Record the line of every node, refuse aliases, duplicate keys and deep nesting."""
     if id(node) in seen:
         problems.append(located.problem(path, "không dùng neo/bí danh YAML (& và *) trong tệp đầu vào"))
         return
     seen.add(id(node))
     located.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.ScalarNode) and node.tag == _INT and len(node.value) > 4000:
+        problems.append(located.problem(path, f"số có {_number(len(node.value))} chữ số, quá dài; nếu đó là chữ, "
+                                              "hãy đặt trong ngoặc kép"))
+    if len(path) >= MAX_DEPTH and not isinstance(node, yaml.ScalarNode):
+        problems.append(Problem(f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", located.file,
+                                node.start_mark.line + 1))
+        return
     if isinstance(node, yaml.MappingNode):
         keys: dict[str, int] = {}
         for key_node, value_node in node.value:
@@ -81,22 +138,33 @@ def _walk(node: yaml.Node, path: tuple, located: Located, seen: set, problems: l
             _walk(item, path + (index,), located, seen, problems)
 
 
-def _clean(value, path: tuple, located: Located, problems: list, codes: str):
+def _clean(value, path: tuple, located: Located, problems: list, restore: dict):
+    """NFC every string, put back the characters stood in for PyYAML, refuse what cannot print."""
     if isinstance(value, str):
-        if _STAND_IN in value:
-            problems.append(located.problem(path, _control_message(codes, value.index(_STAND_IN))))
-            return value
-        text, error = clean_text(value)
+        text, error = clean_text(value.translate(restore) if restore else value)
         if error:
             problems.append(located.problem(path, error))
         return text
     if isinstance(value, dict):
-        return {
-            clean_text(str(k))[0]: _clean(v, path + (str(k),), located, problems, codes) for k, v in value.items()
-        }
+        out = {}
+        for k, v in value.items():
+            key, error = clean_text(str(k).translate(restore) if restore else str(k))
+            if error:
+                shown = _FORBIDDEN.sub("\N{REPLACEMENT CHARACTER}", _BIDI_CONTROLS.sub("\N{REPLACEMENT CHARACTER}", key))
+                problems.append(Problem(f"tên trường {error}", located.file, located.line_of(path + (str(k),)),
+                                        format_field(path + (shown,))))
+            out[key] = _clean(v, path + (str(k),), located, problems, restore)
+        return out
     if isinstance(value, list):
-        return [_clean(v, path + (i,), located, problems, codes) for i, v in enumerate(value)]
+        return [_clean(v, path + (i,), located, problems, restore) for i, v in enumerate(value)]
     return value
+
+
+def _stand_ins(text: str) -> dict[str, str]:
+    """For each character PyYAML refuses, a private-use character that ``text`` does not hold."""
+    found = sorted(set(_FORBIDDEN.findall(text)))
+    free = (chr(c) for c in range(0xF8FF, 0xE000, -1) if chr(c) not in text)
+    return {char: next(free) for char in found}
 
 
 def load_yaml(path: Path) -> tuple[object, Located]:
@@ -104,13 +172,19 @@ def load_yaml(path: Path) -> tuple[object, Located]:
     shown = display_path(path)
     located = Located(shown)
     try:
-        raw = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InputError(Problem(f"tệp quá lớn ({_number(size)} byte; tối đa {_number(MAX_BYTES)} byte)", shown))
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)  # a file that grows while read is still cut at the limit
     except FileNotFoundError:
         raise InputError(Problem("không tìm thấy tệp", shown)) from None
+    except IsADirectoryError:
+        raise InputError(Problem("đây là thư mục, không phải tệp YAML", shown)) from None
     except OSError as exc:
         raise InputError(Problem(f"không đọc được tệp ({exc.strerror})", shown)) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(Problem(f"tệp quá lớn ({len(raw):,} byte; tối đa {MAX_BYTES:,} byte)", shown))
+        raise InputError(Problem(f"tệp quá lớn (hơn {_number(MAX_BYTES)} byte)", shown))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -118,10 +192,12 @@ def load_yaml(path: Path) -> tuple[object, Located]:
             Problem(f"tệp không phải UTF-8 (byte lạ ở vị trí {exc.start}); hãy lưu lại tệp với mã UTF-8", shown)
         ) from None
 
-    # PyYAML refuses control characters before we could say which field holds them: stand them
-    # in with a private-use character and report them once the values' places are known.
-    found = sorted({f"U+{ord(c):04X}" for c in _FORBIDDEN.findall(text)})
-    text = _FORBIDDEN.sub(_STAND_IN, text)
+    # PyYAML refuses control characters before we could say which field holds them: stand each
+    # in with a private-use character the file does not use, and put it back in ``_clean``,
+    # where the value's place is known.
+    stand_ins = _stand_ins(text)
+    if stand_ins:
+        text = text.translate({ord(k): v for k, v in stand_ins.items()})
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -138,11 +214,15 @@ def load_yaml(path: Path) -> tuple[object, Located]:
         raise InputError(Problem(_yaml_message(exc), shown, line)) from None
     except yaml.YAMLError as exc:
         raise InputError(Problem(f"YAML không hợp lệ ({exc})", shown)) from None
+    except RecursionError:
+        raise InputError(Problem(f"dữ liệu lồng nhau quá sâu (quá {MAX_DEPTH} cấp)", shown)) from None
+    except ValueError:  # what ``_walk`` did not foresee of the constructors' complaints
+        raise InputError(Problem("có giá trị không đọc được; nếu đó là chữ, hãy đặt trong ngoặc kép", shown)) from None
     finally:
         loader.dispose()
 
     problems = []
-    data = _clean(data, (), located, problems, ", ".join(found))
+    data = _clean(data, (), located, problems, {ord(v): k for k, v in stand_ins.items()})
     if problems:
         raise InputError(problems)
     return data, located

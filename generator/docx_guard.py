@@ -1,0 +1,178 @@
+"""One check for every .docx that comes from outside, before anything unpacks or parses it.
+
+``dispatch lint`` (``docx_read.py``), ``dispatch text`` and ``dispatch diff`` (``extract.py``,
+through python-docx) and a Word template given with ``mau:`` all read files someone else
+made. A .docx is a zip of XML parts, so a hostile one can be:
+
+- a zip bomb: a few kilobytes that unpack to gigabytes (limits on the file, the number of
+  parts, their unpacked size and each part's compression ratio, all read from the zip's
+  directory before a byte is unpacked; Python's zipfile never unpacks more than the size
+  the directory declares, and checks the CRC, so these numbers cannot lie);
+- XML with a document type declaration: external entities (XXE, ``<!ENTITY x SYSTEM
+  "file:///etc/passwd">``) that would copy a file of this machine into the text, or
+  entity expansion bombs. The OOXML package format forbids DTDs in its parts (ECMA-376
+  Part 2, §8.1.4 and M1.17), so any part with one is refused outright; the parsers behind
+  this guard also run with ``resolve_entities=False`` and no network;
+- not a zip at all, an old binary .doc or a password-protected file (an OLE compound file),
+  a zip cut short by an interrupted copy, or a zip without a Word document in it.
+
+Each is a ``DocxReadError`` with a Vietnamese message; the callers add the file name and
+turn it into exit code 2 (3 for a template).
+"""
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from pathlib import Path
+
+from lxml import etree
+
+MAX_FILE_BYTES = 100 * 1024 * 1024  # the .docx itself
+MAX_ENTRIES = 5000  # parts in the zip (a long report with many images has a few hundred)
+MAX_TOTAL_BYTES = 400 * 1024 * 1024  # all parts, unpacked
+MAX_PART_BYTES = 100 * 1024 * 1024  # one part, unpacked
+MAX_RATIO = 100  # unpacked/packed, for parts above RATIO_FROM: Word's XML packs 5-15 to 1
+RATIO_FROM = 1024 * 1024
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and a .docx with a password
+_ZIP_MAGIC = b"PK\x03\x04"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
+)
+
+
+class DocxReadError(Exception):
+    """The file is not a Word document we can (or dare to) read; the message is Vietnamese."""
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.0f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+
+
+def _xml_part(name: str) -> bool:
+    return name.endswith((".xml", ".rels", ".vml")) or name == "[Content_Types].xml"
+
+
+_DTD_MARKS = tuple(mark.encode(enc) for mark in ("<!DOCTYPE", "<!ENTITY") for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _prolog_has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether the part declares a document type; reads only up to its root element.
+
+    A DTD that libxml2 itself refuses (an entity bomb) is still a DTD: the bytes read so far say so.
+    """
+    parser = etree.XMLPullParser(events=("start",), resolve_entities=False, no_network=True, load_dtd=False,
+                                 huge_tree=False)
+    seen = b""
+    with zf.open(info) as stream:
+        while True:
+            chunk = stream.read(16 * 1024)
+            if len(seen) < 64 * 1024:  # a DTD comes first in a part
+                seen += chunk
+            try:
+                if not chunk:
+                    parser.close()
+                    return False
+                parser.feed(chunk)
+                for _event, element in parser.read_events():
+                    return bool(element.getroottree().docinfo.doctype)
+            except etree.XMLSyntaxError:
+                if any(mark in seen for mark in _DTD_MARKS):
+                    return True
+                raise
+
+
+def main_part(zf: zipfile.ZipFile) -> str:
+    """The name of the main document part (``word/document.xml`` in every file Word writes)."""
+    try:
+        root = etree.fromstring(zf.read("_rels/.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
+    except (KeyError, etree.XMLSyntaxError):
+        return "word/document.xml"
+    for rel in root.findall(f"{{{_PKG_REL_NS}}}Relationship"):
+        if rel.get("Type") in _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
+            target = rel.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(target)
+    return "word/document.xml"
+
+
+def check_docx(source: Path | bytes) -> None:
+    """Raise ``DocxReadError`` unless ``source`` (a path or the file's bytes) is safe to open as a .docx."""
+    if isinstance(source, (bytes, bytearray)):
+        size, head = len(source), bytes(source[:8])
+    else:
+        try:
+            size = source.stat().st_size
+            with open(source, "rb") as handle:
+                head = handle.read(8)
+        except FileNotFoundError:
+            raise DocxReadError("không tìm thấy tệp") from None
+        except IsADirectoryError:
+            raise DocxReadError("đây là một thư mục, không phải tệp .docx") from None
+        except OSError as exc:
+            raise DocxReadError(f"không đọc được tệp ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise DocxReadError(f"tệp quá lớn ({_mb(size)}; tối đa {_mb(MAX_FILE_BYTES)})")
+    if head.startswith(_OLE_MAGIC):
+        raise DocxReadError("đây là tệp Word cũ (.doc) hoặc tệp .docx có đặt mật khẩu; hãy mở bằng Word, bỏ mật khẩu "
+                            "nếu có, rồi lưu lại dạng .docx")
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        if head.startswith(_ZIP_MAGIC):
+            raise DocxReadError("tệp .docx bị cắt cụt hoặc hỏng (không đọc được mục lục của tệp nén, thường do chép "
+                                "hoặc tải về chưa xong); hãy lấy lại tệp từ nguồn") from None
+        raise DocxReadError("không phải tệp Word .docx (tệp .doc cũ hãy mở bằng Word rồi lưu lại dạng .docx)") from None
+    with zf:
+        _check_zip(zf)
+
+
+def _check_zip(zf: zipfile.ZipFile) -> None:
+    infos = zf.infolist()
+    if len(infos) > MAX_ENTRIES:
+        raise DocxReadError(f"tệp nén có quá nhiều phần ({len(infos)}; tối đa {MAX_ENTRIES})")
+    names = set()
+    total = 0
+    for info in infos:
+        if info.filename in names:
+            raise DocxReadError(f"tệp nén có hai phần cùng tên «{info.filename}» (tệp bị sửa bằng công cụ khác Word?)")
+        names.add(info.filename)
+        if info.flag_bits & 0x1:
+            raise DocxReadError(f"phần «{info.filename}» bị mã hoá; hãy mở bằng Word, bỏ mật khẩu rồi lưu lại")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise DocxReadError(f"phần «{info.filename}» nén theo cách Word không dùng; hãy mở bằng Word rồi lưu lại")
+        if info.file_size > MAX_PART_BYTES:
+            raise DocxReadError(f"phần «{info.filename}» quá lớn khi giải nén ({_mb(info.file_size)}; "
+                                f"tối đa {_mb(MAX_PART_BYTES)})")
+        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise DocxReadError(f"phần «{info.filename}» nén với tỉ lệ bất thường ({_mb(info.compress_size)} giải nén "
+                                f"thành {_mb(info.file_size)}): có thể là «bom nén», không mở")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise DocxReadError(f"tệp quá lớn khi giải nén ({_mb(total)}; tối đa {_mb(MAX_TOTAL_BYTES)})")
+    main = main_part(zf)
+    if main not in names:
+        raise DocxReadError(f"không đọc được tệp .docx: tệp không có phần nội dung văn bản Word ({main}); có thể đây là tệp nén khác đổi tên "
+                            "thành .docx")
+    for info in infos:
+        if not _xml_part(info.filename):
+            continue
+        try:
+            has_dtd = _prolog_has_dtd(zf, info)
+        except etree.XMLSyntaxError:
+            raise DocxReadError(f"phần «{info.filename}» không phải XML hợp lệ; tệp bị hỏng") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+            raise DocxReadError(f"phần «{info.filename}» bị hỏng, không giải nén được ({_zip_fault(exc)})") from None
+        if has_dtd:
+            raise DocxReadError(f"phần «{info.filename}» có khai báo DOCTYPE/ENTITY, thứ tài liệu Word không bao giờ "
+                                "có (tệp có thể được làm ra để đọc trộm tệp trên máy); không mở")
+
+
+def _zip_fault(exc: Exception) -> str:
+    text = str(exc)
+    if "CRC" in text:
+        return "sai mã kiểm tra CRC"
+    return "dữ liệu nén hỏng hoặc bị cắt cụt"

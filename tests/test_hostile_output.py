@@ -1,0 +1,140 @@
+"""A write that fails or is killed half-way leaves the old letter as it was; edits are never lost.
+
+``generator/output.py`` writes to a temporary file beside the target and renames it over the
+target in one step. tests/test_output.py covers the manifest and ``--force``; these add the
+failures in the middle of a write.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import output
+from generator.cli import main
+from hostile_support import good, write_yaml
+
+pytestmark = pytest.mark.hostile
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture()
+def built_once(tmp_path):
+    """A letter written once by dispatch (recorded in the manifest), and its input changed since."""
+    src = write_yaml(tmp_path / "thu.yaml", good())
+    out = tmp_path / "ra" / "thu.docx"
+    assert CliRunner().invoke(main, ["build", str(src), "-o", str(out)]).exit_code == 0
+    data = good()
+    data["dia_danh"] = "Hà Nội"
+    write_yaml(src, data)
+    return src, out, out.read_bytes()
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def _half_written_then(exc):
+    """An ``os.fsync`` that fails after the bytes went into the temporary file: a write failing mid-way."""
+    def fsync(fd):
+        assert os.fstat(fd).st_size > 0  # the new letter is half on disk
+        raise exc
+    return fsync
+
+
+def test_disk_full_mid_write_keeps_the_old_letter_and_exits_4(built_once, monkeypatch):
+    src, out, before = built_once
+    manifest = (out.parent / output.MANIFEST).read_text("utf-8")
+    monkeypatch.setattr(output.os, "fsync", _half_written_then(OSError(28, "No space left on device")))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 4, result.output
+    assert "không ghi được tệp (No space left on device)" in result.output and "thu.docx" in result.output
+    assert "Traceback" not in result.output and "Lỗi nội bộ" not in result.output
+    assert out.read_bytes() == before and _leftovers(out.parent) == []
+    assert (out.parent / output.MANIFEST).read_text("utf-8") == manifest
+
+
+def test_interrupt_mid_write_keeps_the_old_letter(built_once, monkeypatch):
+    src, out, before = built_once
+    monkeypatch.setattr(output.os, "fsync", _half_written_then(KeyboardInterrupt()))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 130 and "không tệp nào bị ghi dở" in result.output
+    assert out.read_bytes() == before and _leftovers(out.parent) == []
+
+
+def test_a_failed_forced_overwrite_puts_the_edited_letter_back(built_once, monkeypatch):
+    """``--force`` moves the edited file to .bak first; if the new one then cannot be written, it comes back."""
+    src, out, _ = built_once
+    out.write_bytes(b"ban da sua trong Word")
+    monkeypatch.setattr(output.os, "fsync", _half_written_then(OSError(5, "Input/output error")))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "--force"])
+    assert result.exit_code == 4, result.output
+    assert out.read_bytes() == b"ban da sua trong Word" and _leftovers(out.parent) == []
+
+
+def test_an_edited_letter_is_not_overwritten_without_force(built_once):
+    src, out, _ = built_once
+    out.write_bytes(b"ban da sua trong Word")
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 4 and "--force" in result.output
+    assert out.read_bytes() == b"ban da sua trong Word"
+
+
+def test_an_output_path_that_cannot_be_written_is_exit_4(tmp_path):
+    src = write_yaml(tmp_path / "thu.yaml", good())
+    blocker = tmp_path / "la-tep"
+    blocker.write_text("x")
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(blocker / "thu.docx")])
+    assert result.exit_code == 4, result.output
+    assert "không ghi được tệp" in result.output and "Lỗi nội bộ" not in result.output
+
+
+KILLED_RUN = textwrap.dedent("""
+    import os, sys, time
+    from generator import output
+    from generator.cli import main
+
+    def slow_fsync(fd):
+        open(sys.argv[3], "w").close()  # tell the test the temporary file is half written
+        time.sleep(60)
+
+    output.os.fsync = slow_fsync
+    main(["build", sys.argv[1], "-o", sys.argv[2]])
+""")
+
+
+def test_a_killed_build_leaves_the_old_letter_and_the_next_run_cleans_up(built_once, tmp_path):
+    """SIGKILL in the middle of writing: the target is untouched; the next build removes the stale temporary."""
+    src, out, before = built_once
+    ready = tmp_path / "ready"
+    script = tmp_path / "run.py"
+    script.write_text(KILLED_RUN, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, str(script), str(src), str(out), str(ready)], cwd=ROOT, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert proc.poll() is None and time.monotonic() < deadline, "the build ended before writing"
+            time.sleep(0.05)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert out.read_bytes() == before
+    stale = _leftovers(out.parent)
+    assert stale == [f".thu.docx.{proc.pid}.tmp"]
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() != before and _leftovers(out.parent) == []
+    recorded = json.loads((out.parent / output.MANIFEST).read_text("utf-8"))["files"]["thu.docx"]
+    assert recorded == output.file_sha256(out)

@@ -1,0 +1,146 @@
+"""A Word template or sentence template from elsewhere cannot read files, reach Python internals or run code.
+
+Both are rendered in Jinja's sandbox (``render.jinja_environment``, ``sentences.environment``).
+A hostile tag is a ``TemplateError``: a Vietnamese message naming the template, exit code 3,
+no traceback, no letter written.
+"""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator import sentences
+from generator.cli import main
+from generator.exceptions import TemplateError
+from generator.generate import build_file
+from hostile_support import good, strict_text, with_payload, write_yaml
+
+pytestmark = pytest.mark.hostile
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_WITH_SENTENCES = ROOT / "inputs" / "seeds" / "002-huu-lung-2024.yaml"
+SECRET = "bí-mật-không-được-lộ"
+
+INTERNALS = [
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ cycler.__init__.__globals__.os }}",
+    "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+    "{{ lipsum.__globals__['os'].listdir('/') }}",
+    "{{ joiner().__class__.__init__.__globals__ }}",
+    "{{ namespace.__init__.__globals__ }}",
+    "{{ self.__init__.__globals__ }}",
+    "{{ signer_name.__class__.__base__.__subclasses__() }}",
+    "{{ paragraphs.__class__.__mro__ }}",
+    "{{ (signer_name|attr('__class__')).__mro__ }}",
+    "{% set x = signer_name.__class__ %}{{ x }}",
+    "{{ signer_name.format.__globals__ }}",
+]
+OTHER_FAULTS = [
+    ("{{ range(10**7)|list|length }}", "OverflowError"),
+    ("{% include '/etc/passwd' %}", "TypeError"),
+    ("{% import 'os' as os %}", "TypeError"),
+    ("{{ 1/0 }}", "ZeroDivisionError"),
+]
+
+
+def _input_with_template(tmp_path, template: Path) -> Path:
+    data = good()
+    data["mau"] = template.name
+    return write_yaml(tmp_path / "thu.yaml", data)
+
+
+@pytest.mark.parametrize("payload", INTERNALS)
+def test_word_template_reaching_python_internals_is_refused(tmp_path, payload):
+    src = _input_with_template(tmp_path, with_payload(payload, tmp_path / "mau-doc.docx"))
+    out = tmp_path / "thu.docx"
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "mau-doc.docx" in result.output and "mẫu chứa thẻ không an toàn" in result.output
+    assert "Traceback" not in result.output and "uid=" not in result.output and not out.exists()
+
+
+@pytest.mark.parametrize("payload, kind", OTHER_FAULTS)
+def test_word_template_asking_for_what_the_sandbox_refuses_is_a_template_error(tmp_path, payload, kind):
+    src = _input_with_template(tmp_path, with_payload(payload, tmp_path / "mau-loi.docx"))
+    out = tmp_path / "thu.docx"
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "mau-loi.docx" in result.output and "hãy sửa thẻ trong mẫu" in result.output and kind in result.output
+    assert "root:" not in result.output and "Lỗi nội bộ" not in result.output and not out.exists()
+
+
+def test_word_template_in_a_footer_is_sandboxed_too(tmp_path):
+    template = with_payload("{{ cycler.__init__.__globals__.os }}", tmp_path / "mau-chan.docx",
+                            part="word/footer2.xml", anchor="</w:p>")
+    with pytest.raises(TemplateError) as caught:
+        build_file(_input_with_template(tmp_path, template))
+    assert caught.value.exit_code == 3 and "không an toàn" in str(caught.value)
+
+
+def test_a_template_variable_holding_a_value_is_not_reevaluated(tmp_path):
+    """The template's own tags run; what they print (the input) is never a template."""
+    data = good()
+    data["nguoi_ky"]["ho_ten"] = "{{ cycler.__init__.__globals__ }}"
+    text = strict_text(build_file(write_yaml(tmp_path / "a.yaml", data)).docx)
+    assert "{{ cycler.__init__.__globals__ }}" in text
+
+
+# --- sentence templates (templates/cau/*.j2 in a folder from elsewhere) ---------------------------
+
+
+@pytest.fixture()
+def sentence_folder(tmp_path):
+    folder = tmp_path / "cau"
+    shutil.copytree(sentences.SENTENCE_DIR, folder)
+    (tmp_path / "bi-mat.txt").write_text(SECRET, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture()
+def commune():
+    built = build_file(SEED_WITH_SENTENCES)
+    return built.assessments, next(iter(built.assessments.communes.values()))
+
+
+SENTENCE_ATTACKS = INTERNALS[:2] + [
+    "Xã {{ xa.__class__.__mro__ }}",
+    "{{ xa.ten.__class__.__base__.__subclasses__() }}",
+    "{{ xa.items.__self__.__class__ }}",
+    "{{ range.__self__.__import__('os') }}",
+    "{{ xa|attr('__class__') }}",
+]
+
+
+@pytest.mark.parametrize("payload", SENTENCE_ATTACKS)
+def test_sentence_template_reaching_internals_is_refused(sentence_folder, commune, payload):
+    (sentence_folder / "ket_qua.j2").write_text(payload, encoding="utf-8")
+    found, one = commune
+    with pytest.raises(TemplateError) as caught:
+        sentences.write("ket_qua", one, found.default_set.id, folder=sentence_folder)
+    assert caught.value.exit_code == 3 and "ket_qua.j2" in str(caught.value)
+    assert "mẫu câu chứa thẻ không an toàn" in str(caught.value) or "mẫu câu dùng biến không có" in str(caught.value)
+    assert "<module" not in str(caught.value)
+
+
+@pytest.mark.parametrize("payload", ["{% include '../bi-mat.txt' %}", "{% include '/etc/passwd' %}",
+                                     "{% include '" + "../" * 12 + "etc/passwd' %}"])
+def test_sentence_template_cannot_read_files_outside_its_folder(sentence_folder, commune, payload):
+    (sentence_folder / "ket_qua.j2").write_text(payload, encoding="utf-8")
+    found, one = commune
+    with pytest.raises(TemplateError) as caught:
+        sentences.write("ket_qua", one, found.default_set.id, folder=sentence_folder)
+    assert SECRET not in str(caught.value) and "root:" not in str(caught.value)
+
+
+def test_sentence_template_attack_through_the_command_line_exits_3(sentence_folder, monkeypatch, tmp_path):
+    """``dispatch build`` of a letter whose sentences come from a hostile folder: exit 3, nothing written."""
+    (sentence_folder / "ket_qua.j2").write_text("{{ cycler.__init__.__globals__.os }}", encoding="utf-8")
+    monkeypatch.setattr(sentences.write, "__defaults__", (sentence_folder,))
+    out = tmp_path / "thu.docx"
+    result = CliRunner().invoke(main, ["build", str(SEED_WITH_SENTENCES), "-o", str(out)])
+    assert result.exit_code == 3, result.output
+    assert "mẫu câu chứa thẻ không an toàn" in result.output and "Traceback" not in result.output
+    assert not out.exists()
