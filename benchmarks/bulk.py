@@ -71,8 +71,6 @@ def measure_dispatch(path: Path, out: Path, jobs: int) -> dict:
 
 
 def measure_docxtpl(path: Path, out: Path, sample: int) -> dict:
-    import io
-
     from docxtpl import DocxTemplate
 
     from generator.campaign import load_campaign

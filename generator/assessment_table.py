@@ -21,6 +21,7 @@ from typing import Callable
 from .assessment import CommuneAssessment, PreviousInput, check_commune
 from .criteria import CriteriaSet
 from .dates import IssueDate
+from .yaml_source import clean_text
 from .exceptions import Problem, display_path
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -72,6 +73,12 @@ def _read_cells(path: Path, sheet: str | None) -> tuple[list[list], str | None]:
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
 
+        from .docx_guard import DocxReadError, check_spreadsheet
+
+        try:
+            check_spreadsheet(path)  # zip bomb, DTD/XXE, a half-saved file: before openpyxl reads it
+        except DocxReadError as err:
+            raise _fail(shown, f"không đọc được tệp Excel: {err}") from None
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -157,6 +164,10 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
         name = _text(cells[columns["name"]])
         if not name:
             problems.append(problem(r, columns["name"], "thiếu tên xã"))
+            continue
+        name, error = clean_text(name)
+        if error:  # a control character, bidi override, TCVN3/VNI text: as in the YAML
+            problems.append(problem(r, columns["name"], error))
             continue
         row_problems: list[Problem] = []
         criteria_set = default_set

@@ -36,7 +36,7 @@ from .collation import vi_sorted
 from .docx_zip import FIXED_TIME
 from .exceptions import Problem, display_path
 from .output import EDITED, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged
-from .render import DEFAULT_TEMPLATE, compiled_template, context
+from .render import DEFAULT_TEMPLATE, compiled_template, context, template_faults
 from .engine import Properties
 from .wording import build_letter
 
@@ -124,6 +124,13 @@ def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes 
         return Outcome(name, file, FAILED, error=message), None
 
 
+def _first_letter(campaign: Campaign, name: str) -> None:
+    """Render one letter before starting: a fault of the template stops the run here, once, as a
+    TemplateError (exit code 3), instead of failing every letter the same way."""
+    with template_faults(_template_path(campaign)):
+        render_parts(campaign, name, _TEMPLATE)
+
+
 def _worker_init() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
 
@@ -149,6 +156,8 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
             skipped.append(Outcome(name, "", NOT_SENT))
     _CAMPAIGN, _FOLDER = campaign, folder
     _TEMPLATE = compiled_template(_template_path(campaign))  # compiled before forking: every worker inherits it
+    if tasks:
+        _first_letter(campaign, tasks[0][0])
     if not dry_run:
         folder.mkdir(parents=True, exist_ok=True)
         for stale in folder.glob(".*.tmp"):  # left by a run that was killed mid-write

@@ -130,7 +130,27 @@ def check_docx(source: Path | bytes) -> None:
         _check_zip(zf)
 
 
-def _check_zip(zf: zipfile.ZipFile) -> None:
+def check_spreadsheet(path: Path) -> None:
+    """The same limits for an Excel .xlsx table before openpyxl opens it (it is a zip of XML too)."""
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise DocxReadError(f"không đọc được tệp ({exc.strerror or exc})") from None
+    if size > MAX_FILE_BYTES:
+        raise DocxReadError(f"tệp quá lớn ({_mb(size)}; tối đa {_mb(MAX_FILE_BYTES)})")
+    if head.startswith(_OLE_MAGIC):
+        raise DocxReadError("đây là tệp Excel cũ (.xls) hoặc có đặt mật khẩu; hãy mở bằng Excel rồi lưu lại dạng .xlsx")
+    try:
+        zf = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise DocxReadError("tệp Excel hỏng hoặc chưa lưu xong (không phải tệp .xlsx đọc được)") from None
+    with zf:
+        _check_zip(zf, main="xl/workbook.xml")
+
+
+def _check_zip(zf: zipfile.ZipFile, main: str | None = None) -> None:
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise DocxReadError(f"tệp nén có quá nhiều phần ({len(infos)}; tối đa {MAX_ENTRIES})")
@@ -153,10 +173,11 @@ def _check_zip(zf: zipfile.ZipFile) -> None:
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise DocxReadError(f"tệp quá lớn khi giải nén ({_mb(total)}; tối đa {_mb(MAX_TOTAL_BYTES)})")
-    main = main_part(zf)
+    main = main or main_part(zf)
     if main not in names:
-        raise DocxReadError(f"không đọc được tệp .docx: tệp không có phần nội dung văn bản Word ({main}); có thể đây là tệp nén khác đổi tên "
-                            "thành .docx")
+        what, suffix = ("bảng tính Excel", ".xlsx") if main.startswith("xl/") else ("văn bản Word", ".docx")
+        raise DocxReadError(f"không đọc được tệp {suffix}: tệp không có phần nội dung {what} ({main}); có thể đây là "
+                            f"tệp nén khác đổi tên thành {suffix}")
     for info in infos:
         if not _xml_part(info.filename):
             continue

@@ -26,6 +26,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from . import geometry
+from .sandbox import time_limit
 from .docx_zip import write_zip
 from .exceptions import Problem, TemplateError, display_path
 
@@ -64,9 +65,20 @@ class Properties:
 
 
 def _post_render(xml: str) -> str:
-    """What docxtpl does to a rendered part: undo the line splitting and the literal-brace escapes."""
-    xml = _PARA_START_NL.sub(r"<w:p\1", xml)
-    return xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    """Undo the line splitting docxtpl adds so that Jinja's line numbers mean something."""
+    return _PARA_START_NL.sub(r"<w:p\1", xml)
+
+
+_LITERAL_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+
+
+def _source(patched_xml: str) -> str:
+    """The Jinja source of a part: docxtpl's escapes for a literal ``{{`` in the *template* become
+    Jinja literals here, so that they are never applied to the rendered text (docxtpl replaces them
+    after rendering, which changed a value typed ``{_{`` into ``{{``)."""
+    for escape_, literal in _LITERAL_ESCAPES.items():
+        patched_xml = patched_xml.replace(escape_, literal)
+    return _PARA_START.sub(r"\n<w:p\1", patched_xml)
 
 
 class CompiledTemplate:
@@ -93,18 +105,18 @@ class CompiledTemplate:
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
         try:
-            self._templates["word/document.xml"] = env.from_string(
-                _PARA_START.sub(r"\n<w:p\1", self._tpl.patch_xml(self._tpl.get_xml())))
+            self._templates["word/document.xml"] = env.from_string(_source(self._tpl.patch_xml(self._tpl.get_xml())))
             for name, blob in self.parts.items():
                 if re.fullmatch(r"word/(header|footer)\d+\.xml", name) and _TEMPLATED.search(blob.decode("utf-8")):
                     xml = etree.tostring(etree.fromstring(blob), encoding="unicode")
-                    self._templates[name] = env.from_string(_PARA_START.sub(r"\n<w:p\1", self._tpl.patch_xml(xml)))
+                    self._templates[name] = env.from_string(_source(self._tpl.patch_xml(xml)))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message})", shown)) from None
         self._constant = frozenset(self.parts) - set(self._templates) - {"docProps/core.xml"}
 
     def _render_part(self, name: str, context: dict) -> str:
-        xml = _post_render(self._templates[name].render(context))
+        with time_limit():
+            xml = _post_render(self._templates[name].render(context))
         if _LISTING_CHARS.search(xml):  # a value with a line break, tab, new paragraph or page break
             xml = self._tpl.resolve_listing(xml)
         return xml

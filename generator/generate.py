@@ -7,8 +7,7 @@ from pathlib import Path
 from . import assessment
 from .annex import build_annex
 from .assessment import Assessments
-from .docx_guard import DocxReadError, check_docx
-from .exceptions import DispatchError, InputError, Problem, TemplateError, display_path
+from .exceptions import InputError
 from .loader import load_dispatch, validate
 from .model import Dispatch
 from .render import DEFAULT_TEMPLATE, render_docx
@@ -28,36 +27,13 @@ class Built:
 
 
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
-    """The Word template to use; one named by ``mau:`` is checked like any .docx from outside."""
+    """The Word template to use."""
     if not dispatch.template:
         return DEFAULT_TEMPLATE
     path = (input_path.parent / dispatch.template).resolve()
     if path.suffix.lower() != ".docx":
         raise InputError(located.problem(("mau",), "tệp mẫu phải là tệp Word .docx"))
-    try:
-        check_docx(path)  # zip bomb, DTD/XXE, not a zip, no document part
-    except DocxReadError as err:
-        raise TemplateError(Problem(f"tệp mẫu không dùng được: {err}", display_path(path))) from None
-    return path
-
-
-def _render(letter, date, template: Path, annex) -> bytes:
-    """``render_docx``; what a template from elsewhere makes go wrong is a TemplateError, not a crash.
-
-    The sandbox stops a template reaching Python internals (SecurityError, handled in
-    render.py), but a template can still ask for what the sandbox refuses in other ways:
-    ``range(10**7)`` (OverflowError), ``{% include %}`` with no loader (TypeError), ``1/0``.
-    For our own template such an error is a bug of ours and goes on to exit code 70.
-    """
-    try:
-        return render_docx(letter, date, template, annex)
-    except DispatchError:
-        raise
-    except Exception as exc:
-        if template == DEFAULT_TEMPLATE:
-            raise
-        raise TemplateError(Problem(f"mẫu không dựng được công văn: một thẻ trong mẫu gây lỗi ({type(exc).__name__}: "
-                                    f"{str(exc)[:200]}); hãy sửa thẻ trong mẫu", display_path(template))) from None
+    return path  # checked like any .docx from elsewhere when it is compiled (render.compiled)
 
 
 def resolve_assessments(dispatch: Dispatch, input_path: Path, located) -> Assessments | None:
@@ -79,7 +55,7 @@ def build_file(input_path: Path, data=None, located=None) -> Built:
     found = resolve_assessments(dispatch, input_path, located)
     letter = build_letter(dispatch, found)
     annex = build_annex(dispatch, letter, found, located) if dispatch.annex is not None else None
-    docx = _render(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located), annex)
+    docx = render_docx(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located), annex)
     return Built(dispatch, letter, docx, found)
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import fields
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -23,13 +24,13 @@ from docx import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
-from jinja2.sandbox import SandboxedEnvironment
 from lxml import etree
 
+from . import sandbox
 from .annex import append_annex
 from .docx_zip import normalize
 from .engine import CompiledTemplate, Properties
-from .exceptions import Problem, TemplateError, display_path
+from .exceptions import DispatchError, Problem, TemplateError, display_path
 from .inline import Span
 from .wording import Letter
 
@@ -41,7 +42,7 @@ _NS_DECL = re.compile(r'\s+xmlns:\w+="[^"]*"')
 
 
 def jinja_environment() -> jinja2.Environment:
-    return SandboxedEnvironment(autoescape=True, undefined=jinja2.StrictUndefined)
+    return sandbox.environment(autoescape=True)
 
 
 class Runs:
@@ -117,13 +118,27 @@ def _template_problem(path: Path, exc: Exception) -> TemplateError:
         around = " / ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())[:300]
         return TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message}); quanh đoạn: {around}", shown))
     if isinstance(exc, jinja2.exceptions.SecurityError):
-        return TemplateError(Problem("mẫu chứa thẻ không an toàn (truy cập nội bộ Python) nên bị từ chối", shown))
+        return TemplateError(Problem(f"mẫu chứa thẻ không an toàn nên bị từ chối ({exc})", shown))
+    if isinstance(exc, sandbox.RenderTimeout):
+        return TemplateError(Problem(f"mẫu dựng quá {sandbox.RENDER_SECONDS:g} giây (vòng lặp trong mẫu không dừng?) "
+                                     "nên bị dừng", shown))
     return TemplateError(Problem(f"không dựng được công văn từ mẫu ({exc})", shown))
 
 
 @lru_cache(maxsize=8)
 def compiled(path: Path, stamp: tuple) -> CompiledTemplate:
-    """The compiled template at ``path``; ``stamp`` (size, mtime) makes an edited template recompile."""
+    """The compiled template at ``path``; ``stamp`` (size, mtime) makes an edited template recompile.
+
+    A template other than ours (``mau:``) is a .docx from elsewhere: checked like one (zip bomb,
+    DOCTYPE/XXE, not a zip) before it is opened.
+    """
+    if path != DEFAULT_TEMPLATE.resolve():
+        from .docx_guard import DocxReadError, check_docx
+
+        try:
+            check_docx(path)
+        except DocxReadError as err:
+            raise TemplateError(Problem(f"tệp mẫu không dùng được: {err}", display_path(path))) from None
     return CompiledTemplate(path, jinja_environment())
 
 
@@ -135,12 +150,32 @@ def compiled_template(path: Path) -> CompiledTemplate:
     return compiled(path.resolve(), (stat.st_size, stat.st_mtime_ns))
 
 
+@contextmanager
+def template_faults(path: Path):
+    """What a template makes go wrong while rendering is a TemplateError (exit 3), never a crash.
+
+    The sandbox stops a template reaching Python internals (SecurityError), but a template can
+    still ask for what fails in other ways: ``range(10**7)`` (OverflowError), ``{% include %}``
+    with no loader (TypeError), ``1/0``. For our own template such an error is a bug of ours
+    and goes on to exit code 70.
+    """
+    try:
+        yield
+    except DispatchError:
+        raise
+    except (jinja2.TemplateError, sandbox.RenderTimeout) as exc:
+        raise _template_problem(path, exc) from None
+    except Exception as exc:
+        if path == DEFAULT_TEMPLATE:
+            raise
+        raise TemplateError(Problem(f"mẫu không dựng được công văn: một thẻ trong mẫu gây lỗi ({type(exc).__name__}: "
+                                    f"{str(exc)[:200]}); hãy sửa thẻ trong mẫu", display_path(path))) from None
+
+
 def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEMPLATE, annex=None) -> bytes:
     template = compiled_template(template_path)
-    try:
+    with template_faults(template_path):
         data = template.render(context(letter, template.prototypes), Properties(letter.title, letter.author, date))
-    except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
-        raise _template_problem(template_path, exc) from None
     if annex is None:
         return data
     doc = Document(io.BytesIO(data))

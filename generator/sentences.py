@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment
 
+from . import sandbox
 from .assessment import CommuneAssessment
 from .dates import short_date
 from .exceptions import Problem, TemplateError, display_path
@@ -39,9 +39,8 @@ def listing(criteria: list[dict], pattern: str) -> str:
 
 @lru_cache(maxsize=4)
 def environment(folder: str) -> jinja2.Environment:
-    env = SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folder),
-        undefined=jinja2.StrictUndefined,
+    env = sandbox.environment(
+        loader=jinja2.FileSystemLoader(folder, followlinks=False),
         finalize=_escape_markup,
         autoescape=False,
         trim_blocks=True,
@@ -117,16 +116,23 @@ def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Pa
 def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     env = environment(str(folder))
     name = f"{kind}.j2"
+    shown = display_path(folder / name)
     try:
-        text = env.get_template(name).render(xa=commune_facts, **extra)
-    except jinja2.TemplateNotFound:
-        raise TemplateError(Problem(f"không có mẫu câu «{name}»", display_path(folder))) from None
+        with sandbox.time_limit():
+            text = env.get_template(name).render(xa=commune_facts, **extra)
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name if exc.name != name else name
+        raise TemplateError(Problem(f"không có mẫu câu «{missing}»", display_path(folder))) from None
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(Problem(f"mẫu câu viết sai ({exc.message})", display_path(folder / name), exc.lineno)) from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(Problem(f"mẫu câu dùng biến không có ({exc.message})", display_path(folder / name))) from None
-    except jinja2.exceptions.SecurityError:
-        raise TemplateError(Problem("mẫu câu chứa thẻ không an toàn nên bị từ chối", display_path(folder / name))) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(Problem(f"mẫu câu chứa thẻ không an toàn nên bị từ chối ({exc})", shown)) from None
+    except sandbox.RenderTimeout:
+        raise TemplateError(Problem(f"mẫu câu dựng quá {sandbox.RENDER_SECONDS:g} giây nên bị dừng", shown)) from None
+    except Exception as exc:  # 1/0, range(10**9), a filter given the wrong thing: the template's fault
+        raise TemplateError(Problem(f"mẫu câu gây lỗi khi dựng ({type(exc).__name__}: {str(exc)[:200]})", shown)) from None
     return " ".join(text.split())
 
 

@@ -39,10 +39,6 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe
 # text pasted from web pages for no gain.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
-# docxtpl's escapes for printing a literal "{{" from a template: its renderer turns "{_{",
-# "}_}", "{_%" and "%_}" into "{{", "}}", "{%" and "%}" in the *rendered* document, values
-# included (generator/engine.py ``_post_render``), so such a value would not print as typed.
-_TEMPLATE_ESCAPES = re.compile(r"\{_\{|\}_\}|\{_%|%_\}")
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader with decimal-only integers, and dates left as text.
@@ -88,11 +84,6 @@ def check_text(value: str) -> str | None:
         return (f"có ký tự điều khiển hướng chữ U+{ord(bad.group()):04X} ở vị trí {bad.start() + 1}: nó đảo thứ tự "
                 "hiển thị nên công văn in ra sẽ khác chữ đã gõ; hãy xoá ký tự đó (nó vô hình, thường lẫn vào khi "
                 "sao chép từ trang web)")
-    bad = _TEMPLATE_ESCAPES.search(value)
-    if bad:
-        return (f"có «{bad.group()}» ở vị trí {bad.start() + 1}: mẫu Word (docxtpl) đọc đó là dấu thoát và in ra "
-                f"«{bad.group().replace('_', '')}», không đúng chữ đã gõ; hãy thêm dấu cách, ví dụ "
-                f"«{bad.group()[0]} {bad.group()[1:]}»")
     legacy = detect_legacy(value)
     if legacy:
         return legacy.message(value)

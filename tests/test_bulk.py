@@ -293,3 +293,47 @@ def test_campaign_pdf_and_combined_pdf(tmp_path):
     again = run_cli(make(tmp_path), tmp_path / "out", "--pdf")
     assert again.exit_code == 0 and (folder / "xa-dong-tan.pdf").exists()
     assert (folder / "tat-ca.pdf").read_bytes() == before  # same letters, same print file, byte for byte
+
+
+def test_a_faulty_custom_template_stops_the_run_once(tmp_path):
+    from hostile_support import with_payload
+
+    template = with_payload("{{ 1/0 }}", tmp_path / "mau-loi.docx")
+    path = make(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("thu:\n", f"thu:\n  mau: {template}\n"), "utf-8")
+    result = run_cli(path, tmp_path / "out")
+    assert result.exit_code == 3, result.output
+    assert result.output.count("mau-loi.docx") == 1 and "ZeroDivisionError" in result.output
+    assert not list((tmp_path / "out").rglob("xa-*.docx"))
+
+
+def test_table_cells_get_the_same_text_checks_as_yaml(tmp_path):
+    (tmp_path / "bang.csv").write_text("Xã,1\nMinh\u202eTiến,x\nNguyÔn HuÖ,x\nCai Kinh,x\n", encoding="utf-8")
+    result = run_cli(make(tmp_path, "  bang: bang.csv\n"), tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "bang.csv, hàng 2, cột 1" in result.output and "U+202E" in result.output
+    assert "bang.csv, hàng 3, cột 1" in result.output and "TCVN3" in result.output
+    assert (tmp_path / "out" / "thu-nghiem" / "xa-cai-kinh.docx").exists()
+
+
+def test_hostile_excel_files_are_refused(tmp_path):
+    import zipfile as _zip
+
+    book = openpyxl.Workbook()
+    book.active.append(["Xã", "1"])
+    book.active.append(["Minh Tiến", "x"])
+    book.save(tmp_path / "bang.xlsx")
+    with _zip.ZipFile(tmp_path / "bang.xlsx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    parts[sheet] = parts[sheet].replace(b"<worksheet", b'<!DOCTYPE w [<!ENTITY x SYSTEM "file:///etc/passwd">]><worksheet', 1)
+    with _zip.ZipFile(tmp_path / "bang.xlsx", "w") as z:
+        for n, b in parts.items():
+            z.writestr(n, b)
+    result = run_cli(make(tmp_path, "  bang: bang.xlsx\n"), tmp_path / "out")
+    assert result.exit_code == 2 and "không đọc được tệp Excel" in result.output and "DOCTYPE" in result.output
+    with _zip.ZipFile(tmp_path / "bang.xlsx", "w", _zip.ZIP_DEFLATED) as z:  # a zip bomb with the workbook's name
+        for n, b in parts.items():
+            z.writestr(n, b if n != sheet else b"<a/>" + b" " * (60 * 1024 * 1024))
+    result = run_cli(make(tmp_path, "  bang: bang.xlsx\n"), tmp_path / "out")
+    assert result.exit_code == 2 and "bom nén" in result.output and "Traceback" not in result.output

@@ -144,3 +144,39 @@ def test_sentence_template_attack_through_the_command_line_exits_3(sentence_fold
     assert result.exit_code == 3, result.output
     assert "mẫu câu chứa thẻ không an toàn" in result.output and "Traceback" not in result.output
     assert not out.exists()
+
+
+@pytest.mark.parametrize("payload, words", [
+    ("{{ 'x' * 10**8 }}", "phép nhân tạo ra chuỗi quá dài"),
+    ("{{ [1] * 10**7 }}", "phép nhân tạo ra chuỗi quá dài"),
+    ("{{ 2 ** (10 ** 8) }}", "lũy thừa quá lớn"),
+])
+def test_word_template_cannot_build_huge_values(tmp_path, payload, words):
+    src = _input_with_template(tmp_path, with_payload(payload, tmp_path / "mau-lon.docx"))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "thu.docx")])
+    assert result.exit_code == 3, result.output
+    assert "mau-lon.docx" in result.output and words in result.output and "Traceback" not in result.output
+
+
+def test_word_template_that_never_ends_is_stopped(tmp_path, monkeypatch):
+    from generator import sandbox
+
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    payload = "{% for x in range(99999) %}{% for y in range(99999) %}{% endfor %}{% endfor %}"
+    src = _input_with_template(tmp_path, with_payload(payload, tmp_path / "mau-lap.docx"))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "thu.docx")])
+    assert result.exit_code == 3, result.output
+    assert "mau-lap.docx" in result.output and "quá 1 giây" in result.output
+    assert not (tmp_path / "thu.docx").exists()
+
+
+def test_sentence_template_that_never_ends_is_stopped(sentence_folder, commune, monkeypatch):
+    from generator import sandbox
+
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    (sentence_folder / "ket_qua.j2").write_text(
+        "{% for x in range(99999) %}{% for y in range(99999) %}{% endfor %}{% endfor %}", encoding="utf-8")
+    sentences.environment.cache_clear()
+    _, one = commune
+    with pytest.raises(TemplateError, match="quá 1 giây"):
+        sentences.write("ket_qua", one, "xa_ntm_2021_2025", sentence_folder)
