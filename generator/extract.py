@@ -39,6 +39,7 @@ from . import docx_guard
 from .docx_guard import DocxReadError, check_docx
 from .exceptions import InputError, Problem
 from .layout_spec import ROLES
+from .yaml_source import read_input
 
 # Short labels a reader sees in front of each line (``dispatch text``, ``dispatch diff``).
 LABELS = {
@@ -204,18 +205,7 @@ def open_docx(data: bytes, shown: str):
 
 
 def read_bytes(path: Path, shown: str) -> bytes:
-    try:
-        limit = docx_guard.MAX_FILE_BYTES  # read nothing bigger than a .docx may be
-        if path.is_file() and path.stat().st_size > limit:
-            raise InputError(Problem(f"tệp quá lớn ({path.stat().st_size // (1024 * 1024)} MB; tối đa "
-                                     f"{limit // (1024 * 1024)} MB)", shown))
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(Problem("không tìm thấy tệp", shown)) from None
-    except IsADirectoryError:
-        raise InputError(Problem("đây là thư mục, không phải tệp", shown)) from None
-    except OSError as exc:
-        raise InputError(Problem(f"không đọc được tệp ({exc.strerror})", shown)) from None
+    return read_input(path, docx_guard.MAX_FILE_BYTES, shown)  # nothing bigger than a .docx may be
 
 
 # --- styles ---------------------------------------------------------------------------------

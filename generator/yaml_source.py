@@ -158,24 +158,30 @@ def _stand_ins(text: str) -> dict[str, str]:
     return {char: next(free) for char in found}
 
 
+def read_input(path: Path, limit: int, shown: str, noun: str = "tệp") -> bytes:
+    """The bytes of a file the user names, at most ``limit`` of them; InputError (Vietnamese) otherwise."""
+    try:
+        size = path.stat().st_size
+        if size > limit:
+            raise InputError(Problem(f"tệp quá lớn ({_number(size)} byte; tối đa {_number(limit)} byte)", shown))
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)  # a file that grows while read is still cut at the limit
+    except FileNotFoundError:
+        raise InputError(Problem("không tìm thấy tệp", shown)) from None
+    except IsADirectoryError:
+        raise InputError(Problem(f"đây là thư mục, không phải {noun}", shown)) from None
+    except OSError as exc:
+        raise InputError(Problem(f"không đọc được tệp ({exc.strerror})", shown)) from None
+    if len(raw) > limit:
+        raise InputError(Problem(f"tệp quá lớn (hơn {_number(limit)} byte)", shown))
+    return raw
+
+
 def load_yaml(path: Path) -> tuple[object, Located]:
     """Load one YAML file. Raises InputError (in Vietnamese, with file and line) on any fault."""
     shown = display_path(path)
     located = Located(shown)
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InputError(Problem(f"tệp quá lớn ({_number(size)} byte; tối đa {_number(MAX_BYTES)} byte)", shown))
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)  # a file that grows while read is still cut at the limit
-    except FileNotFoundError:
-        raise InputError(Problem("không tìm thấy tệp", shown)) from None
-    except IsADirectoryError:
-        raise InputError(Problem("đây là thư mục, không phải tệp YAML", shown)) from None
-    except OSError as exc:
-        raise InputError(Problem(f"không đọc được tệp ({exc.strerror})", shown)) from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(Problem(f"tệp quá lớn (hơn {_number(MAX_BYTES)} byte)", shown))
+    raw = read_input(path, MAX_BYTES, shown, "tệp YAML")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
