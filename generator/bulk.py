@@ -104,10 +104,6 @@ def render_parts(campaign: Campaign, name: str, template=None) -> dict[str, byte
                                  Properties(letter.title, letter.author, dispatch.date.as_date()))
 
 
-def render_letter(campaign: Campaign, name: str) -> bytes:
-    return compiled_template(_template_path(campaign)).zip(render_parts(campaign, name))
-
-
 def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes | None]:
     """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx)."""
     name, file, recorded, force, dry_run = task
@@ -291,7 +287,6 @@ class Combined:
         self._split = self._names.index("word/document.xml")
         self._held: bytes | None = None
         self._first: Path | None = None
-        self._count = 0
         self._zip = None
         self._stream = None
 
@@ -318,7 +313,6 @@ class Combined:
         if self._held is not None:
             self._stream.write(_letter_body(self._held, last=False))
         self._held = document
-        self._count += 1
 
     def close(self) -> bool:
         """Finish the file; False when there was no letter."""

@@ -36,7 +36,6 @@ from .wording import CampaignFacts, Letter, build_letter
 from .yaml_source import load_yaml
 
 THIS_COMMUNE = "xa_nay"
-PLACEHOLDERS = ("{xa}", "{han}")
 MAINTENANCE_BODY = "noi_dung_duy_tri"
 
 

@@ -62,6 +62,8 @@ class IssueDate:
 
     def text(self) -> str:
         """``ngày 08 tháng 3 năm 2018``, ``ngày       tháng 9 năm 2024``."""
+        if self.is_complete:
+            return decree_date(self.as_date())
         day = day_text(self.day) if self.day else BLANK
         month = month_text(self.month) if self.month else BLANK
         return f"ngày {day} tháng {month} năm {self.year}"

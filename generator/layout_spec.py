@@ -17,7 +17,6 @@ from dataclasses import dataclass
 PAGE_WIDTH_MM, PAGE_HEIGHT_MM = 210, 297
 MARGIN_TOP_MM, MARGIN_BOTTOM_MM, MARGIN_LEFT_MM, MARGIN_RIGHT_MM = 20, 20, 30, 15
 HEADER_DISTANCE_MM = 10
-TEXT_WIDTH_MM = PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM  # 165
 
 # Letterhead table (ô 2-5b left, ô 1 and 4 right) and signature table (ô 9b left, ô 7 right), in mm.
 HEADER_COLUMNS_MM = (65, 100)

@@ -101,7 +101,7 @@ def run_prototypes(tpl: DocxTemplate) -> dict[str, etree._Element]:
 
 
 def context(letter: Letter, prototypes: dict[str, etree._Element]) -> dict:
-    data = {f.name: getattr(letter, f.name) for f in fields(letter) if f.name not in ("paragraphs", "extra")}
+    data = {f.name: getattr(letter, f.name) for f in fields(letter) if f.name != "paragraphs"}
     data["paragraphs"] = [
         {"kind": p.kind, "text": p.text, "runs": _RunChoice(p.spans, prototypes)} for p in letter.paragraphs
     ]

@@ -7,7 +7,7 @@ Phụ lục I.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .assessment import Assessments
 from .dates import BLANK
@@ -50,7 +50,6 @@ class Letter:
     # for document properties
     title: str = ""
     author: str = ""
-    extra: dict = field(default_factory=dict)
 
 
 def _strip_end(text: str) -> str:
