@@ -2,6 +2,7 @@
 import importlib.util
 from pathlib import Path
 
+from docx.shared import Pt
 from docxtpl import DocxTemplate
 
 from generator.layout_spec import ROLES
@@ -43,3 +44,40 @@ def test_body_runs_take_the_template_run_properties():
     from docx.oxml.ns import qn
     assert prototypes["doan"].find(qn("w:sz")).get(qn("w:val")) == "28"
     assert prototypes["can_cu"].find(qn("w:i")) is not None
+
+
+def test_a_template_edited_in_word_is_what_the_next_build_uses(tmp_path):
+    """A clerk opens the template in Word, makes the issuing body 12 pt and the body 13 pt, saves."""
+    import io
+    import shutil
+
+    from docx import Document
+
+    from conftest import SEEDS
+    from docx_helpers import by_role
+    from generator.generate import build_file
+    from generator.metrics import text_width_pt
+
+    edited = Document(str(DEFAULT_TEMPLATE))
+    paragraphs = [p for t in edited.tables for r in t.rows for c in r.cells for p in c.paragraphs] + edited.paragraphs
+    for p in paragraphs:
+        if p._p.style in ("CVCoQuanBanHanh", "CVNoiDung"):
+            for run in p.runs:
+                run.font.size = Pt(12 if p._p.style == "CVCoQuanBanHanh" else 13)
+    edited.save(tmp_path / "mau-sua.docx")
+    source = (SEEDS / "000-lang-son-2018.yaml").read_text("utf-8") + "mau: mau-sua.docx\n"
+    (tmp_path / "cv.yaml").write_text(source, encoding="utf-8")
+    doc = Document(io.BytesIO(build_file(tmp_path / "cv.yaml").docx))
+    issuer = by_role(doc, "CVCoQuanBanHanh")
+    assert {r.font.size.pt for p in issuer for r in p.runs} == {12}
+    body = [p for p in by_role(doc, "CVNoiDung") if p.text.strip()]
+    assert {r.font.size.pt for p in body for r in p.runs if r.text.strip()} == {13}
+    # the rule under the issuing body is measured at the new size
+    from generator.geometry import cell_content_width_pt
+    head = doc.tables[0]
+    cell = head.rows[0].cells[0]
+    rule = [p for p in cell.paragraphs if p._p.style == "CVDuongKe"][0]
+    length = cell_content_width_pt(head._tbl, cell._tc) - rule.paragraph_format.left_indent.pt \
+        - rule.paragraph_format.right_indent.pt
+    longest = max(text_width_pt(p.text, 12, bold=True) for p in issuer)
+    assert abs(length - 0.4 * longest) < 0.2
