@@ -49,7 +49,6 @@ def test_body_runs_take_the_template_run_properties():
 def test_a_template_edited_in_word_is_what_the_next_build_uses(tmp_path):
     """A clerk opens the template in Word, makes the issuing body 12 pt and the body 13 pt, saves."""
     import io
-    import shutil
 
     from docx import Document
 
