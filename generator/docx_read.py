@@ -13,6 +13,10 @@ resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
   font is Times New Roman;
 - paragraph properties: direct -> paragraph style chain -> table style -> defaults.
 
+``read_runs`` (a paragraph's runs, text and fields) and ``Styles.run_format`` are also
+what ``extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
+text and emphasis as ``dispatch lint``.
+
 Only the standard library and lxml are used: the file is read as the zip it is.
 """
 from __future__ import annotations
@@ -47,6 +51,9 @@ SUPERSCRIPT_SCALE = 0.6  # a superscript glyph is drawn at about 60 % (LibreOffi
 
 def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
+
+
+_RPR = w("rPr")
 
 
 def _wattr(el, name: str):
@@ -123,6 +130,7 @@ class Styles:
                 self.ppr_default = defaults.find(f"{w('pPrDefault')}/{w('pPr')}")
         self.theme_fonts = _theme_fonts(theme_root)
         self._chains: dict[str, list] = {}
+        self._formats: dict[tuple, Fmt] = {}
 
     def chain(self, style_id: str | None) -> list:
         """The style and its ``basedOn`` ancestors, nearest first (cycles cut)."""
@@ -160,6 +168,67 @@ class Styles:
         if ref.endswith("Bidi"):
             return fonts.get("cs") or fonts.get("latin")
         return fonts.get("latin")
+
+    def run_format(self, r, style_id: str | None, tbl_style: str | None) -> Fmt:
+        """The effective formatting of run ``r`` in a paragraph of style ``style_id`` (in a table of ``tbl_style``)."""
+        rpr = r.find(_RPR)
+        # runs of one look repeat their properties: resolve each combination once
+        key = (etree.tostring(rpr) if rpr is not None else None, style_id, tbl_style)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._resolve(rpr, style_id, tbl_style)
+        return fmt
+
+    def _resolve(self, rpr, style_id: str | None, tbl_style: str | None) -> Fmt:
+        char_style = _wattr(rpr.find(w("rStyle")) if rpr is not None else None, "val")
+        char_chain = [_rpr_of(s) for s in self.chain(char_style or self.default_of.get("character"))]
+        para_chain = [_rpr_of(s) for s in self.chain(style_id)]
+        table_chain = [_rpr_of(s) for s in self.chain(tbl_style)]
+        ordered = [rpr] + char_chain + para_chain + table_chain + [self.rpr_default]
+        chains = (char_chain, para_chain, table_chain)
+        lang = _first_attr(ordered, "lang", "val")
+        color = _first_attr(ordered, "color", "val")
+        underline = _first_attr(ordered, "u", "val")
+        return Fmt(
+            font_ascii=self._font(ordered, "ascii", lang),
+            font_hansi=self._font(ordered, "hAnsi", lang),
+            size=_size(ordered),
+            bold=_toggle(rpr, chains, self.rpr_default, "b"),
+            italic=_toggle(rpr, chains, self.rpr_default, "i"),
+            caps=_toggle(rpr, chains, self.rpr_default, "caps"),
+            underline=underline not in (None, "none", "0"),
+            color=color,
+            vert_align=_first_attr(ordered, "vertAlign", "val"),
+        )
+
+    def _font(self, ordered, slot: str, lang) -> FontName:
+        for rpr in ordered:
+            if rpr is None:
+                continue
+            fonts = rpr.find(w("rFonts"))
+            if fonts is None:
+                continue
+            theme = _wattr(fonts, f"{slot}Theme")
+            if theme:
+                return FontName(self.theme_font(theme, lang), theme)
+            name = _wattr(fonts, slot)
+            if name:
+                return FontName(name)
+        return FontName(None)
+
+
+def _size(levels) -> float | None:
+    """The font size in points from the nearest level that gives a readable ``w:sz`` (half-points)."""
+    for level in levels:
+        if level is None:
+            continue
+        value = _wattr(level.find(w("sz")), "val")
+        if value is not None:
+            try:
+                return float(value) / 2
+            except ValueError:
+                continue  # not a number: Word would not open the file; read on as if it were absent
+    return None
 
 
 def _theme_fonts(theme_root) -> dict[str, dict[str, str]]:
@@ -199,6 +268,9 @@ class Run:
     start: int
     end: int
     fmt: Fmt
+    r: etree._Element | None = field(default=None, repr=False, compare=False)  # the w:r the text is in
+    # instructions of the fields whose displayed result this text is, outermost first ("PAGE", …)
+    fields: tuple[str, ...] = ()
 
 
 @dataclass
@@ -304,8 +376,8 @@ class Document:
 
 
 MAX_PART_BYTES = docx_guard.MAX_PART_BYTES  # an XML part bigger than this (unpacked) is refused, not read
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                          remove_blank_text=False)
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_blank_text=False)
 
 
 def _parse(zf: zipfile.ZipFile, name: str):
@@ -315,7 +387,7 @@ def _parse(zf: zipfile.ZipFile, name: str):
         return None
     if info.file_size > MAX_PART_BYTES:
         raise DocxReadError(f"phần {name} của tệp quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén)")
-    return etree.fromstring(zf.read(info), _PARSER)
+    return etree.fromstring(zf.read(info), XML_PARSER)
 
 
 def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
@@ -546,7 +618,7 @@ class _Reader:
         style_id = self.styles.paragraph_style(ppr)
         levels = [ppr] + [_ppr_of(s) for s in self.styles.chain(style_id)]
         levels += [_ppr_of(s) for s in self.styles.chain(tbl_style)] + [self.styles.ppr_default]
-        runs, text, fields = self._runs(p, style_id, tbl_style)
+        runs, text, fields = read_runs(p, self.styles, style_id, tbl_style)
         width = cell.width_pt if cell is not None else (
             self._widths[min(self._section, len(self._widths) - 1)] if self._widths else None
         )
@@ -582,99 +654,90 @@ class _Reader:
             if _closest_p(box) is p:
                 self._walk(box, part, "textbox", None, None, out)
 
-    def _runs(self, p, style_id, tbl_style) -> tuple[list[Run], str, list[Field]]:
-        runs: list[Run] = []
-        fields: list[Field] = []
-        parts: list[str] = []
-        pos = 0
-        depth = 0
-        instr: list[str] = []
-        instr_fmt: Fmt | None = None
-        for r in p.iter(w("r")):
-            if _closest_p(r) is not p or any(a.tag in _SKIP_ANCESTORS for a in r.iterancestors()):
-                continue
-            fmt = self.run_format(r, style_id, tbl_style)
-            simple = r.getparent()
-            if simple.tag == w("fldSimple") and r is simple.find(w("r")):
-                fields.append(Field(simple.get(w("instr"), ""), fmt))
-            chunk = []
-            for child in r:
-                tag = child.tag
-                if tag == w("fldChar"):
-                    kind = _wattr(child, "fldCharType")
-                    if kind == "begin":
-                        depth += 1
-                        if depth == 1:
-                            instr, instr_fmt = [], fmt
-                    elif kind == "separate" and depth == 1 and instr is not None:
-                        fields.append(Field("".join(instr), instr_fmt))
-                        instr = None
-                    elif kind == "end":
-                        if depth == 1 and instr is not None:
-                            fields.append(Field("".join(instr), instr_fmt))
-                        depth = max(depth - 1, 0)
-                        if depth == 0:
-                            instr = []
-                elif tag == w("instrText"):
-                    if depth >= 1 and instr is not None:
-                        instr.append(child.text or "")
-                elif tag == w("t"):
-                    chunk.append(child.text or "")
-                elif tag in (w("tab"), w("ptab")):
-                    chunk.append("\t")
-                elif tag in (w("br"), w("cr")):
-                    chunk.append("\n")
-                elif tag == w("noBreakHyphen"):
-                    chunk.append("-")
-            text = unicodedata.normalize("NFC", "".join(chunk))
+_P, _R, _T = w("p"), w("r"), w("t")
+_FLD_CHAR, _INSTR_TEXT, _FLD_SIMPLE = w("fldChar"), w("instrText"), w("fldSimple")
+_TEXT_OF = {_T: None, w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
+
+
+def _run_place(r, p) -> tuple[str, ...] | None:
+    """The instructions of the simple fields around run ``r`` (outermost first), or None when
+    ``r`` is not ``p``'s text: in a tracked deletion, a fallback, a text box's own paragraph."""
+    simple: list[str] = []
+    for a in r.iterancestors():
+        tag = a.tag
+        if tag == _P:
+            return tuple(reversed(simple)) if a is p else None
+        if tag in _SKIP_ANCESTORS:
+            return None
+        if tag == _FLD_SIMPLE:
+            simple.append(a.get(w("instr"), ""))
+    return None
+
+
+def read_runs(p, styles: Styles, style_id: str | None, tbl_style: str | None = None
+              ) -> tuple[list[Run], str, list[Field]]:
+    """The runs of paragraph ``p`` with their text and effective formatting, its text, and its fields.
+
+    What a reader sees: tracked deletions (``w:del``, ``w:moveFrom``), the fallback of
+    alternate content and the paragraphs of text boxes anchored here are not ``p``'s text;
+    a field shows its result, never its instruction (nor fields nested in the instruction).
+    A run's text is split where it enters or leaves a field's result, so that each
+    ``Run.fields`` holds for all of its text. Text is NFC-normalised.
+    """
+    runs: list[Run] = []
+    fields: list[Field] = []
+    pos = 0
+    # open fields, outermost first: [own instruction parts, showing its result, format at its begin]
+    stack: list[list] = []
+    outer_instr: list[str] = []  # the outermost field's instruction, nested fields' instructions included
+    hidden = any(a.tag in _SKIP_ANCESTORS for a in p.iterancestors())
+    for r in p.iter(_R):
+        simple_instrs = None if hidden else _run_place(r, p)
+        if simple_instrs is None:
+            continue
+        fmt = styles.run_format(r, style_id, tbl_style)
+        simple = r.getparent()
+        if simple.tag == _FLD_SIMPLE and r is simple.find(_R):
+            fields.append(Field(simple.get(w("instr"), ""), fmt))
+        chunks: list[tuple[list[str], tuple[str, ...]]] = []  # text split where the fields around it change
+        chunk: list[str] = []
+        for child in r:
+            tag = child.tag
+            if tag == _FLD_CHAR:
+                if chunk:
+                    chunks.append((chunk, simple_instrs + tuple("".join(level[0]) for level in stack)))
+                    chunk = []
+                kind = _wattr(child, "fldCharType")
+                if kind == "begin":
+                    if not stack:
+                        outer_instr = []
+                    stack.append([[], False, fmt])
+                elif kind == "separate" and stack:
+                    if len(stack) == 1 and not stack[0][1]:
+                        fields.append(Field("".join(outer_instr), stack[0][2]))
+                    stack[-1][1] = True
+                elif kind == "end" and stack:
+                    level = stack.pop()
+                    if not stack and not level[1]:
+                        fields.append(Field("".join(outer_instr), level[2]))
+            elif tag == _INSTR_TEXT:
+                if stack and not stack[0][1]:
+                    outer_instr.append(child.text or "")
+                if stack and not stack[-1][1]:
+                    stack[-1][0].append(child.text or "")
+            elif tag in _TEXT_OF and all(level[1] for level in stack):
+                chunk.append((child.text or "") if tag == _T else _TEXT_OF[tag])
+        if chunk:
+            chunks.append((chunk, simple_instrs + tuple("".join(level[0]) for level in stack)))
+        for parts, instrs in chunks:
+            text = unicodedata.normalize("NFC", "".join(parts))
             if text:
-                runs.append(Run(text, pos, pos + len(text), fmt))
-                parts.append(text)
+                runs.append(Run(text, pos, pos + len(text), fmt, r, instrs))
                 pos += len(text)
-        for simple in p.iter(w("fldSimple")):
-            if simple.find(w("r")) is None and _closest_p(simple) is p:
-                fields.append(Field(simple.get(w("instr"), ""), None))
-        return runs, "".join(parts), fields
-
-    # ---- run formatting
-
-    def run_format(self, r, style_id, tbl_style) -> Fmt:
-        rpr = r.find(w("rPr"))
-        char_style = _wattr(rpr.find(w("rStyle")) if rpr is not None else None, "val")
-        char_chain = [_rpr_of(s) for s in self.styles.chain(char_style or self.styles.default_of.get("character"))]
-        para_chain = [_rpr_of(s) for s in self.styles.chain(style_id)]
-        table_chain = [_rpr_of(s) for s in self.styles.chain(tbl_style)]
-        ordered = [rpr] + char_chain + para_chain + table_chain + [self.styles.rpr_default]
-        lang = _first_attr(ordered, "lang", "val")
-        size = _first_attr(ordered, "sz", "val")
-        color = _first_attr(ordered, "color", "val")
-        underline = _first_attr(ordered, "u", "val")
-        return Fmt(
-            font_ascii=self._font(ordered, "ascii", lang),
-            font_hansi=self._font(ordered, "hAnsi", lang),
-            size=float(size) / 2 if size is not None else None,
-            bold=_toggle(rpr, (char_chain, para_chain, table_chain), self.styles.rpr_default, "b"),
-            italic=_toggle(rpr, (char_chain, para_chain, table_chain), self.styles.rpr_default, "i"),
-            caps=_toggle(rpr, (char_chain, para_chain, table_chain), self.styles.rpr_default, "caps"),
-            underline=underline not in (None, "none", "0"),
-            color=color,
-            vert_align=_first_attr(ordered, "vertAlign", "val"),
-        )
-
-    def _font(self, ordered, slot: str, lang) -> FontName:
-        for rpr in ordered:
-            if rpr is None:
-                continue
-            fonts = rpr.find(w("rFonts"))
-            if fonts is None:
-                continue
-            theme = _wattr(fonts, f"{slot}Theme")
-            if theme:
-                return FontName(self.styles.theme_font(theme, lang), theme)
-            name = _wattr(fonts, slot)
-            if name:
-                return FontName(name)
-        return FontName(None)
+    for simple in p.iter(_FLD_SIMPLE):
+        if simple.find(_R) is None and _closest_p(simple) is p:
+            fields.append(Field(simple.get(w("instr"), ""), None))
+    return runs, "".join(run.text for run in runs), fields
 
 
 def _closest_p(el):

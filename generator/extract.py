@@ -9,12 +9,15 @@ Its text keeps the emphasis a reader sees, as runs merged by equal look:
 - Without role styles (a letter retyped in Word, another office's file), by position and
   text: the first table is the letterhead, "Số:", "V/v", "Kính gửi", "Nơi nhận", the last
   table is the signature block. Anything else is a plain paragraph, in order.
-- Bold, italic and size are resolved as Word does for these properties: the run's own
-  properties, then its character style chain, then the paragraph style chain (or the
-  default paragraph style), then the document defaults.
+- Runs, their text and their bold, italic and size come from ``docx_read.read_runs``, the
+  reading ``dispatch lint`` judges: formatting resolved as Word does (run, character style,
+  paragraph style, table style, document defaults, with Word's toggle rule for bold and
+  italic), a field's result without its instruction, text NFC-normalised.
 - Tracked changes read as accepted: text in ``w:ins`` counts, text in ``w:del`` does not.
 - Page-number fields in headers and footers are not text; a header or footer line left
   empty without them is skipped.
+- The patterns that recognise Quốc hiệu, Tiêu ngữ, the date line, "Kính gửi" and "Nơi
+  nhận" are ``elements``', shared with lint.
 
 Each element also keeps references to its XML (paragraph, runs, container) so that
 ``redline.py`` can write tracked changes into the same document.
@@ -35,8 +38,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from . import docx_guard
+from . import docx_guard, docx_read
 from .docx_guard import DocxReadError, check_docx
+from .elements import DATE_LINE, KINH_GUI, NOI_NHAN, QUOC_HIEU, TIEU_NGU
 from .exceptions import InputError, Problem
 from .layout_spec import ROLES
 from .yaml_source import read_input
@@ -77,7 +81,6 @@ DEFAULT_SIZE_PT = 10.0  # Word's size when neither the run nor any style nor the
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
 W_SDT, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtContent")
 W_RPR, W_PPR = qn("w:rPr"), qn("w:pPr")
-_TRANSPARENT = {qn(t) for t in ("w:ins", "w:hyperlink", "w:smartTag", "w:customXml", "w:dir", "w:bdo", "w:moveTo")}
 _PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION"}
 
 
@@ -211,79 +214,40 @@ def read_bytes(path: Path, shown: str) -> bytes:
 # --- styles ---------------------------------------------------------------------------------
 
 
-def _on_off(el) -> bool | None:
-    if el is None:
+def _theme_root(doc):
+    """The theme part's XML (theme fonts), or None; the package already passed ``docx_guard``."""
+    try:
+        part = doc.part.part_related_by(RT.THEME)
+    except KeyError:
         return None
-    return el.get(qn("w:val"), "true").lower() not in ("0", "false", "off", "none")
-
-
-def _rpr_values(rpr) -> tuple[bool | None, bool | None, float | None]:
-    if rpr is None:
-        return None, None, None
-    sz = rpr.find(qn("w:sz"))
-    size = None
-    if sz is not None:
-        try:
-            size = int(sz.get(qn("w:val"))) / 2
-        except (TypeError, ValueError):
-            size = None
-    return _on_off(rpr.find(qn("w:b"))), _on_off(rpr.find(qn("w:i"))), size
+    try:
+        return etree.fromstring(part.blob, docx_read.XML_PARSER)
+    except etree.XMLSyntaxError:
+        return None
 
 
 class Styles:
-    """Bold, italic and size along the style chains of one document (resolved once per style)."""
+    """The roles of paragraph styles, and run formatting resolved by ``docx_read`` (as lint reads it)."""
 
     def __init__(self, doc):
-        self.own: dict[str, tuple] = {}
-        self.based_on: dict[str, str | None] = {}
+        self.formats = docx_read.Styles(doc.styles.element, _theme_root(doc))
         self.role_of_style: dict[str, str] = {}
         role_by_name = {role.name.casefold(): role.style_id for role in ROLES.values()}
         for style in doc.styles:
-            if style.type not in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER):
+            if style.type != WD_STYLE_TYPE.PARAGRAPH:
                 continue
             sid = style.style_id
-            self.own[sid] = _rpr_values(style.element.find(W_RPR))
-            base = style.element.find(qn("w:basedOn"))
-            self.based_on[sid] = base.get(qn("w:val")) if base is not None else None
-            if style.type == WD_STYLE_TYPE.PARAGRAPH:
-                if sid in ROLES:
-                    self.role_of_style[sid] = sid
-                elif (style.name or "").casefold() in role_by_name:
-                    self.role_of_style[sid] = role_by_name[style.name.casefold()]
-        default = doc.styles.default(WD_STYLE_TYPE.PARAGRAPH)
-        self.default_paragraph = default.style_id if default is not None else None
-        defaults = doc.styles.element.find(qn("w:docDefaults"))
-        rpr = defaults.find(f"{qn('w:rPrDefault')}/{W_RPR}") if defaults is not None else None
-        self.defaults = _rpr_values(rpr)
-        self._chain: dict[str | None, tuple] = {}
+            if sid in ROLES:
+                self.role_of_style[sid] = sid
+            elif (style.name or "").casefold() in role_by_name:
+                self.role_of_style[sid] = role_by_name[style.name.casefold()]
         self._looks: dict[tuple, Look] = {}
 
-    def chain(self, style_id: str | None) -> tuple:
-        """(bold, italic, size) defined along ``style_id``'s basedOn chain, None where none is."""
-        if style_id in self._chain:
-            return self._chain[style_id]
-        values = [None, None, None]
-        seen = set()
-        sid = style_id
-        while sid and sid not in seen and sid in self.own:
-            seen.add(sid)
-            for k, v in enumerate(self.own[sid]):
-                if values[k] is None:
-                    values[k] = v
-            sid = self.based_on.get(sid)
-        self._chain[style_id] = tuple(values)
-        return self._chain[style_id]
-
-    def look(self, direct: tuple, run_style: str | None, paragraph_style: str | None) -> Look:
-        key = (direct, run_style, paragraph_style)
+    def look(self, fmt: docx_read.Fmt) -> Look:
+        """The properties the diff compares; Word's 10 pt where nothing gives a size."""
+        key = (fmt.bold, fmt.italic, fmt.size)
         if key not in self._looks:
-            pstyle = paragraph_style if paragraph_style in self.own else self.default_paragraph
-            layers = [direct, self.chain(run_style), self.chain(pstyle), self.defaults]
-            resolved = []
-            for k in range(3):
-                resolved.append(next((layer[k] for layer in layers if layer[k] is not None), None))
-            bold, italic, size = resolved
-            self._looks[key] = Look(bool(bold), bool(italic), float(size) if size else DEFAULT_SIZE_PT)
+            self._looks[key] = Look(fmt.bold, fmt.italic, fmt.size if fmt.size else DEFAULT_SIZE_PT)
         return self._looks[key]
 
     def role(self, p) -> str | None:
@@ -299,6 +263,21 @@ _SIMPLE_RUN_CHILDREN = {qn(t) for t in ("w:rPr", "w:t", "w:tab", "w:br", "w:cr",
 _SIMPLE_P_CHILDREN = {qn(t) for t in ("w:pPr", "w:r", "w:proofErr", "w:bookmarkStart", "w:bookmarkEnd")}
 
 
+def _table_style(p) -> str | None:
+    """The style of the table whose cell holds ``p`` (the innermost one), as ``docx_read`` applies it."""
+    for a in p.iterancestors():
+        if a.tag == W_TBL:
+            style = a.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
+            return style.get(qn("w:val")) if style is not None else None
+        if a.tag == qn("w:txbxContent"):
+            return None
+    return None
+
+
+def _page_number(fields: tuple[str, ...]) -> bool:
+    return any(instr.split()[:1] and instr.split()[0].upper() in _PAGE_FIELDS for instr in fields)
+
+
 class _Reader:
     def __init__(self, styles: Styles, skip_page_numbers: bool):
         self.styles = styles
@@ -306,87 +285,28 @@ class _Reader:
 
     def paragraph(self, p) -> tuple[list[Piece], bool]:
         """The pieces of paragraph ``p`` and whether it holds only plain text runs."""
-        ppr = p.find(W_PPR)
-        pstyle_el = ppr.find(qn("w:pStyle")) if ppr is not None else None
-        pstyle = pstyle_el.get(qn("w:val")) if pstyle_el is not None else None
-        pieces: list[Piece] = []
-        self._fields: list[list] = []  # stack of [instruction, in_result]
+        formats = self.styles.formats
+        runs, _text, _fields = docx_read.read_runs(p, formats, formats.paragraph_style(p.find(W_PPR)),
+                                                   _table_style(p))
+        pieces = [
+            Piece(run.text, self.styles.look(run.fmt), run.r)
+            for run in runs
+            if not (self.skip_page_numbers and _page_number(run.fields))
+        ]
         simple = all(child.tag in _SIMPLE_P_CHILDREN for child in p)
-        self._walk(p, pstyle, pieces)
         if simple:
             simple = all(c.tag in _SIMPLE_RUN_CHILDREN for r in p.iter(W_R) for c in r)
         return pieces, simple
 
-    def _hidden_by_field(self) -> bool:
-        return self.skip_page_numbers and any(
-            in_result and instr.split()[:1] and instr.split()[0].upper() in _PAGE_FIELDS
-            for instr, in_result in self._fields
-        )
-
-    def _walk(self, el, pstyle, pieces) -> None:
-        for child in el:
-            tag = child.tag
-            if tag == W_R:
-                self._run(child, pstyle, pieces)
-            elif tag in _TRANSPARENT:
-                self._walk(child, pstyle, pieces)
-            elif tag == W_SDT:
-                content = child.find(W_SDTCONTENT)
-                if content is not None:
-                    self._walk(content, pstyle, pieces)
-            elif tag == qn("w:fldSimple"):
-                instr = (child.get(qn("w:instr")) or "").split()
-                if not (self.skip_page_numbers and instr and instr[0].upper() in _PAGE_FIELDS):
-                    self._walk(child, pstyle, pieces)
-            # w:pPr, w:del, w:moveFrom, bookmarks, comments, proofing marks, math: no text to read
-
-    def _run(self, r, pstyle, pieces) -> None:
-        rpr = r.find(W_RPR)
-        rstyle_el = rpr.find(qn("w:rStyle")) if rpr is not None else None
-        rstyle = rstyle_el.get(qn("w:val")) if rstyle_el is not None else None
-        look = self.styles.look(_rpr_values(rpr), rstyle, pstyle)
-        text = []
-        for child in r:
-            tag = child.tag
-            if tag == qn("w:fldChar"):
-                kind = child.get(qn("w:fldCharType"))
-                if kind == "begin":
-                    self._fields.append(["", False])
-                elif kind == "separate" and self._fields:
-                    self._fields[-1][1] = True
-                elif kind == "end" and self._fields:
-                    self._fields.pop()
-                continue
-            if tag == qn("w:instrText"):
-                if self._fields and not self._fields[-1][1]:
-                    self._fields[-1][0] += child.text or ""
-                continue
-            if self._fields and not self._fields[-1][1]:
-                continue  # inside a field's instruction
-            if self._hidden_by_field():
-                continue
-            if tag == W_T:
-                text.append(child.text or "")
-            elif tag in (qn("w:tab"), qn("w:ptab")):
-                text.append("\t")
-            elif tag in (qn("w:br"), qn("w:cr")):
-                text.append("\n")
-            elif tag == qn("w:noBreakHyphen"):
-                text.append("-")
-        joined = "".join(text)
-        if joined:
-            pieces.append(Piece(joined, look, r))
-
 
 # --- roles without styles -------------------------------------------------------------------
 
-_QUOC_HIEU = re.compile(r"^C[ỘO]NG\s+H[ÒOÀ]A\s+X[ÃA]\s+H[ỘO]I", re.I)
-_TIEU_NGU = re.compile(r"^Độc\s+lập\s*[-–]\s*Tự\s+do", re.I)
+# Quốc hiệu, Tiêu ngữ, the date line, "Kính gửi", "Nơi nhận": ``elements``, as lint finds them.
+# Stricter or wider here than lint.py's on purpose: a labelled "Số" line has its colon (lint
+# takes "Số 12/…" too, to report the missing colon); the subject may be spelled out ("Về
+# việc"); a list line may start with "+" or "•" as well as a dash.
 _SO = re.compile(r"^Số\s*:", re.I)
 _TRICH_YEU = re.compile(r"^(V/v|Về việc)\b", re.I)
-_DATE_LINE = re.compile(r",\s*ngày\b.*\btháng\b.*\bnăm\b", re.I)
-_KINH_GUI = re.compile(r"^Kính\s+gửi\b", re.I)
-_NOI_NHAN = re.compile(r"^Nơi\s+nhận\b", re.I)
 _DASH = re.compile(r"^\s*[-–+•]")
 _PHU_LUC = re.compile(r"^Phụ\s+lục\b", re.I)
 _KEM_THEO = re.compile(r"^\(?\s*Kèm\s+theo\b", re.I)
@@ -395,15 +315,15 @@ _URGENCY = re.compile(r"^(KHẨN|THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC)$")
 
 
 def _guess_letterhead(text: str, pieces, column: int, has_bold_below: bool) -> str:
-    if _QUOC_HIEU.match(text):
+    if QUOC_HIEU.match(text):
         return "CVQuocHieu"
-    if _TIEU_NGU.match(text):
+    if TIEU_NGU.match(text):
         return "CVTieuNgu"
     if _SO.match(text):
         return "CVSoKyHieu"
     if _TRICH_YEU.match(text):
         return "CVTrichYeu"
-    if _DATE_LINE.search(text):
+    if DATE_LINE.search(text):
         return "CVDiaDanhNgay"
     if column == 0:
         bold = all(p.look.bold for p in pieces if p.text.strip())
@@ -420,9 +340,9 @@ def _list_goes_on(previous: tuple[str, str], label_role: str, item_role: str) ->
 
 
 def _guess_body(text: str, pieces, previous: tuple[str, str]) -> str:
-    if _KINH_GUI.match(text):
+    if KINH_GUI.match(text):
         return "CVKinhGui"
-    if _NOI_NHAN.match(text):
+    if NOI_NHAN.match(text):
         return "CVNoiNhan"
     if _DASH.match(text) and _list_goes_on(previous, "CVKinhGui", "CVKinhGuiDanhSach"):
         return "CVKinhGuiDanhSach"
@@ -430,9 +350,9 @@ def _guess_body(text: str, pieces, previous: tuple[str, str]) -> str:
         return "CVNoiNhanDanhSach"
     if _SO.match(text):
         return "CVSoKyHieu"
-    if _QUOC_HIEU.match(text):
+    if QUOC_HIEU.match(text):
         return "CVQuocHieu"
-    if _TIEU_NGU.match(text):
+    if TIEU_NGU.match(text):
         return "CVTieuNgu"
     if _TRICH_YEU.match(text):
         return "CVTrichYeu"
@@ -607,7 +527,7 @@ def _table_kinds(blocks, styles: Styles) -> dict:
     if rest and "letterhead" not in kinds.values():
         first = rest[0]
         text = "".join(x.text or "" for x in first.iter(W_T))
-        if blocks.index(first) < first_text or _QUOC_HIEU.search(text):
+        if blocks.index(first) < first_text or QUOC_HIEU.search(text):
             kinds[first] = "letterhead"
             rest = rest[1:]
     if rest and "signature" not in kinds.values():
@@ -678,7 +598,7 @@ def _label_cell(cell: list[Element], kind: str, column: int) -> None:
                 bold_below = any(all(p.look.bold for p in e.pieces if p.text.strip()) for e in cell[i + 1:])
                 el.role = _guess_letterhead(text, el.pieces, column, bold_below)
             elif kind == "signature":
-                if _NOI_NHAN.match(text):
+                if NOI_NHAN.match(text):
                     el.role = "CVNoiNhan"
                 elif previous in ("CVNoiNhan", "CVNoiNhanDanhSach"):
                     el.role = "CVNoiNhanDanhSach"

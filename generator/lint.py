@@ -30,6 +30,7 @@ from typing import Any, Callable
 import yaml
 
 from .docx_read import Document, Para, Run, read_docx
+from .elements import DATE_LINE, KINH_GUI, NOI_NHAN, QUOC_HIEU, TIEU_NGU
 from .metrics import text_width_pt
 
 TNR = "Times New Roman"
@@ -92,15 +93,14 @@ def _trimmed(seg: Segment) -> Segment:
     return Segment(seg.para, seg.start + lead, seg.end - trail)
 
 
-QUOC_HIEU = re.compile(r"c[ộô]ng\s*h(?:òa|oà|oa)\s*x[ãa]\s*h[ộô]i\s*ch[ủu]\s*ngh[ĩi]a\s*vi[ệe]t\s*nam", re.I)
-TIEU_NGU = re.compile(r"độc\s*lập\s*[-–—‒−]*\s*tự\s*do\s*[-–—‒−]*\s*hạnh\s*phúc", re.I)
+# Lint's own patterns, lenient where extract.py's are strict, since a lint must find the
+# element to report what is wrong with it: "Số" without its colon ("Số 12/UBND"), a date
+# line in any form, only the decree's "V/v" (not a spelled-out "Về việc"), and any dash a
+# list line may start with, the wrong em dash included (extract.py also takes "+" and "•").
 SO = re.compile(r"^\s*Số\s*(:|[\s._…]*\d*[\s._…]*/)")
 DATE = re.compile(r"ngày\s*(?P<day>[^\s]*?)\s*tháng\s*(?P<month>[^\s]*?)\s*năm\s*(?P<year>[^\s]*)", re.I)
-DATE_LOOSE = re.compile(r"ngày\b.*\btháng\b.*\bnăm\b", re.I)
 DATE_ANY = re.compile(r"\bngày\s*\d", re.I)
 VV = re.compile(r"^\s*v/v\b", re.I)
-KINH_GUI = re.compile(r"^\s*kính\s+gửi", re.I)
-NOI_NHAN = re.compile(r"^\s*nơi\s+nhận", re.I)
 DASH = re.compile(r"^\s*[-–—]\s*")
 RULE_TEXT = re.compile(r"^\s*_{3,}\s*$")
 PLACEHOLDER = re.compile(r"^\s*[\(\[].*[\)\]]\s*$|^\s*(đã ký|da ky)\s*$", re.I)
@@ -167,7 +167,7 @@ def find_elements(doc: Document) -> dict[str, Element]:
     header = paras[:header_end]
 
     # -- date line ("…, ngày … tháng … năm …"; failing that, any "ngày" line, to report its form)
-    for pattern in (DATE_LOOSE, DATE_ANY):
+    for pattern in (DATE_LINE, DATE_ANY):
         for p in header:
             for s in _segments(p):
                 if pattern.search(s.text) and not SO.match(s.text) and not VV.match(s.text):
@@ -262,7 +262,7 @@ def _organs(found, paras, so_para) -> None:
         if id(p) in exclude:
             # "UBND TỈNH X<tab>CỘNG HÒA …": the part before the Quốc hiệu
             segs = [s for s in segs if not QUOC_HIEU.search(s.text) and not TIEU_NGU.search(s.text)
-                    and not DATE_LOOSE.search(s.text)][:1]
+                    and not DATE_LINE.search(s.text)][:1]
         else:
             segs = segs[:1]
         for s in segs:
