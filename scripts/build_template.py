@@ -59,6 +59,13 @@ def tag(container, text: str):
     return p
 
 
+def each(container, items: str, role_id: str) -> None:
+    """One paragraph of ``role_id`` per line of ``items``: {%p for line in … %} / {{ line }} / {%p endfor %}."""
+    tag(container, f"{{%p for line in {items} %}}")
+    para(container, role_id, "{{ line }}")
+    tag(container, "{%p endfor %}")
+
+
 def doc_style_name(role_id: str) -> str:
     return L.ROLES[role_id].name
 
@@ -236,12 +243,8 @@ def build() -> bytes:
     # Letterhead: row 1 organ names | quốc hiệu, tiêu ngữ; row 2 số | địa danh, ngày; row 3 V/v
     head = _fixed_table(doc, 3, L.HEADER_COLUMNS_MM)
     left, right = head.cell(0, 0), head.cell(0, 1)
-    tag(left, "{%p for line in parent_lines %}")
-    para(left, "CVCoQuanChuQuan", "{{ line }}")
-    tag(left, "{%p endfor %}")
-    tag(left, "{%p for line in issuer_lines %}")
-    para(left, "CVCoQuanBanHanh", "{{ line }}")
-    tag(left, "{%p endfor %}")
+    each(left, "parent_lines", "CVCoQuanChuQuan")
+    each(left, "issuer_lines", "CVCoQuanBanHanh")
     _rule(left)
     para(right, "CVQuocHieu", L.QUOC_HIEU)
     para(right, "CVTieuNgu", L.TIEU_NGU)
@@ -267,9 +270,7 @@ def build() -> bytes:
     kg.alignment = WD_ALIGN_PARAGRAPH.LEFT
     kg.paragraph_format.left_indent = Cm(3.5)
     kg.paragraph_format.space_after = Pt(0)
-    tag(doc, "{%p for line in recipient_lines %}")
-    para(doc, "CVKinhGuiDanhSach", "{{ line }}")
-    tag(doc, "{%p endfor %}")
+    each(doc, "recipient_lines", "CVKinhGuiDanhSach")
     tag(doc, "{%p endif %}")
 
     # ô 6: nội dung
@@ -287,12 +288,8 @@ def build() -> bytes:
     sign = _fixed_table(doc, 1, L.SIGNATURE_COLUMNS_MM, top_margin_pt=12)
     left, right = sign.cell(0, 0), sign.cell(0, 1)
     para(left, "CVNoiNhan", "{{ copies_label }}")
-    tag(left, "{%p for line in copies %}")
-    para(left, "CVNoiNhanDanhSach", "{{ line }}")
-    tag(left, "{%p endfor %}")
-    tag(right, "{%p for line in titles %}")
-    para(right, "CVQuyenHan", "{{ line }}")
-    tag(right, "{%p endfor %}")
+    each(left, "copies", "CVNoiNhanDanhSach")
+    each(right, "titles", "CVQuyenHan")
     para(right, "CVHoTen", "{{ signer_name }}")
     _drop_initial(left)
     _drop_initial(right)
