@@ -101,6 +101,13 @@ def _fail(shown: str, message: str):
     return InputError(Problem(message, shown))
 
 
+def _whole(value, what: str) -> int:
+    text = _text(value)
+    if not text.isdigit():
+        raise ValueError(f"«{text}» không phải {what}")
+    return int(text)
+
+
 def _column(index: int, excel: bool) -> str:
     if excel:
         from openpyxl.utils import get_column_letter
@@ -187,27 +194,19 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
             elif mark not in NOT_MET:
                 row_problems.append(problem(r, col, f"«{_text(cells[col])}» không phải dấu đánh giá hợp lệ: "
                                                     "x/Đạt/1 là đạt; để trống/0/Chưa đạt là chưa đạt; sg là sụt giảm"))
-        stated = None
-        if "count" in columns and _text(cells[columns["count"]]):
-            value = _text(cells[columns["count"]])
-            if value.isdigit():
-                stated = int(value)
-            else:
-                row_problems.append(problem(r, columns["count"], f"«{value}» không phải một số"))
-        year = None
-        if "year" in columns and _text(cells[columns["year"]]):
-            value = _text(cells[columns["year"]])
-            if value.isdigit():
-                year = int(value)
-            else:
-                row_problems.append(problem(r, columns["year"], f"«{value}» không phải một năm"))
-        deadline = None
-        if "deadline" in columns and cells[columns["deadline"]] not in (None, ""):
-            value = cells[columns["deadline"]]
+        def optional(key: str, read):
+            """The value of an optional column in this row (None if absent or empty), or a problem at its cell."""
+            if key not in columns or _text(cells[columns[key]]) == "":
+                return None
             try:
-                deadline = IssueDate.parse(value.date() if hasattr(value, "date") else _text(value))
+                return read(cells[columns[key]])
             except ValueError as exc:
-                row_problems.append(problem(r, columns["deadline"], str(exc)))
+                row_problems.append(problem(r, columns[key], str(exc)))
+                return None
+
+        stated = optional("count", lambda v: _whole(v, "một số"))
+        year = optional("year", lambda v: _whole(v, "một năm"))
+        deadline = optional("deadline", lambda v: IssueDate.parse(v.date() if hasattr(v, "date") else _text(v)))
         if row_problems:
             problems += row_problems
             continue

@@ -276,3 +276,14 @@ def test_values_are_data_not_markup(tmp_path):
     assessments = "  xa:\n    - {ten: \"A*B* & <C>\", dat: [1]}\n"
     text = paragraphs(make(tmp_path, "- ket_qua: tat_ca", assessments))
     assert "- Xã A*B* & <C> đạt 1/19 tiêu chí gồm: Số 1 – Quy hoạch." in text
+
+
+def test_table_optional_columns_are_checked(tmp_path):
+    (tmp_path / "bang.csv").write_text("Xã,1,2,Số tiêu chí đạt,Năm phấn đấu,Hạn\nMinh Tiến,x,x,mot,20x5,31/02/2026\n"
+                                       "Cai Kinh,x,,2,2026,15/12/2026\n", encoding="utf-8")
+    result = build_cli(make(tmp_path, "- ket_qua: tat_ca", "  bang: bang.csv"))
+    assert result.exit_code == 2
+    assert "bang.csv, hàng 2, cột 4: «mot» không phải một số" in result.output
+    assert "bang.csv, hàng 2, cột 5: «20x5» không phải một năm" in result.output
+    assert "bang.csv, hàng 2, cột 6: ngày 31/02/2026 không tồn tại" in result.output
+    assert "hàng 3, cột 4" in result.output and "ghi đạt 2 tiêu chí nhưng danh sách «dat» có 1" in result.output
