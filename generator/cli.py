@@ -49,7 +49,7 @@ def _warn(built) -> None:
         click.echo(warning, err=True)
 
 
-@click.group(context_settings=CONTEXT)
+@click.group(cls=click_vi.Group, context_settings=CONTEXT)
 @click.version_option(package_name="dispatch", prog_name="dispatch")
 def main() -> None:
     """Soạn công văn hành chính (DOCX) đúng thể thức Nghị định 30/2020/NĐ-CP từ tệp YAML."""

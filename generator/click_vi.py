@@ -67,3 +67,22 @@ def install() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+
+
+class Command(click.Command):
+    """A command whose usage line says "[TUỲ_CHỌN]" rather than "[OPTIONS]"."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TUỲ_CHỌN]")
+        super().__init__(*args, **kwargs)
+
+
+class Group(click.Group):
+    """The command group: Vietnamese metavars in the usage line, and for every subcommand."""
+
+    command_class = Command
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("options_metavar", "[TUỲ_CHỌN]")
+        kwargs.setdefault("subcommand_metavar", "LỆNH [THAM_SỐ]...")
+        super().__init__(*args, **kwargs)
