@@ -22,6 +22,9 @@ from .exceptions import InputError, Problem
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ALL = "tat_ca"  # in a body block: every assessed commune, in Vietnamese alphabetical order
+# body blocks written from the assessments: one dashed item per commune (tong_hop: one paragraph
+# about all the communes named; phan_cong: one item per criterion not met, in bulk letters)
+ASSESSMENT_KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong", "tong_hop")
 DEFAULT_APPRAISER = "các Sở, ngành của tỉnh"
 
 
@@ -287,7 +290,7 @@ def check_references(blocks, assessments: "Assessments | None", located, assignm
     """Every commune a body block names is assessed; a block needs ``danh_gia`` at all."""
     problems = []
     for i, block in enumerate(blocks):
-        if block.kind not in ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong"):
+        if block.kind not in ASSESSMENT_KINDS:
             continue
         path = ("noi_dung", i, block.kind)
         if block.kind == "phan_cong" and assignments is None:

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from .assessment import AssessmentsInput
+from .assessment import ASSESSMENT_KINDS, AssessmentsInput
 from .dates import IssueDate
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -45,7 +45,6 @@ Lines = Annotated[
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "HỎA TỐC": "HỎA TỐC", "HOẢ TỐC": "HỎA TỐC"}
 BLOCK_KINDS = ("muc", "gach", "can_cu")
-ASSESSMENT_KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong")  # sentences from ``danh_gia``
 
 
 def _title(name: str, info) -> str:
@@ -59,7 +58,8 @@ class _Input(BaseModel):
 class Block(_Input):
     """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
 
-    kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong"]
+    kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
+                  "tong_hop"]
     lines: list[Text]
 
     @model_validator(mode="before")
@@ -76,7 +76,7 @@ class Block(_Input):
         raise ValueError(
             "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
             "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), hoặc câu viết từ "
-            "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh», «phan_cong» (danh sách xã hoặc tat_ca)"
+            "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh», «phan_cong», «tong_hop» (danh sách xã hoặc tat_ca)"
         )
 
 
@@ -120,6 +120,7 @@ BlockSchema = Annotated[
                         ("sut_giam", "Mỗi xã một ý: các tiêu chí bị sụt giảm so với lần đánh giá trước"),
                         ("tham_dinh", "Mỗi xã một ý: kết quả thẩm định tiêu chí, chỉ tiêu"),
                         ("phan_cong", "Thư nhắc hàng loạt: mỗi tiêu chí chưa đạt một ý, với đơn vị phụ trách và hạn"),
+                        ("tong_hop", "Một đoạn tổng hợp các xã: bao nhiêu xã đạt đủ tiêu chí, xã nào còn thiếu"),
                     )
                 ],
                 {

@@ -20,7 +20,6 @@ from .dates import short_date
 from .exceptions import Problem, TemplateError, display_path
 
 SENTENCE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cau"
-KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong")
 
 
 def _escape_markup(value):
@@ -30,6 +29,14 @@ def _escape_markup(value):
 def two_digits(n: int) -> str:
     """Counts as the seeds write them: ``04 tiêu chí và 07 chỉ tiêu``."""
     return f"{n:02d}"
+
+
+def and_list(items: list[str]) -> str:
+    """Vietnamese list joining: ``A``, ``A và B``, ``A, B và C``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
 
 
 def listing(criteria: list[dict], pattern: str) -> str:
@@ -49,6 +56,7 @@ def environment(folder: str) -> jinja2.Environment:
         auto_reload=False,  # no stat() of the template file for every sentence of a bulk run
     )
     env.filters["hai_chu_so"] = two_digits
+    env.filters["noi_va"] = and_list
     env.filters["danh_sach"] = listing  # its result is escaped by ``finalize`` like any printed value
     return env
 
@@ -146,3 +154,10 @@ def write_assignments(commune: CommuneAssessment, default_set_id: str, assignmen
                 "sut_giam": criterion.num in commune.fell_back}
         out.append(_render("phan_cong", base, folder, muc=item, han=deadline))
     return out
+
+
+def write_summary(communes: list[CommuneAssessment], folder: Path = SENTENCE_DIR) -> str:
+    """One paragraph about several communes (templates/cau/tong_hop.j2): who meets everything, who not."""
+    complete = [c.name for c in communes if not c.not_met]
+    missing = [c.name for c in communes if c.not_met]
+    return _render("tong_hop", {}, folder, so_xa=len(communes), xa_dat_du=complete, xa_chua_dat=missing)

@@ -13,7 +13,7 @@ from .assessment import Assessments
 from .dates import BLANK
 from .inline import Span, parse
 from .model import ASSESSMENT_KINDS, Dispatch
-from .sentences import write, write_assignments
+from .sentences import write, write_assignments, write_summary
 
 END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
 
@@ -115,7 +115,9 @@ def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
                     campaign: CampaignFacts | None = None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for block in dispatch.body:
-        if block.kind == "phan_cong":
+        if block.kind == "tong_hop":
+            paragraphs.append(Paragraph("doan", tuple(parse(write_summary(assessments.select(block.lines))))))
+        elif block.kind == "phan_cong":
             for commune in assessments.select(block.lines):
                 for sentence in write_assignments(commune, assessments.default_set.id, campaign.assignments,
                                                   campaign.deadline):

@@ -287,3 +287,17 @@ def test_table_optional_columns_are_checked(tmp_path):
     assert "bang.csv, hàng 2, cột 5: «20x5» không phải một năm" in result.output
     assert "bang.csv, hàng 2, cột 6: ngày 31/02/2026 không tồn tại" in result.output
     assert "hàng 3, cột 4" in result.output and "ghi đạt 2 tiêu chí nhưng danh sách «dat» có 1" in result.output
+
+
+def test_summary_of_several_communes_joins_names_the_vietnamese_way(tmp_path):
+    from generator.sentences import and_list
+
+    assert [and_list(x) for x in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == ["", "A", "A và B", "A, B và C"]
+    text = paragraphs(make(tmp_path, "- tong_hop: tat_ca"))
+    assert "Trong 03 xã, có 01 xã đạt đủ các tiêu chí: Đồng Tân; 02 xã còn tiêu chí chưa đạt: Cai Kinh và " \
+           "Quyết Thắng." in text
+    doc = Document(io.BytesIO(build_file(EXAMPLE_2026).docx))
+    summary = next(p for p in doc.paragraphs if p.text.startswith("Trong 06 xã"))
+    assert summary.text == ("Trong 06 xã, có 01 xã đạt đủ các tiêu chí: Thiện Long; 05 xã còn tiêu chí chưa đạt: "
+                            "Ấp Lộc, Bắc Sơn, Đồng Đăng, Hữu Lũng và Yên Bình.")
+    assert "".join(r.text for r in summary.runs if r.bold) == "01 xã đạt đủ các tiêu chí"
