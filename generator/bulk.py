@@ -37,6 +37,7 @@ from .docx_zip import FIXED_TIME
 from .exceptions import Problem, display_path
 from .output import EDITED, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged
 from .render import DEFAULT_TEMPLATE, compiled_template, context, template_faults
+from .sandbox import time_limit
 from .engine import Properties
 from .wording import build_letter
 
@@ -108,7 +109,8 @@ def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes 
     """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx)."""
     name, file, recorded, force, dry_run = task
     try:
-        parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
+        with time_limit():  # one timer for the whole letter (its parts and sentences)
+            parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
         data = _TEMPLATE.zip(parts)
         result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
         document = None if result.status == EDITED else parts["word/document.xml"]

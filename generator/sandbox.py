@@ -47,12 +47,16 @@ def environment(**options) -> jinja2.Environment:
     return Sandbox(undefined=jinja2.StrictUndefined, **options)
 
 
+_active = False  # a limit is running: an inner time_limit (one per sentence, per part) costs nothing
+
+
 @contextlib.contextmanager
 def time_limit(seconds: float | None = None):
     """Raise ``RenderTimeout`` in the block after ``seconds`` (default ``RENDER_SECONDS``; no limit off
-    the main thread)."""
+    the main thread). Inside another time_limit the outer one applies."""
+    global _active
     seconds = seconds or RENDER_SECONDS
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+    if _active or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
 
@@ -61,8 +65,10 @@ def time_limit(seconds: float | None = None):
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, seconds)
+    _active = True
     try:
         yield
     finally:
+        _active = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
