@@ -35,7 +35,8 @@ from .campaign import Campaign
 from .collation import vi_sorted
 from .docx_zip import FIXED_TIME
 from .exceptions import Problem, display_path
-from .output import EDITED, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged
+from .output import (EDITED, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
+                     remove_stale_temporaries)
 from .render import DEFAULT_TEMPLATE, compiled_template, context, template_faults
 from .sandbox import time_limit
 from .engine import Properties
@@ -158,8 +159,7 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
         _first_letter(campaign, tasks[0][0])
     if not dry_run:
         folder.mkdir(parents=True, exist_ok=True)
-        for stale in folder.glob(".*.tmp"):  # left by a run that was killed mid-write
-            stale.unlink(missing_ok=True)
+        remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     results: dict[str, Outcome] = {}
     pool = None
     combined = None if dry_run or not tasks else Combined(folder / f".{COMBINED}.new", campaign, _template_path(campaign))

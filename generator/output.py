@@ -183,13 +183,14 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def remove_stale_temporaries(path: Path) -> None:
-    """Delete the temporary files a killed run left beside ``path`` (``.<name>.<pid>.tmp`` of a dead pid).
+def remove_stale_temporaries(folder: Path, name: str | None = None) -> None:
+    """Delete the temporary files a killed run left in ``folder`` (``.<name>.<pid>.tmp`` of a dead pid),
+    for the file ``name`` or, without it, for every file.
 
     A killed run cannot remove its own temporary file; the target itself was never touched.
     """
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        pid = tmp.name[len(path.name) + 2 : -4]
+    for tmp in folder.glob(f".{glob_escape(name)}.*.tmp" if name else ".*.tmp"):
+        pid = tmp.name[:-4].rpartition(".")[2]
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             try:
                 tmp.unlink()
@@ -206,7 +207,7 @@ def write_output(path: Path, data: bytes, force: bool = False) -> WriteResult:
     try:
         manifest = Manifest(path.parent)
         if path.parent.is_dir():
-            remove_stale_temporaries(path)
+            remove_stale_temporaries(path.parent, path.name)
         result = place(path, data, manifest.files.get(path.name), force)
         if result.status == EDITED:
             raise OutputError(refusal(result, path.name in manifest.files))
