@@ -29,18 +29,16 @@ from pathlib import Path
 
 from slugify import slugify
 
-from . import assessment
-from .annex import build_annex
 from .campaign import Campaign
 from .collation import vi_sorted
 from .docx_zip import FIXED_TIME
 from .exceptions import Problem, display_path
+from .generate import render_dispatch
 from .output import (EDITED, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
                      remove_stale_temporaries)
 from .render import DEFAULT_TEMPLATE, compiled_template, context, template_faults
 from .sandbox import time_limit
 from .engine import Properties
-from .wording import build_letter
 
 COMBINED = "tat-ca.docx"
 OVERVIEW = "tong-hop.docx"
@@ -210,13 +208,7 @@ def _document_of(path: Path) -> bytes:
 def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force: bool) -> None:
     folder = report.folder
     if campaign.overview is not None:
-        overview = campaign.overview
-        assessment.check_references(overview.body, campaign.assessments, campaign.located)
-        letter = build_letter(overview, campaign.assessments)
-        annex = build_annex(overview, letter, campaign.assessments) if overview.annex else None
-        from .render import render_docx
-
-        data = render_docx(letter, overview.date.as_date(), DEFAULT_TEMPLATE, annex)
+        _, data = render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
         staged = folder / f".{OVERVIEW}.new"
         atomic_write(staged, data)
         try:

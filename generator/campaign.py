@@ -98,6 +98,10 @@ class Campaign:
     date: dt.date
 
     @property
+    def overview_located(self) -> "_Under":
+        return _Under(self.located, ("tong_hop",))
+
+    @property
     def name(self) -> str:
         return self.settings.name or self.path.stem
 
@@ -190,6 +194,8 @@ def load_campaign(path: Path, data=None, located: Located | None = None) -> Camp
         overview_data = dict(parsed.overview)
         overview_data.setdefault("danh_gia", data["danh_gia"])
         overview = validate(overview_data, _Under(located, ("tong_hop",)))
+        # its blocks name communes of the table: checked now, before any letter is written
+        assessment.check_references(overview.body, found, _Under(located, ("tong_hop",)))
     campaign = Campaign(path, located, parsed.campaign, found, dict(parsed.letter), overview, letter_date)
     _check_letter(campaign)
     return campaign

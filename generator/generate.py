@@ -46,6 +46,13 @@ def resolve_assessments(dispatch: Dispatch, input_path: Path, located) -> Assess
     return found
 
 
+def render_dispatch(dispatch: Dispatch, found: Assessments | None, input_path: Path, located) -> tuple[Letter, bytes]:
+    """Word, then render, one validated dispatch (its annex, if any, included)."""
+    letter = build_letter(dispatch, found)
+    annex = build_annex(dispatch, letter, found, located) if dispatch.annex is not None else None
+    return letter, render_docx(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located), annex)
+
+
 def build_file(input_path: Path, data=None, located=None) -> Built:
     """Build the letter of ``input_path`` (``data``/``located``: the file already loaded)."""
     if data is None:
@@ -53,9 +60,7 @@ def build_file(input_path: Path, data=None, located=None) -> Built:
     else:
         dispatch = validate(data, located)
     found = resolve_assessments(dispatch, input_path, located)
-    letter = build_letter(dispatch, found)
-    annex = build_annex(dispatch, letter, found, located) if dispatch.annex is not None else None
-    docx = render_docx(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located), annex)
+    letter, docx = render_dispatch(dispatch, found, input_path, located)
     return Built(dispatch, letter, docx, found)
 
 

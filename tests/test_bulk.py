@@ -337,3 +337,27 @@ def test_hostile_excel_files_are_refused(tmp_path):
             z.writestr(n, b if n != sheet else b"<a/>" + b" " * (60 * 1024 * 1024))
     result = run_cli(make(tmp_path, "  bang: bang.xlsx\n"), tmp_path / "out")
     assert result.exit_code == 2 and "bom nén" in result.output and "Traceback" not in result.output
+
+
+def test_overview_is_checked_before_any_letter_is_written(tmp_path):
+    overview = textwrap.dedent("""\
+        tong_hop:
+          co_quan_ban_hanh: [ỦY BAN NHÂN DÂN, HUYỆN HỮU LŨNG]
+          ky_hieu: UBND-NN
+          dia_danh: Hữu Lũng
+          ngay: 20/9/2024
+          trich_yeu: báo cáo kết quả
+          kinh_gui: UBND tỉnh Lạng Sơn
+          noi_dung: [{tong_hop: tat_ca}, {ket_qua: [Quyết Thắng, Minh Tân]}]
+          nguoi_ky: {quyen_han: Q., chuc_vu: [CHỦ TỊCH], ho_ten: Dương Thị Hạnh}
+    """)
+    path = make(tmp_path, extra=overview)
+    result = run_cli(path, tmp_path / "out")
+    assert result.exit_code == 2, result.output
+    assert "tong_hop.noi_dung[2].ket_qua[2]" in result.output and "xã «Minh Tân» không có" in result.output
+    assert not (tmp_path / "out").exists()
+    path.write_text(path.read_text("utf-8").replace(", Minh Tân]", "]"), "utf-8")
+    result = run_cli(path, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    text = letter_text(tmp_path / "out" / "thu-nghiem" / "tong-hop.docx")
+    assert "Trong 04 xã, có 01 xã đạt đủ các tiêu chí: Đồng Tân; 03 xã còn tiêu chí chưa đạt:" in text
