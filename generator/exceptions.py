@@ -73,6 +73,14 @@ class OutputError(DispatchError):
     exit_code = 4
 
 
+class FileBusyError(OutputError):
+    """A file is held open by another program (Word, Excel) and cannot be replaced now (exit 4).
+
+    Raised by ``output.py`` after a short retry; the message names the file and tells the
+    clerk to close it in Word/Excel and run again. Nothing is lost: the old file stays as it was.
+    """
+
+
 def display_path(path: Path | str) -> str:
     """The path as the user would type it: relative to the working directory when inside it."""
     p = Path(path)
