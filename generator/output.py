@@ -9,16 +9,26 @@
 - A bulk run records each file as it is written by appending one line to
   ``.dispatch-manifest.log`` (cheap, and it survives a kill); the log is folded into
   the JSON at the end of the run, or at the start of the next one.
+- A file held open by another program: on Windows, Word and Excel lock the files they
+  have open, and replacing or moving one fails (WinError 5 or 32). Every rename of a
+  user-visible file (``_rename``) retries for about ``BUSY_WAIT`` seconds, then raises
+  ``FileBusyError`` (exit 4) naming the file: the old file stays as it was, the temporary
+  is removed, and a backup already taken is moved back.
+- Temporaries of a killed run (``.<name>.<pid>.tmp``) are removed when their process is
+  gone; the check asks psutil about the process and never signals it.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exceptions import OutputError, Problem, display_path
+import psutil
+
+from .exceptions import FileBusyError, OutputError, Problem, display_path
 
 MANIFEST = ".dispatch-manifest.json"
 JOURNAL = ".dispatch-manifest.log"
@@ -26,8 +36,47 @@ JOURNAL = ".dispatch-manifest.log"
 NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED = "mới", "cập nhật", "không đổi", "ghi đè", "đã sửa tay"
 
 
+BUSY_WAIT = 1.0  # seconds to keep retrying a rename blocked by a file another program holds open
+BUSY_WINERRORS = frozenset({5, 32, 33})  # access denied, sharing violation, lock violation
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def _held_open(exc: OSError) -> bool:
+    """Whether ``exc`` is Windows refusing to replace or move a file some program has open.
+
+    Only Windows gives this (as ``winerror`` 5, 32 or 33); a PermissionError elsewhere is a real
+    permission problem and is reported as such.
+    """
+    return isinstance(exc, PermissionError) and getattr(exc, "winerror", None) in BUSY_WINERRORS
+
+
+def busy_problem(path: Path) -> Problem:
+    return Problem(
+        "tệp đang được mở trong một chương trình khác (Word, Excel, trình xem PDF…) nên không thay được. "
+        "Hãy đóng tệp đó rồi chạy lại lệnh; tệp cũ vẫn giữ nguyên",
+        display_path(path),
+    )
+
+
+def _rename(source: Path, target: Path, busy: Path) -> None:
+    """``os.replace(source, target)``, retried for ``BUSY_WAIT`` seconds while Windows says a program
+    holds ``busy`` (the user-visible file of the two) open; then ``FileBusyError`` naming it."""
+    deadline = time.monotonic() + BUSY_WAIT
+    pause = 0.05
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except OSError as exc:
+            if not _held_open(exc):
+                raise
+            if time.monotonic() >= deadline:
+                raise FileBusyError(busy_problem(busy)) from None
+        time.sleep(pause)
+        pause = min(pause * 2, 0.25)
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
@@ -45,7 +94,7 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        _rename(tmp, path, path)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -133,13 +182,13 @@ def _place(path: Path, digest: str, recorded: str | None, force: bool, move_in) 
     backup = _backup_path(path) if status == OVERWRITTEN else None
     if move_in is not None:
         if backup is not None:
-            os.replace(path, backup)
+            _rename(path, backup, path)
         if status != UNCHANGED:
             try:
                 move_in()
             except BaseException:
                 if backup is not None and not path.exists():
-                    os.replace(backup, path)  # the write failed: the old file goes back where it was
+                    _rename(backup, path, path)  # the write failed: the old file goes back where it was
                 raise
     return WriteResult(path, status, digest, backup)
 
@@ -152,8 +201,11 @@ def place(path: Path, data: bytes, recorded: str | None, force: bool = False, dr
 
 
 def place_staged(path: Path, staged: Path, recorded: str | None, force: bool = False) -> WriteResult:
-    """``place`` for a big file already written to ``staged`` (same folder): moved in by one rename."""
-    return _place(path, file_sha256(staged), recorded, force, lambda: os.replace(staged, path))
+    """``place`` for a big file already written to ``staged`` (same folder): moved in by one rename.
+
+    If ``path`` stays held open by another program, ``FileBusyError``; ``staged`` is then the caller's
+    to remove."""
+    return _place(path, file_sha256(staged), recorded, force, lambda: _rename(staged, path, path))
 
 
 def file_sha256(path: Path) -> str:
@@ -174,13 +226,15 @@ def refusal(result: WriteResult, recorded: bool) -> Problem:
 
 
 def _pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs, asked of psutil, which sends no signal (on Windows
+    ``os.kill(pid, 0)`` would not test the process but stop it). psutil.pid_exists is not used:
+    on POSIX it is itself ``os.kill(pid, 0)``; ``psutil.Process`` reads /proc or asks the OS."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
         return False
-    except (PermissionError, OSError):
-        return True  # someone else's process: leave its file alone
-    return True
+    except psutil.Error:
+        return True  # someone else's process we may not inspect: leave its file alone
 
 
 def remove_stale_temporaries(folder: Path, name: str | None = None) -> None:
@@ -203,7 +257,9 @@ def glob_escape(name: str) -> str:
 
 
 def write_output(path: Path, data: bytes, force: bool = False) -> WriteResult:
-    """Write one file (the single-letter path), keeping the folder's manifest."""
+    """Write one file (the single-letter path), keeping the folder's manifest.
+
+    ``FileBusyError`` (a file open in Word) passes through as itself, with its own message."""
     try:
         manifest = Manifest(path.parent)
         if path.parent.is_dir():

@@ -5,25 +5,34 @@
   are split into ``jobs`` parallel calls; every call has its own fresh LibreOffice
   profile (``-env:UserInstallation=file:///tmp/…``), because two instances sharing a
   profile hand work to each other or fail silently.
+- **Finding LibreOffice.** ``DISPATCH_SOFFICE``, then ``PATH``, then where the
+  installers put it: on Windows ``%ProgramFiles%\\LibreOffice\\program\\soffice.exe`` (and
+  the 32-bit Program Files) and the install path the MSI records in the registry
+  (``HKLM\\SOFTWARE\\LibreOffice\\UNO\\InstallPath``); on macOS
+  ``/Applications/LibreOffice.app`` and ``~/Applications/LibreOffice.app``. Missing: the
+  install command for this platform (winget, Homebrew, apt).
 - **Never hang.** A call that makes no progress (no new PDF) for ``timeout`` seconds
-  is killed with its whole process group; the file it was on is reported, and the
-  files after it are converted by a fresh call.
+  is killed with its whole process tree (psutil: the same on Windows and POSIX); the
+  file it was on is reported, and the files after it are converted by a fresh call.
 - **Same input, same bytes.** LibreOffice stamps the clock into every PDF. A pikepdf
   post-pass drops the XMP metadata, sets ``/CreationDate`` and ``/ModDate`` to the
   letter's date, removes ``/ID`` and ``/DocChecksum`` and saves with a content-derived
   ``/ID`` (peers.md §6: identical output afterwards).
 - **Atomic.** PDFs are written with ``output.atomic_write``: a killed run leaves the
-  old PDF or the new one, never half of one.
+  old PDF or the new one, never half of one. A PDF held open by a viewer (Windows)
+  is reported as busy; if every failure is of that kind, ``convert_or_raise`` raises
+  ``FileBusyError`` (exit 4: close the file and run again), else ``PdfError`` (exit 5).
 - ``concatenate`` joins PDFs into one print file (each letter keeps its own headers).
 """
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import shutil
-import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -31,7 +40,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from .exceptions import DispatchError, Problem, display_path
+import psutil
+
+from .exceptions import DispatchError, FileBusyError, Problem, display_path
 from .output import atomic_write
 
 SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
@@ -40,11 +51,30 @@ DEFAULT_TIMEOUT = 60.0
 BATCH_SIZE = 200  # files per soffice call at most
 FILES_PER_JOB = 20  # below this many files per parallel call, one call is faster than two
 POLL = 0.05
-INSTALL_HINT = (
-    "Cần LibreOffice để xuất PDF nhưng không tìm thấy lệnh «soffice». Trên Debian/Ubuntu, cài bằng: "
-    "sudo apt-get install libreoffice-writer-nogui fonts-liberation2 "
-    f"(hoặc đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice)."
-)
+KILL_WAIT = 10.0  # seconds to wait for killed processes to be gone
+
+# Where LibreOffice's installers put soffice when it is not on PATH (both monkeypatchable in tests).
+WINDOWS_ROOT_VARS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
+WINDOWS_REGISTRY_KEYS = (r"SOFTWARE\LibreOffice\UNO\InstallPath",)  # default value: ...\LibreOffice\program
+MACOS_APPLICATIONS = (Path("/Applications"), Path("~/Applications"))
+MACOS_SOFFICE = ("LibreOffice.app", "Contents", "MacOS", "soffice")
+
+INSTALL_COMMANDS = {
+    "win32": "winget install --id TheDocumentFoundation.LibreOffice (hoặc tải bộ cài ở https://www.libreoffice.org)",
+    "darwin": "brew install --cask libreoffice (hoặc tải bộ cài ở https://www.libreoffice.org)",
+}
+LINUX_INSTALL = "Trên Debian/Ubuntu, cài bằng: sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
+
+
+def install_hint(platform: str | None = None) -> str:
+    """What to tell a user who has no LibreOffice, for ``platform`` (``sys.platform`` by default)."""
+    platform = platform or sys.platform
+    command = INSTALL_COMMANDS.get(platform)
+    how = f"Cài bằng lệnh: {command}" if command else LINUX_INSTALL
+    return (
+        f"Cần LibreOffice để xuất PDF nhưng không tìm thấy lệnh «soffice». {how} "
+        f"(hoặc đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice)."
+    )
 
 
 class PdfError(DispatchError):
@@ -64,6 +94,7 @@ class PdfJob:
 class PdfResult:
     job: PdfJob
     error: str | None = None  # Vietnamese, None when the PDF was written
+    busy: bool = False  # the PDF could not replace one held open by another program (a viewer)
 
     @property
     def ok(self) -> bool:
@@ -73,19 +104,64 @@ class PdfResult:
 # --------------------------------------------------------------------------- finding soffice
 
 
-def find_soffice(explicit: str | None = None) -> str:
-    """Path of LibreOffice's ``soffice``; ``PdfError`` with install instructions when absent."""
-    candidate = explicit or os.environ.get(SOFFICE_ENV)
+def _registry_install_paths() -> list[Path]:
+    """The ``program`` folders LibreOffice's Windows installer recorded in the registry (64- and 32-bit views,
+    machine-wide and per-user installs). Only asked for Windows: ``winreg`` exists nowhere else."""
+    try:
+        import winreg
+    except ImportError:  # platform="win32" asked for on another system
+        return []
+
+    found = []
+    for root in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        for view in (winreg.KEY_WOW64_64KEY, winreg.KEY_WOW64_32KEY):
+            for subkey in WINDOWS_REGISTRY_KEYS:
+                try:
+                    with winreg.OpenKey(root, subkey, 0, winreg.KEY_READ | view) as key:
+                        value, _ = winreg.QueryValueEx(key, "")
+                except OSError:
+                    continue
+                if isinstance(value, str) and value.strip():
+                    found.append(Path(value.strip().strip('"')))
+    return found
+
+
+def soffice_candidates(platform: str | None = None, environ=None) -> list[Path]:
+    """Where LibreOffice's installers put ``soffice`` on ``platform``, most likely first (may not exist)."""
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    candidates: list[Path] = []
+    if platform == "win32":
+        for var in WINDOWS_ROOT_VARS:
+            root = environ.get(var)
+            if root:
+                candidates.append(Path(root) / "LibreOffice" / "program" / "soffice.exe")
+        candidates += [folder / "soffice.exe" for folder in _registry_install_paths()]
+    elif platform == "darwin":
+        for apps in MACOS_APPLICATIONS:
+            candidates.append(apps.expanduser().joinpath(*MACOS_SOFFICE))
+    return list(dict.fromkeys(candidates))
+
+
+def find_soffice(explicit: str | None = None, *, platform: str | None = None, environ=None) -> str:
+    """Path of LibreOffice's ``soffice``: ``explicit``, ``DISPATCH_SOFFICE``, ``PATH``, then the install
+    folders of ``platform``; ``PdfError`` with that platform's install instructions when absent."""
+    environ = os.environ if environ is None else environ
+    hint = install_hint(platform)
+    candidate = explicit or environ.get(SOFFICE_ENV)
     if candidate:
         found = shutil.which(candidate)
         if found:
             return found
-        raise PdfError(Problem(f"không chạy được «{candidate}». {INSTALL_HINT}"))
+        raise PdfError(Problem(f"không chạy được «{candidate}». {hint}"))
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
         if found:
             return found
-    raise PdfError(Problem(INSTALL_HINT))
+    for path in soffice_candidates(platform, environ):
+        if path.is_file():
+            return str(path)
+    raise PdfError(Problem(hint))
 
 
 def timeout_seconds(value: float | None = None) -> float:
@@ -98,8 +174,8 @@ def timeout_seconds(value: float | None = None) -> float:
             value = float(raw)
         except ValueError:
             raise PdfError(Problem(f"biến môi trường {TIMEOUT_ENV}=«{raw}» phải là số giây, ví dụ 60")) from None
-    if value <= 0:
-        raise PdfError(Problem(f"thời gian chờ LibreOffice phải lớn hơn 0 giây (đang là {value})"))
+    if not math.isfinite(value) or value <= 0:  # nan would pass "<= 0" and switch the stall guard off
+        raise PdfError(Problem(f"thời gian chờ LibreOffice phải là một số giây lớn hơn 0, ví dụ 60 (đang là {value})"))
     return float(value)
 
 
@@ -168,15 +244,51 @@ def concatenate(sources: list[Path], target: Path, date: dt.date | None = None, 
 
 
 def _kill(proc: subprocess.Popen) -> None:
-    """Kill soffice and everything it started (oosplash -> soffice.bin)."""
+    """Kill soffice and everything it started (oosplash -> soffice.bin), on every platform.
+
+    The tree is collected first (a child whose parent died is no longer found under it),
+    then the parent is killed (so it starts nothing more), then its descendants."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+        parent = psutil.Process(proc.pid)
+        tree = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    for process in tree:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+        except psutil.AccessDenied:  # it changed owner: not ours to stop any more
+            pass
     try:
-        proc.wait(timeout=10)
+        proc.wait(timeout=KILL_WAIT)
     except subprocess.TimeoutExpired:
         pass
+    _wait_gone(tree[1:], KILL_WAIT)
+
+
+def _gone(process: psutil.Process) -> bool:
+    """Ended: no such process, or a zombie (dead; only its parent's bookkeeping remains)."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.AccessDenied:
+        return False
+
+
+def _wait_gone(processes: list[psutil.Process], timeout: float) -> None:
+    """Wait until every one of ``processes`` has ended, at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not all(_gone(p) for p in processes) and time.monotonic() < deadline:
+        time.sleep(POLL)
+
+
+def _new_group() -> dict:
+    """Popen arguments that keep soffice out of the terminal's Ctrl+C (we stop it ourselves)."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
 
 
 def _valid_pdf(path: Path) -> bytes | None:
@@ -226,7 +338,7 @@ def _soffice_call(
         *map(str, inputs),
     ]
     with open(log, "ab") as sink:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, start_new_session=True)
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, **_new_group())
     running.add(proc)
     try:
         expected = {p.stem + ".pdf" for p in inputs}
@@ -285,6 +397,10 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
                     try:
                         atomic_write(jobs[i].target, normalize_pdf(data, jobs[i].date))
                         results[i] = PdfResult(jobs[i])
+                    except FileBusyError as exc:  # the old PDF is open in a viewer: it stays as it was
+                        results[i] = PdfResult(jobs[i], exc.problems[0].message, busy=True)
+                    except OSError as exc:  # the target folder cannot be written
+                        results[i] = PdfResult(jobs[i], f"không ghi được tệp PDF ({exc.strerror or exc})")
                     except Exception as exc:  # pikepdf could not read what LibreOffice wrote
                         results[i] = PdfResult(jobs[i], f"LibreOffice tạo ra tệp PDF hỏng ({type(exc).__name__})")
                     continue
@@ -347,9 +463,11 @@ def convert(
 
 
 def convert_or_raise(jobs: list[PdfJob], **options) -> list[Path]:
-    """``convert``, raising one ``PdfError`` that lists every file that failed."""
+    """``convert``, raising one error that lists every file that failed: ``FileBusyError`` (exit 4)
+    when each failure is a PDF held open by another program, else ``PdfError`` (exit 5)."""
     results = convert(jobs, **options)
-    problems = [Problem(r.error, display_path(r.job.source)) for r in results if not r.ok]
+    failed = [r for r in results if not r.ok]
+    problems = [Problem(r.error, display_path(r.job.target if r.busy else r.job.source)) for r in failed]
     if problems:
-        raise PdfError(problems)
+        raise (FileBusyError if all(r.busy for r in failed) else PdfError)(problems)
     return [r.job.target for r in results]

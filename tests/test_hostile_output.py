@@ -138,3 +138,131 @@ def test_a_killed_build_leaves_the_old_letter_and_the_next_run_cleans_up(built_o
     assert out.read_bytes() != before and _leftovers(out.parent) == []
     recorded = json.loads((out.parent / output.MANIFEST).read_text("utf-8"))["files"]["thu.docx"]
     assert recorded == output.file_sha256(out)
+
+
+# --------------------------------------------------------------------------- a file open in Word or Excel
+
+SHARING_VIOLATION = "The process cannot access the file because it is being used by another process"
+
+
+def _lock(monkeypatch, path: Path, attempts: int | None = None):
+    """Make ``os.replace`` onto or away from ``path`` fail as Windows does while Word holds it open
+    (PermissionError, WinError 32); after ``attempts`` failures (None: never) the lock is released."""
+    real_replace = os.replace
+    failures = []
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(path) in (Path(src), Path(dst)) and (attempts is None or len(failures) < attempts):
+            failures.append((Path(src).name, Path(dst).name))
+            exc = PermissionError(13, SHARING_VIOLATION)
+            exc.winerror = 32
+            raise exc
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    return failures
+
+
+def test_a_letter_open_in_word_is_exit_4_and_kept(built_once, monkeypatch):
+    src, out, before = built_once
+    manifest = (out.parent / output.MANIFEST).read_text("utf-8")
+    monkeypatch.setattr(output, "BUSY_WAIT", 0.3)
+    failures = _lock(monkeypatch, out)
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 4, result.output
+    assert "Lỗi: tệp" in result.output and "thu.docx" in result.output
+    assert "đang được mở trong một chương trình khác (Word, Excel" in result.output
+    assert "Hãy đóng tệp đó rồi chạy lại lệnh" in result.output and "Lỗi nội bộ" not in result.output
+    assert out.read_bytes() == before and _leftovers(out.parent) == []
+    assert (out.parent / output.MANIFEST).read_text("utf-8") == manifest
+    assert len(failures) >= 3 and elapsed >= 0.3  # it was retried for BUSY_WAIT before giving up
+
+
+def test_a_letter_closed_during_the_retry_is_written(built_once, monkeypatch):
+    """Word lets go a moment later (autosave, closing): the retry writes the letter."""
+    src, out, before = built_once
+    failures = _lock(monkeypatch, out, attempts=1)
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert failures == [(f".thu.docx.{os.getpid()}.tmp", "thu.docx")]
+    assert out.read_bytes() != before and b"PK" == out.read_bytes()[:2] and _leftovers(out.parent) == []
+    recorded = json.loads((out.parent / output.MANIFEST).read_text("utf-8"))["files"]["thu.docx"]
+    assert recorded == output.file_sha256(out)
+
+
+def test_a_forced_overwrite_of_a_letter_open_in_word_keeps_it_and_takes_no_backup(built_once, monkeypatch):
+    src, out, _ = built_once
+    out.write_bytes(b"ban da sua trong Word")
+    monkeypatch.setattr(output, "BUSY_WAIT", 0.1)
+    _lock(monkeypatch, out)
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "--force"])
+    assert result.exit_code == 4, result.output
+    assert "thu.docx" in result.output and "Hãy đóng tệp đó" in result.output
+    assert out.read_bytes() == b"ban da sua trong Word" and _leftovers(out.parent) == []
+    assert sorted(p.name for p in out.parent.iterdir() if not p.name.startswith(".")) == ["thu.docx"]
+
+
+def test_a_backup_taken_goes_back_when_the_new_letter_cannot_go_in(built_once, monkeypatch):
+    """The edited letter moved to .bak, then the new one refused (busy): the edited letter returns."""
+    src, out, _ = built_once
+    out.write_bytes(b"ban da sua trong Word")
+    monkeypatch.setattr(output, "BUSY_WAIT", 0.1)
+    _lock(monkeypatch, out.parent / f".thu.docx.{os.getpid()}.tmp")
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out), "--force"])
+    assert result.exit_code == 4, result.output
+    assert "thu.docx" in result.output and "Hãy đóng tệp đó rồi chạy lại lệnh" in result.output
+    assert out.read_bytes() == b"ban da sua trong Word" and _leftovers(out.parent) == []
+    assert not list(out.parent.glob("thu.bak-*.docx"))
+
+
+def test_a_plain_permission_error_is_not_called_busy(built_once, monkeypatch):
+    """Outside Windows a PermissionError is a real permission problem: said as such, at once."""
+    src, out, before = built_once
+
+    def denied(src, dst, *args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(output.os, "replace", denied)
+    monkeypatch.setattr(output, "BUSY_WAIT", 30)
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+    assert result.exit_code == 4, result.output
+    assert "không ghi được tệp (Permission denied)" in result.output and "Word" not in result.output
+    assert time.monotonic() - start < 10 and out.read_bytes() == before
+
+
+# --------------------------------------------------------------------------- stale temporaries, no signals
+
+LIVE_CHILD = "import sys; sys.stdin.read()"  # runs until the test closes its stdin: no signal needed
+
+
+def test_stale_temporaries_are_told_apart_without_signalling(built_once, monkeypatch):
+    """On Windows ``os.kill(pid, 0)`` would stop the process, not test it: it must never be called."""
+    src, out, _ = built_once
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    live = subprocess.Popen([sys.executable, "-c", LIVE_CHILD], stdin=subprocess.PIPE)
+    try:
+        stale = out.parent / f".thu.docx.{dead.pid}.tmp"
+        busy = out.parent / f".thu.docx.{live.pid}.tmp"
+        stale.write_bytes(b"half")
+        busy.write_bytes(b"being written")
+        signals = []
+
+        def kill(pid, sig):
+            signals.append((pid, sig))
+            raise AssertionError(f"os.kill({pid}, {sig}) called")
+
+        with monkeypatch.context() as patch:
+            patch.setattr(os, "kill", kill)
+            result = CliRunner().invoke(main, ["build", str(src), "-o", str(out)])
+        assert signals == []
+        assert result.exit_code == 0, result.output
+        assert not stale.exists(), "the temporary of a dead process is removed"
+        assert busy.read_bytes() == b"being written", "the temporary of a running process is kept"
+        assert live.poll() is None
+    finally:
+        live.stdin.close()
+        live.wait(timeout=30)

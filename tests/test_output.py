@@ -113,3 +113,52 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
     except OSError:
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+def _held_open_by_excel(monkeypatch, path):
+    """``os.replace`` onto ``path`` fails as on Windows while Excel has the file open (WinError 32)."""
+    from generator import output
+
+    real_replace = os.replace
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst) == path:
+            exc = PermissionError(13, "The process cannot access the file because it is being used by another process")
+            exc.winerror = 32
+            raise exc
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "replace", replace)
+    monkeypatch.setattr(output, "BUSY_WAIT", 0.1)
+
+
+def test_staged_file_onto_a_file_open_in_excel_is_file_busy(tmp_path, monkeypatch):
+    import pytest
+
+    from generator import output
+    from generator.exceptions import FileBusyError
+
+    target = tmp_path / "manifest.csv"
+    target.write_bytes(b"cu")
+    staged = tmp_path / ".manifest.csv.staged"
+    staged.write_bytes(b"moi")
+    _held_open_by_excel(monkeypatch, target)
+    with pytest.raises(FileBusyError) as err:
+        output.place_staged(target, staged, output.sha256(b"cu"))
+    assert err.value.exit_code == 4
+    assert "manifest.csv" in str(err.value) and "Hãy đóng tệp đó rồi chạy lại lệnh" in str(err.value)
+    assert target.read_bytes() == b"cu" and staged.read_bytes() == b"moi"
+
+
+def test_atomic_write_onto_a_file_open_in_excel_leaves_no_temporary(tmp_path, monkeypatch):
+    import pytest
+
+    from generator import output
+    from generator.exceptions import FileBusyError
+
+    target = tmp_path / "manifest.csv"
+    target.write_bytes(b"cu")
+    _held_open_by_excel(monkeypatch, target)
+    with pytest.raises(FileBusyError):
+        output.atomic_write(target, b"moi")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["manifest.csv"] and target.read_bytes() == b"cu"

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pikepdf
+import psutil
 import pytest
 from click.testing import CliRunner
 
@@ -75,6 +76,25 @@ def _gone(pid: int) -> bool:
     return state in ("Z", "X")
 
 
+# A stand-in for soffice whose work hangs in a grandchild: the script (dispatch's child, as oosplash)
+# starts a second Python (the grandchild, as soffice.bin), logs both pids, and then hangs itself.
+HANGING_SOFFICE = """#!{python}
+import os, subprocess, sys, time
+grandchild = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+with open(os.environ["FAKE_SOFFICE_LOG"], "a") as log:
+    log.write("child %d\\ngrandchild %d\\n" % (os.getpid(), grandchild.pid))
+time.sleep(300)
+"""
+
+
+def _ended(pid: int) -> bool:
+    """The process is gone, or a zombie (dead, waiting for a parent that may never reap it)."""
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
 # --------------------------------------------------------------------------- no LibreOffice needed
 
 
@@ -85,6 +105,112 @@ def test_missing_soffice_says_how_to_install(monkeypatch, tmp_path):
         find_soffice()
     assert "apt-get install libreoffice-writer-nogui fonts-liberation2" in str(err.value)
     assert err.value.exit_code != 0
+
+
+def _no_soffice_on_path(monkeypatch, tmp_path):
+    monkeypatch.delenv(pdf.SOFFICE_ENV, raising=False)
+    empty = tmp_path / "path"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+
+
+def _touch(path: Path) -> Path:
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    return path
+
+
+def test_soffice_found_in_windows_program_files(monkeypatch, tmp_path):
+    """The Windows installer puts soffice.exe under Program Files and not on PATH."""
+    _no_soffice_on_path(monkeypatch, tmp_path)
+    pf = tmp_path / "Program Files"
+    pf86 = tmp_path / "Program Files (x86)"
+    exe = _touch(pf / "LibreOffice" / "program" / "soffice.exe")
+    environ = {"ProgramFiles": str(pf), "ProgramFiles(x86)": str(pf86)}
+    assert find_soffice(platform="win32", environ=environ) == str(exe)
+    exe.unlink()  # a 32-bit LibreOffice on 64-bit Windows
+    exe86 = _touch(pf86 / "LibreOffice" / "program" / "soffice.exe")
+    assert find_soffice(platform="win32", environ=environ) == str(exe86)
+    exe86.unlink()
+    with pytest.raises(PdfError) as err:
+        find_soffice(platform="win32", environ=environ)
+    assert "winget install --id TheDocumentFoundation.LibreOffice" in str(err.value)
+    assert "apt-get" not in str(err.value)
+
+
+class _FakeKey:
+    def __init__(self, value):
+        self.value = value
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_soffice_found_through_the_windows_registry(monkeypatch, tmp_path):
+    """Installed elsewhere (another drive): the MSI's HKLM\\SOFTWARE\\LibreOffice\\UNO\\InstallPath says where."""
+    _no_soffice_on_path(monkeypatch, tmp_path)
+    program = tmp_path / "D" / "Ung dung" / "LibreOffice" / "program"
+    exe = _touch(program / "soffice.exe")
+    asked = []
+
+    def open_key(root, subkey, reserved, access):
+        asked.append((root, subkey))
+        if root == "HKLM" and subkey == "SOFTWARE\\LibreOffice\\UNO\\InstallPath":
+            return _FakeKey(str(program))
+        raise FileNotFoundError(subkey)
+
+    winreg = type(sys)("winreg")
+    winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER = "HKLM", "HKCU"
+    winreg.KEY_READ, winreg.KEY_WOW64_64KEY, winreg.KEY_WOW64_32KEY = 1, 2, 4
+    winreg.OpenKey = open_key
+    winreg.QueryValueEx = lambda key, name: (key.value, 1) if name == "" else (_ for _ in ()).throw(OSError(name))
+    monkeypatch.setitem(sys.modules, "winreg", winreg)
+    assert find_soffice(platform="win32", environ={}) == str(exe)
+    assert ("HKLM", "SOFTWARE\\LibreOffice\\UNO\\InstallPath") in asked
+
+
+def test_soffice_found_in_macos_app_bundle(monkeypatch, tmp_path):
+    _no_soffice_on_path(monkeypatch, tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(pdf, "MACOS_APPLICATIONS", (tmp_path / "Applications", Path("~/Applications")))
+    system = _touch(tmp_path / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice")
+    assert find_soffice(platform="darwin", environ={}) == str(system)
+    system.unlink()
+    own = _touch(tmp_path / "home" / "Applications" / "LibreOffice.app" / "Contents" / "MacOS" / "soffice")
+    assert find_soffice(platform="darwin", environ={}) == str(own)
+    own.unlink()
+    with pytest.raises(PdfError) as err:
+        find_soffice(platform="darwin", environ={})
+    assert "brew install --cask libreoffice" in str(err.value) and "apt-get" not in str(err.value)
+
+
+def test_install_hint_per_platform():
+    assert "winget install --id TheDocumentFoundation.LibreOffice" in pdf.install_hint("win32")
+    assert "brew install --cask libreoffice" in pdf.install_hint("darwin")
+    linux = pdf.install_hint("linux")
+    assert "sudo apt-get install libreoffice-writer-nogui fonts-liberation2" in linux
+    assert "winget" not in linux and "brew" not in linux
+    for platform in ("win32", "darwin", "linux"):
+        assert "Cần LibreOffice để xuất PDF" in pdf.install_hint(platform)
+        assert "DISPATCH_SOFFICE" in pdf.install_hint(platform)
+
+
+def test_path_and_env_come_before_install_folders(monkeypatch, tmp_path):
+    _no_soffice_on_path(monkeypatch, tmp_path)
+    pf = tmp_path / "Program Files"
+    _touch(pf / "LibreOffice" / "program" / "soffice.exe")
+    mine = tmp_path / "path" / "soffice"
+    mine.write_text("#!/bin/sh\n")
+    mine.chmod(0o755)
+    assert find_soffice(platform="win32", environ={"ProgramFiles": str(pf)}) == str(mine)
+    chosen = tmp_path / "chosen-soffice"
+    chosen.write_text("#!/bin/sh\n")
+    chosen.chmod(0o755)
+    environ = {"ProgramFiles": str(pf), pdf.SOFFICE_ENV: str(chosen)}
+    assert find_soffice(platform="win32", environ=environ) == str(chosen)
 
 
 def test_build_pdf_without_soffice_exits_nonzero_and_writes_nothing(monkeypatch, tmp_path):
@@ -107,6 +233,78 @@ def test_timeout_from_option_env_default(monkeypatch):
         timeout_seconds()
     with pytest.raises(PdfError):
         timeout_seconds(0)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-5", "0"])
+def test_pdf_timeout_that_is_not_a_positive_number_is_refused(value, monkeypatch, tmp_path, fake_soffice):
+    """nan compared with 0 is always False: it would switch the stall guard off."""
+    script, log = fake_soffice
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(script))
+    monkeypatch.delenv(pdf.TIMEOUT_ENV, raising=False)
+    with pytest.raises(PdfError, match="lớn hơn 0"):
+        timeout_seconds(float(value))
+    out = tmp_path / "ra"
+    result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{out}/", "--pdf", "--pdf-timeout", value])
+    assert result.exit_code == 5, result.output
+    assert "thời gian chờ LibreOffice phải là một số giây lớn hơn 0" in result.output
+    assert "Lỗi nội bộ" not in result.output and not out.exists() and log.read_text() == ""
+    monkeypatch.setenv(pdf.TIMEOUT_ENV, value)
+    with pytest.raises(PdfError, match="lớn hơn 0"):
+        timeout_seconds()
+
+
+def test_stalled_soffice_tree_is_killed_without_killpg(monkeypatch, tmp_path, fake_soffice):
+    """Windows has no os.killpg: the stall guard must stop soffice and what it started all the same."""
+    _, log = fake_soffice
+    script = tmp_path / "hanging-soffice"
+    script.write_text(HANGING_SOFFICE.format(python=sys.executable))
+    script.chmod(0o755)
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(script))
+    monkeypatch.delattr(os, "killpg")
+    out = tmp_path / "ra"
+    start = time.monotonic()
+    result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{out}/", "--pdf", "--pdf-timeout", "1"])
+    elapsed = time.monotonic() - start
+    assert result.exit_code == 5, result.output
+    assert "LibreOffice không xong sau 1 giây nên đã bị dừng" in result.output and "Lỗi nội bộ" not in result.output
+    assert elapsed < 20, elapsed
+    pids = dict(line.split() for line in log.read_text().splitlines())
+    assert set(pids) == {"child", "grandchild"}
+    deadline = time.monotonic() + 5
+    while not all(_ended(int(pid)) for pid in pids.values()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _ended(int(pids["child"])), "soffice itself must be stopped"
+    assert _ended(int(pids["grandchild"])), "what soffice started must be stopped too"
+    assert (out / f"{SEED.stem}.docx").exists() and not (out / f"{SEED.stem}.pdf").exists()
+
+
+def test_build_pdf_with_the_pdf_open_in_a_viewer_exits_4(monkeypatch, tmp_path, fake_soffice):
+    """Windows refuses to replace a PDF a viewer holds open: exit 4, the file named, the old PDF kept."""
+    from generator import output
+
+    script, _ = fake_soffice
+    monkeypatch.setenv(pdf.SOFFICE_ENV, str(script))
+    monkeypatch.setattr(output, "BUSY_WAIT", 0.2)
+    out = tmp_path / "ra"
+    target = out / f"{SEED.stem}.pdf"
+    out.mkdir()
+    target.write_bytes(b"%PDF ban cu dang mo")
+    real_replace = os.replace
+
+    def locked(src, dst, *args, **kwargs):
+        if Path(dst) == target:
+            exc = PermissionError(13, "The process cannot access the file because it is being used by another process")
+            exc.winerror = 32
+            raise exc
+        return real_replace(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(output.os, "replace", locked)
+    result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{out}/", "--pdf"])
+    assert result.exit_code == 4, result.output
+    assert f"{SEED.stem}.pdf" in result.output and "đang được mở trong một chương trình khác" in result.output
+    assert "Hãy đóng tệp đó rồi chạy lại" in result.output
+    assert target.read_bytes() == b"%PDF ban cu dang mo"
+    assert not [p for p in os.listdir(out) if p.endswith(".tmp")]
 
 
 def test_stalled_conversion_is_killed_reported_and_the_rest_converted(tmp_path, fake_soffice):
