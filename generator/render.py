@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import io
 import re
+from collections.abc import Mapping
 from dataclasses import fields
 from contextlib import contextmanager
 from functools import lru_cache
@@ -25,6 +26,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docxtpl import DocxTemplate
 from lxml import etree
+from markupsafe import Markup
 
 from . import sandbox
 from .annex import append_annex
@@ -45,26 +47,41 @@ def jinja_environment() -> jinja2.Environment:
     return sandbox.environment(autoescape=True)
 
 
-class Runs:
-    """Runs of one paragraph, written with a prototype's run properties plus each span's emphasis."""
+class RunChoice(Mapping):
+    """``para.runs.<kind>`` in the template: the paragraph's spans as ``<w:r>`` XML, with the run
+    properties of the tag ``{{r para.runs.<kind> }}`` plus each span's bold/italic.
 
-    def __init__(self, spans: tuple[Span, ...], prototype: etree._Element | None):
-        self.spans = spans
-        self.prototype = prototype
+    What a template reaches here is plain: the mapping's keys are strings and its values are
+    ``Markup`` strings (already-escaped XML). It holds no live XML object: the run properties
+    are kept as text (``run_prototypes``), so no method of lxml is reachable from a template.
+    """
 
-    def __html__(self) -> str:
-        return "".join(
-            f'<w:r>{_rpr(self.prototype, s.bold, s.italic)}<w:t xml:space="preserve">{escape(s.text)}</w:t></w:r>'
-            for s in self.spans
-        )
+    __slots__ = ("_spans", "_prototypes")
 
-    __str__ = __html__
+    def __init__(self, spans: tuple[Span, ...], prototypes: dict[str, str | None]):
+        self._spans = spans
+        self._prototypes = prototypes
+
+    def __getitem__(self, kind: str) -> Markup:
+        if kind not in self._prototypes:
+            raise KeyError(kind)
+        prototype = self._prototypes[kind]
+        return Markup("".join(
+            f'<w:r>{_rpr(prototype, s.bold, s.italic)}<w:t xml:space="preserve">{escape(s.text)}</w:t></w:r>'
+            for s in self._spans
+        ))
+
+    def __iter__(self):
+        return iter(self._prototypes)
+
+    def __len__(self) -> int:
+        return len(self._prototypes)
 
 
-@lru_cache(maxsize=64)
-def _rpr(prototype: etree._Element | None, bold: bool, italic: bool) -> str:
-    """The prototype's run properties with bold/italic switched on (in schema order), as XML text."""
-    rpr = copy.deepcopy(prototype) if prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
+@lru_cache(maxsize=256)
+def _rpr(prototype: str | None, bold: bool, italic: bool) -> str:
+    """The prototype's run properties (XML text) with bold/italic switched on (in schema order)."""
+    rpr = parse_xml(prototype) if prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
     if bold:
         rpr.get_or_add_b().val = True
     if italic:
@@ -72,20 +89,10 @@ def _rpr(prototype: etree._Element | None, bold: bool, italic: bool) -> str:
     return _NS_DECL.sub("", etree.tostring(rpr, encoding="unicode"))
 
 
-class _RunChoice:
-    """``para.runs.<kind>`` in the template: the paragraph's spans with that tag's run properties."""
-
-    def __init__(self, spans: tuple[Span, ...], prototypes: dict[str, etree._Element]):
-        self._spans = spans
-        self._prototypes = prototypes
-
-    def __getitem__(self, kind: str) -> Runs:
-        return Runs(self._spans, self._prototypes.get(kind))
-
-
-def run_prototypes(tpl: DocxTemplate) -> dict[str, etree._Element]:
-    """For each ``{{r para.runs.KIND }}`` tag, the run properties of the run that holds it."""
-    prototypes: dict[str, etree._Element] = {}
+def run_prototypes(tpl: DocxTemplate) -> dict[str, str | None]:
+    """For each ``{{r para.runs.KIND }}`` tag, the run properties of the run that holds it, as XML text
+    (with its namespace declaration, so that it parses on its own)."""
+    prototypes: dict[str, str | None] = {}
     body = tpl.get_docx().element.body
     for p in body.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
@@ -95,15 +102,18 @@ def run_prototypes(tpl: DocxTemplate) -> dict[str, etree._Element]:
         for r in p.iter(qn("w:r")):
             if "{" in "".join(t.text or "" for t in r.iter(qn("w:t"))):
                 rpr = r.find(qn("w:rPr"))
-                prototypes[match.group(1)] = copy.deepcopy(rpr) if rpr is not None else None
+                prototypes[match.group(1)] = (
+                    etree.tostring(copy.deepcopy(rpr), encoding="unicode") if rpr is not None else None)
                 break
     return prototypes
 
 
-def context(letter: Letter, prototypes: dict[str, etree._Element]) -> dict:
+def context(letter: Letter, prototypes: dict[str, str | None]) -> dict:
+    """What the Word template sees of a letter: strings, numbers, lists and dicts of them, and
+    ``RunChoice`` (strings only). A test walks it and fails on anything else."""
     data = {f.name: getattr(letter, f.name) for f in fields(letter) if f.name != "paragraphs"}
     data["paragraphs"] = [
-        {"kind": p.kind, "text": p.text, "runs": _RunChoice(p.spans, prototypes)} for p in letter.paragraphs
+        {"kind": p.kind, "text": p.text, "runs": RunChoice(p.spans, prototypes)} for p in letter.paragraphs
     ]
     return data
 

@@ -1,46 +1,425 @@
 """The Jinja sandbox every template runs in (the Word template and the sentence templates).
 
 Jinja's ``SandboxedEnvironment`` keeps a template from reaching Python internals (no
-``__class__``, ``__globals__``, …). A template from elsewhere can still try to exhaust the
-machine; this adds two limits:
+``__class__``, ``__globals__``, …). What it hands a template is plain data: strings,
+numbers, lists and dicts of them (``render.context``), never a live object. A template from
+elsewhere can still try to exhaust the machine; this adds limits on every way a template
+can build a value:
 
-- ``'x' * 10**9`` or ``9 ** 9 ** 9``: arithmetic that would build a huge string, list or
-  number is refused (``intercepted_binops``);
-- nested loops that never end (``{% for x in range(99999) %}{% for y in range(99999) %}``):
-  rendering stops after ``RENDER_SECONDS`` with a clear error (a timer on the main thread;
-  every render of ours, bulk workers included, runs on a process's main thread).
+- **sizes**: no string, list or other value a template builds may hold more than
+  ``MAX_VALUE`` characters or items, and no whole number more than ``MAX_INT_BITS`` bits.
+  Each operation that can grow a value is checked *before* Python builds it: ``*``, ``**``,
+  ``+``, ``%`` (printf widths), ``~`` (a code-generator hook), ``str.format`` and
+  ``format_map`` (widths in the format spec), the string methods that pad or repeat
+  (``center``, ``ljust``, ``rjust``, ``zfill``, ``expandtabs``, ``replace``, ``join``,
+  ``translate``), list growth (``extend``, ``append``, ``insert``), the filters that pad or
+  join (``center``, ``indent``, ``format``, ``join``, ``replace``, ``wordwrap``, ``batch``,
+  ``slice``, ``tojson``) and turning a container into text (``string``, ``{{ x }}``); every
+  call's result is checked too;
+- **output**: a rendered part may not exceed ``MAX_OUTPUT`` characters (counted while the
+  template writes it, so a runaway loop is stopped long before memory runs out);
+- **time**: rendering stops after ``RENDER_SECONDS`` with a clear error (``time_limit``).
+
+Each limit is far above what a real letter needs (a letter part is about 100 000 characters).
+A refusal is a ``SecurityError`` with a Vietnamese message; the callers turn it into a
+``TemplateError`` (exit 3).
 """
 from __future__ import annotations
 
 import contextlib
+import re
 import signal
 import threading
+import types
+from itertools import islice
+from markupsafe import Markup
 
 import jinja2
+from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 
-MAX_SEQUENCE = 100_000  # characters or items one "*" may build
+MAX_VALUE = 1_000_000  # characters or items of one value a template builds
+MAX_SEQUENCE = MAX_VALUE  # (name kept for callers)
+MAX_INT_BITS = 4096  # about 1 200 decimal digits
 MAX_EXPONENT = 64
+MAX_OUTPUT = 50_000_000  # characters of one rendered part
 RENDER_SECONDS = 20.0  # a letter renders in milliseconds; this is only a stop for runaway templates
+
+_SIZED = (str, bytes, list, tuple, dict, set, frozenset)
+_NUMBER_IN_SPEC = re.compile(r"\d+")
+_PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
 
 
 class RenderTimeout(Exception):
     """A template took longer than ``RENDER_SECONDS`` to render."""
 
 
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _too_big(what: str, size: int) -> SecurityError:
+    return SecurityError(f"{what} quá dài ({_number(size)} ký tự/phần tử; tối đa {_number(MAX_VALUE)})")
+
+
+def weight(value, budget: int = MAX_VALUE) -> int:
+    """Characters ``value`` turns into as text, counted through nested containers; the count stops
+    once past ``budget`` (a list holding one long string 100 000 times is not walked to the end)."""
+    if isinstance(value, (str, bytes)):
+        return len(value)
+    if isinstance(value, dict):
+        items = [x for pair in value.items() for x in pair] if len(value) <= budget else None
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        items = value
+    else:
+        return 0
+    if items is None or len(items) > budget:
+        return budget + 1
+    total = len(items)
+    for item in items:
+        if total > budget:
+            break
+        if isinstance(item, (str, bytes)):
+            total += len(item)
+        elif isinstance(item, _SIZED):
+            total += weight(item, budget - total)
+    return total
+
+
+def check_size(value, what: str = "giá trị mẫu tạo ra"):
+    """``value`` unchanged, or SecurityError when it is larger than the limits allow."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        if value.bit_length() > MAX_INT_BITS:
+            raise SecurityError(f"số quá lớn ({_number(value.bit_length())} bit; tối đa {_number(MAX_INT_BITS)})")
+    elif isinstance(value, _SIZED) and len(value) > MAX_VALUE:
+        raise _too_big(what, len(value))
+    return value
+
+
+def _check_text_of(value, what: str) -> None:
+    """Before a value is turned into text: a container's text must fit too."""
+    if isinstance(value, _SIZED) and not isinstance(value, (str, bytes)):
+        size = weight(value)
+        if size > MAX_VALUE:
+            raise _too_big(what, size)
+
+
+def _check_spec(spec: str, what: str) -> None:
+    """Widths and precisions in a format spec (``{:>4000000000}``) stay within the limit."""
+    for number in _NUMBER_IN_SPEC.findall(spec or ""):
+        if len(number) > 7 or int(number) > MAX_VALUE:
+            raise SecurityError(f"{what}: độ rộng {number} quá lớn (tối đa {_number(MAX_VALUE)})")
+
+
+def _check_printf(template: str, args) -> None:
+    """``'%4000000000d' % x`` and ``'%*d' % (10**9, x)``: widths within the limit."""
+    star = False
+    for width, precision in _PRINTF_SPEC.findall(template):
+        for number in (width, precision):
+            if number == "*":
+                star = True
+            elif number:
+                _check_spec(number, "định dạng %")
+    if star:
+        values = args if isinstance(args, tuple) else (args,)
+        for v in values:
+            if isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_VALUE:
+                raise SecurityError(f"định dạng %: độ rộng {v} quá lớn (tối đa {_number(MAX_VALUE)})")
+    _check_text_of(args, "định dạng %")
+    if len(template) > MAX_VALUE:
+        raise _too_big("định dạng %", len(template))
+
+
+class _SizedFormatter(SandboxedFormatter):
+    def format_field(self, value, format_spec):
+        _check_spec(format_spec, "định dạng {}")
+        _check_text_of(value, "định dạng {}")
+        return check_size(super().format_field(value, format_spec))
+
+
+class _SizedEscapeFormatter(_SizedFormatter, SandboxedEscapeFormatter):
+    pass
+
+
+def _str_method_growth(method: str, text: str, args, kwargs) -> int | None:
+    """The length a string method would produce, for the methods that can make a string longer."""
+    if method in ("center", "ljust", "rjust", "zfill"):
+        width = args[0] if args else kwargs.get("width", 0)
+        return width if isinstance(width, int) else None
+    if method == "expandtabs":
+        size = args[0] if args else kwargs.get("tabsize", 8)
+        return len(text) + text.count("\t") * max(size, 0) if isinstance(size, int) else None
+    if method == "replace" and len(args) >= 2 and isinstance(args[0], str) and isinstance(args[1], str):
+        old, new = args[0], args[1]
+        count = (len(text) + 1) if old == "" else text.count(old)
+        if len(args) > 2 and isinstance(args[2], int) and args[2] >= 0:
+            count = min(count, args[2])
+        return len(text) + count * max(len(new) - len(old), 0)
+    if method == "join" and args:
+        items = args[0]
+        if isinstance(items, (list, tuple, set, frozenset, dict)):
+            return weight(items) + len(text) * len(items)
+        return None
+    if method == "translate" and args and isinstance(args[0], dict):
+        longest = max((len(v) for v in args[0].values() if isinstance(v, str)), default=1)
+        return len(text) * max(longest, 1)
+    return None
+
+
+def _list_method_growth(method: str, items: list, args) -> int | None:
+    if method in ("append", "insert"):
+        return len(items) + 1
+    if method == "extend" and args:
+        other = args[0]
+        return len(items) + (len(other) if isinstance(other, _SIZED) else MAX_VALUE + 1)
+    return None
+
+
+class OutputBuffer(list):
+    """Where a block (``{% set x %}…{% endset %}``, a macro, a filter block) collects its text:
+    counted as it grows. Each piece counts at least ``_PIECE_COST``, so many tiny pieces are
+    bounded too (the list holds a pointer for each)."""
+
+    __slots__ = ("size",)
+
+    def __init__(self):
+        super().__init__()
+        self.size = 0
+
+    def append(self, piece) -> None:
+        self.size += len(piece) + _PIECE_COST
+        if self.size > MAX_OUTPUT:
+            raise _too_much_output()
+        list.append(self, piece)
+
+    def extend(self, pieces) -> None:
+        pieces = tuple(pieces)
+        self.size += sum(map(len, pieces)) + _PIECE_COST * len(pieces)
+        if self.size > MAX_OUTPUT:
+            raise _too_much_output()
+        list.extend(self, pieces)
+
+
+_PIECE_COST = 8
+
+
+def _too_much_output() -> SecurityError:
+    return SecurityError(f"mẫu sinh ra văn bản quá dài (hơn {_number(MAX_OUTPUT)} ký tự)")
+
+
+class _SizedCodeGenerator(CodeGenerator):
+    """Code for a template with two checks Jinja has no hook for: ``a ~ b`` checks its operands
+    before joining them (``str(list)`` can be huge), and a block's text buffer counts its size."""
+
+    def buffer(self, frame) -> None:
+        frame.buffer = self.temporary_identifier()
+        self.writeline(f"{frame.buffer} = environment.output_buffer()")
+
+    def visit_Concat(self, node, frame) -> None:
+        if frame.eval_ctx.volatile:
+            func_name = "(markup_join if context.eval_ctx.volatile else str_join)"
+        elif frame.eval_ctx.autoescape:
+            func_name = "markup_join"
+        else:
+            func_name = "str_join"
+        self.write(f"environment.checked_join({func_name}, (")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+def _filter_checks(filters: dict) -> dict:
+    """The built-in filters that pad, repeat or join, wrapped with the size checks."""
+
+    def wrap(name, check):
+        original = filters[name]
+
+        def checked(*args, **kwargs):
+            check(*args, **kwargs)
+            return check_size(original(*args, **kwargs), f"bộ lọc {name}")
+
+        checked.__name__ = original.__name__
+        for flag in ("jinja_pass_arg",):
+            if hasattr(original, flag):
+                setattr(checked, flag, getattr(original, flag))
+        return checked
+
+    def width(n, what):
+        if isinstance(n, int) and not isinstance(n, bool) and n > MAX_VALUE:
+            raise SecurityError(f"{what}: độ rộng {n} quá lớn (tối đa {_number(MAX_VALUE)})")
+        if isinstance(n, str) and len(n) > MAX_VALUE:
+            raise _too_big(what, len(n))
+
+    def text_in(value, what):
+        _check_text_of(value, what)
+
+    def center(value, width_=80):
+        width(width_, "bộ lọc center")
+
+    def indent(value, width_=4, *args, **kwargs):
+        width(width_, "bộ lọc indent")
+        pad = width_ if isinstance(width_, str) else " " * min(width_, 1) if isinstance(width_, int) else ""
+        lines = str(value).count("\n") + 1 if isinstance(value, str) else 1
+        if isinstance(width_, int) and lines * width_ > MAX_VALUE or isinstance(width_, str) and lines * len(pad) > MAX_VALUE:
+            raise SecurityError("bộ lọc indent tạo ra chuỗi quá dài")
+
+    def format_(value, *args, **kwargs):
+        if isinstance(value, str):
+            _check_printf(value, tuple(args) if args else kwargs)
+
+    def join(eval_ctx, value, d="", attribute=None):
+        size = weight(list(value) if not isinstance(value, _SIZED) else value)
+        items = len(value) if hasattr(value, "__len__") else 0
+        if size + len(str(d)) * items > MAX_VALUE:
+            raise _too_big("bộ lọc join", size + len(str(d)) * items)
+
+    def replace(eval_ctx, s, old, new, count=None):
+        if isinstance(s, str):
+            growth = _str_method_growth("replace", s, (str(old), str(new)) + ((count,) if count else ()), {})
+            if growth is not None and growth > MAX_VALUE:
+                raise _too_big("bộ lọc replace", growth)
+
+    def wordwrap(environment, s, width_=79, break_long_words=True, wrapstring=None, break_on_hyphens=True):
+        wrap_len = len(wrapstring) if isinstance(wrapstring, str) else 1
+        if isinstance(s, str) and len(s) * max(wrap_len, 1) > MAX_VALUE:
+            raise _too_big("bộ lọc wordwrap", len(s) * wrap_len)
+
+    def batch(value, linecount, fill_with=None):
+        width(linecount, "bộ lọc batch")
+
+    def slice_(value, slices, fill_with=None):
+        width(slices, "bộ lọc slice")
+
+    def tojson(eval_ctx, value, indent_=None):
+        width(indent_, "bộ lọc tojson")
+        text_in(value, "bộ lọc tojson")
+
+    def as_text(value, *args, **kwargs):
+        text_in(value, "chuyển thành chữ")
+
+    table = {"center": center, "indent": indent, "format": format_, "join": join, "replace": replace,
+             "wordwrap": wordwrap, "batch": batch, "slice": slice_, "tojson": tojson,
+             "string": as_text, "pprint": as_text, "e": as_text, "escape": as_text, "forceescape": as_text}
+    return {name: wrap(name, check) for name, check in table.items() if name in filters}
+
+
+def _sized_lipsum(lipsum):
+    """Jinja's ``lipsum(n, html, min, max)`` with at most ``MAX_VALUE`` words asked for."""
+
+    def checked(n=5, html=True, min=20, max=100):  # noqa: A002 (Jinja's parameter names)
+        if isinstance(n, int) and isinstance(max, int) and n * max > MAX_VALUE:
+            raise _too_big("lipsum", n * max)
+        return lipsum(n, html, min, max)
+
+    return checked
+
+
 class Sandbox(SandboxedEnvironment):
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _SizedCodeGenerator
+
+    def __init__(self, *args, **kwargs):
+        user_finalize = kwargs.pop("finalize", None)
+
+        def finalize(value):
+            _check_text_of(value, "giá trị in ra")
+            return user_finalize(value) if user_finalize is not None else value
+
+        super().__init__(*args, finalize=finalize, **kwargs)
+        self.globals["lipsum"] = _sized_lipsum(self.globals["lipsum"])
+        self.filters.update(_filter_checks(self.filters))
+
+    # --- values a template builds -------------------------------------------------------------
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, int) and abs(right) > MAX_EXPONENT:
-            raise SecurityError(f"lũy thừa quá lớn (số mũ {right})")
-        if operator == "*":
+        if operator == "**" and isinstance(right, int) and not isinstance(right, bool):
+            if abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"lũy thừa quá lớn (số mũ {right})")
+            if isinstance(left, int) and left.bit_length() * max(right, 1) > MAX_INT_BITS:
+                raise SecurityError("lũy thừa quá lớn (kết quả quá nhiều chữ số)")
+        elif operator == "*":
             for sequence, count in ((left, right), (right, left)):
                 if isinstance(sequence, (str, list, tuple)) and isinstance(count, int) \
-                        and len(sequence) * count > MAX_SEQUENCE:
-                    raise SecurityError(f"phép nhân tạo ra chuỗi quá dài ({len(sequence) * count:,} phần tử)")
-        return super().call_binop(context, operator, left, right)
+                        and len(sequence) * count > MAX_VALUE:
+                    raise SecurityError(f"phép nhân tạo ra chuỗi quá dài ({_number(len(sequence) * count)} phần tử)")
+            if isinstance(left, int) and isinstance(right, int) \
+                    and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                raise SecurityError("phép nhân tạo ra số quá lớn")
+        elif operator == "+":
+            if isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                    and len(left) + len(right) > MAX_VALUE:
+                raise SecurityError(f"phép cộng tạo ra chuỗi quá dài ({_number(len(left) + len(right))} phần tử)")
+        elif operator == "%" and isinstance(left, str):
+            _check_printf(left, right)
+        return check_size(super().call_binop(context, operator, left, right))
+
+    def checked_join(self, join, parts: tuple):
+        """``a ~ b ~ c`` (called by the code the template compiles to)."""
+        total = 0
+        for part in parts:
+            total += weight(part) if isinstance(part, _SIZED) else 0
+            if total > MAX_VALUE:
+                raise SecurityError(f"phép nối «~» tạo ra chuỗi quá dài ({_number(total)} ký tự)")
+        return join(parts)
+
+    def wrap_str_format(self, value):
+        if not isinstance(value, (types.MethodType, types.BuiltinMethodType)) or \
+                value.__name__ not in ("format", "format_map") or not isinstance(value.__self__, str):
+            return None
+        text = value.__self__
+        is_format_map = value.__name__ == "format_map"
+        formatter = (_SizedEscapeFormatter(self, escape=text.escape) if isinstance(text, Markup)
+                     else _SizedFormatter(self))
+        str_type = type(text)
+
+        def wrapper(*args, **kwargs):
+            if is_format_map:
+                if kwargs or len(args) != 1:
+                    raise TypeError("format_map() takes exactly one argument")
+                kwargs, args = args[0], ()
+            return check_size(str_type(formatter.vformat(text, args, kwargs)))
+
+        return wrapper
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        owner = getattr(__obj, "__self__", None)
+        method = getattr(__obj, "__name__", "")
+        grows = None
+        if isinstance(owner, str) and not isinstance(owner, type):
+            grows = _str_method_growth(method, owner, args, kwargs)
+        elif isinstance(owner, list):
+            grows = _list_method_growth(method, owner, args)
+        if grows is not None and grows > MAX_VALUE:
+            raise _too_big(f"«{method}»", grows)
+        return check_size(super().call(__context, __obj, *args, **kwargs))
+
+    output_buffer = OutputBuffer
+
+    def concat(self, pieces) -> str:
+        """The text of a rendered part (or of a block, a macro): counted while it is written."""
+        pieces = iter(pieces)  # a block's buffer is a list: islice on a list would start over each time
+        out: list[str] = []
+        total = 0
+        while True:
+            chunk = list(islice(pieces, 4096))
+            if not chunk:
+                break
+            total += sum(map(len, chunk)) + _PIECE_COST * len(chunk)
+            if total > MAX_OUTPUT:
+                raise _too_much_output()
+            out.append("".join(chunk))
+        return "".join(out)
+
+
+def format_text(env: jinja2.Environment, pattern: str, values: dict) -> str:
+    """``pattern.format(**values)`` for a pattern a template gave (a filter's argument): through the
+    sandbox's formatter, so ``{so.__class__}`` is refused like in the template itself, and widths
+    are limited."""
+    return check_size(_SizedFormatter(env).vformat(pattern, (), values))
 
 
 def environment(**options) -> jinja2.Environment:

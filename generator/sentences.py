@@ -39,9 +39,14 @@ def and_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " và " + items[-1]
 
 
-def listing(criteria: list[dict], pattern: str) -> str:
-    """``Số 1 – Quy hoạch; Số 2 – Giao thông`` (the caller adds the final full stop)."""
-    return "; ".join(pattern.format(**c) for c in criteria)
+@jinja2.pass_environment
+def listing(env: jinja2.Environment, criteria: list[dict], pattern: str) -> str:
+    """``Số 1 – Quy hoạch; Số 2 – Giao thông`` (the caller adds the final full stop).
+
+    ``pattern`` comes from the template: it is formatted by the sandbox (``sandbox.format_text``),
+    never by ``str.format`` directly, which would let ``{so.__class__.__mro__}`` read Python internals.
+    """
+    return "; ".join(sandbox.format_text(env, pattern, c) for c in criteria)
 
 
 @lru_cache(maxsize=4)

@@ -42,8 +42,11 @@ def test_body_runs_take_the_template_run_properties():
     prototypes = run_prototypes(tpl)
     assert set(prototypes) == {"doan", "muc", "can_cu"}
     from docx.oxml.ns import qn
-    assert prototypes["doan"].find(qn("w:sz")).get(qn("w:val")) == "28"
-    assert prototypes["can_cu"].find(qn("w:i")) is not None
+    from lxml import etree
+
+    assert all(isinstance(xml, str) for xml in prototypes.values())  # text, never a live XML object
+    assert etree.fromstring(prototypes["doan"]).find(qn("w:sz")).get(qn("w:val")) == "28"
+    assert etree.fromstring(prototypes["can_cu"]).find(qn("w:i")) is not None
 
 
 def test_a_template_edited_in_word_is_what_the_next_build_uses(tmp_path):
