@@ -16,7 +16,7 @@ from typing import Annotated, Any, Callable
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 from .collation import vi_sorted
-from .criteria import CriteriaSet, Criterion, get_set, validity
+from .criteria import CONDITIONS, STATUS_LABELS, CriteriaSet, Criterion, get_set, validity
 from .dates import IssueDate, short_date
 from .exceptions import InputError, Problem
 
@@ -49,6 +49,8 @@ class _Input(BaseModel):
 
 class PreviousInput(_Input):
     date: Date | None = Field(None, alias="ngay", description="Ngày của lần đánh giá trước")
+    set_id: Text | None = Field(None, alias="bo_tieu_chi",
+                                description="Bộ tiêu chí của lần đánh giá trước (mặc định: bộ của xã)")
     met: list[int] = Field(alias="dat", description="Các tiêu chí đã đạt ở lần đánh giá trước")
 
 
@@ -63,6 +65,7 @@ class AppraisalInput(_Input):
 class CommuneInput(_Input):
     name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»)")
     set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
+    group: int | None = Field(None, alias="nhom", description="Nhóm xã theo bộ tiêu chí (bộ 2026-2030: 1, 2 hoặc 3)")
     met: list[int] = Field(default_factory=list, alias="dat", description="Các tiêu chí đã đạt (số)")
     stated_count: int | None = Field(None, alias="so_tieu_chi_dat", description="Số tiêu chí đạt theo báo cáo (để đối chiếu)")
     previous: PreviousInput | None = Field(None, alias="lan_truoc", description="Lần đánh giá trước (để thấy tiêu chí sụt giảm)")
@@ -107,6 +110,7 @@ class CommuneAssessment:
     appraisal: Appraisal | None = None
     target_year: int | None = None
     deadline: IssueDate | None = None
+    group: int | None = None  # nhóm xã of its set (commune_groups)
 
     @property
     def total(self) -> int:
@@ -153,9 +157,21 @@ def check_commune(
     appraisal: AppraisalInput | None = None,
     target_year: int | None = None,
     deadline: IssueDate | None = None,
+    group: int | None = None,
+    previous_set: CriteriaSet | None = None,
 ) -> tuple[CommuneAssessment | None, list[Problem]]:
-    """Check one commune's facts against its set; every problem located with ``locate(path, msg)``."""
+    """Check one commune's facts against its set; every problem located with ``locate(path, msg)``.
+
+    ``previous_set``: the set the previous assessment was made under, when the input names one
+    (otherwise the commune's own set is assumed, unless the previous assessment predates it).
+    """
     problems: list[Problem] = []
+    if group is not None:
+        problems += _check_group(group, criteria_set, locate)
+    if previous is not None:
+        problems += _check_previous_set(previous, previous_set, criteria_set, locate)
+        if problems:
+            return None, problems
     known = {c.num for c in criteria_set.criteria}
     label = f"bộ «{criteria_set.id}» có {len(known)} tiêu chí (số 1 đến {max(known)})"
 
@@ -211,7 +227,74 @@ def check_commune(
         appraisal=result_appraisal,
         target_year=target_year,
         deadline=deadline,
+        group=group,
     ), []
+
+
+def _check_group(group: int, criteria_set: CriteriaSet, locate: Locate) -> list[Problem]:
+    if not criteria_set.commune_groups:
+        return [locate(("nhom",), f"bộ «{criteria_set.id}» không chia nhóm xã; bỏ «nhom» hoặc dùng bộ có nhóm xã "
+                                  "(ví dụ xa_ntm_2026_2030)")]
+    if criteria_set.commune_group(group) is None:
+        known = ", ".join(str(g.num) for g in criteria_set.commune_groups)
+        return [locate(("nhom",), f"bộ «{criteria_set.id}» có các nhóm xã {known}; không có nhóm {group}")]
+    return []
+
+
+def _last_day(date: IssueDate) -> dt.date:
+    """The latest day a date with blanks (``12/2025``, ``2025``) can mean."""
+    if date.is_complete:
+        return date.as_date()
+    if date.month:
+        following = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date(date.year, 12, 31)
+
+
+def _check_previous_set(previous: PreviousInput, previous_set: CriteriaSet | None, current: CriteriaSet,
+                        locate: Locate) -> list[Problem]:
+    """Compare only like with like: criterion numbers mean different things in different sets."""
+    if previous_set is not None and previous_set.id != current.id:
+        return [locate(("lan_truoc", "bo_tieu_chi"),
+                       f"lần đánh giá trước theo bộ «{previous_set.id}» ({len(previous_set.criteria)} tiêu chí), lần "
+                       f"này theo bộ «{current.id}» ({len(current.criteria)} tiêu chí): số thứ tự tiêu chí của hai bộ "
+                       "không cùng nghĩa và dữ liệu chưa có bảng tương ứng giữa hai bộ, nên không so sánh để tìm "
+                       f"tiêu chí sụt giảm. Bỏ «lan_truoc», hoặc ghi kết quả lần trước theo bộ «{current.id}»")]
+    if previous_set is None and previous.date is not None and _last_day(previous.date) < current.valid_from:
+        return [locate(("lan_truoc", "ngay"),
+                       f"lần đánh giá trước ({_shown(previous.date)}) trước khi bộ «{current.id}» có hiệu lực "
+                       f"({short_date(current.valid_from)}), nên có thể đã theo bộ khác: ghi «bo_tieu_chi» của lần "
+                       "trước trong «lan_truoc». Hai bộ khác nhau không so sánh số thứ tự tiêu chí với nhau")]
+    return []
+
+
+def _shown(date: IssueDate) -> str:
+    if date.is_complete:
+        return short_date(date.as_date())
+    return f"{date.month}/{date.year}" if date.month else str(date.year)
+
+
+def name_warnings(sets: list[CriteriaSet], grouped: set[str]) -> list[str]:
+    """A warning per set whose printed criterion names (or commune groups, when used) are not confirmed."""
+    warnings = []
+    for s in sets:
+        source = s.decision.text() + (f", {s.decision.annex}" if s.decision.annex else "")
+        unconfirmed = s.unconfirmed_criteria()
+        if unconfirmed:
+            listed = "; ".join(f"số {c.num} – {c.name} ({STATUS_LABELS[c.status]})" for c in unconfirmed)
+            warnings.append(
+                f"Cảnh báo: tên {len(unconfirmed)} tiêu chí của bộ «{s.id}» in trong công văn chưa được đối chiếu "
+                f"với văn bản gốc ({source}): {listed}. Đối chiếu trước khi ký, hoặc dùng bộ tiêu chí của tỉnh "
+                f"(«based_on: {s.based_on or s.id}», xem docs/criteria.md)."
+            )
+        groups = s.unconfirmed_groups() if s.id in grouped else []
+        if groups:
+            listed = "; ".join(f"nhóm {g.num} – {g.description} ({STATUS_LABELS[g.status]})" for g in groups)
+            warnings.append(
+                f"Cảnh báo: cách đánh số nhóm xã của bộ «{s.id}» chưa được đối chiếu với văn bản gốc ({source}): "
+                f"{listed}. Kiểm tra «xã nhóm …» trước khi ký."
+            )
+    return warnings
 
 
 def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.date, strict: bool = True) -> Assessments:
@@ -228,10 +311,16 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
     def criteria_set(set_id: str, path: tuple, locate: Locate) -> CriteriaSet | None:
         if set_id not in sets:
             try:
-                sets[set_id] = get_set(set_id, set_dirs)
+                found = get_set(set_id, set_dirs)
             except InputError as err:
                 problems.extend(locate(path, p.message) if p.file is None else p for p in err.problems)
                 return None
+            if found.kind == CONDITIONS:
+                problems.append(locate(path, f"«{set_id}» ({found.name}) là danh sách điều kiện, không có tiêu chí "
+                                             "đánh số để đánh giá từng xã; dùng một bộ tiêu chí (xem «dispatch "
+                                             "criteria»)"))
+                return None
+            sets[set_id] = found
         return sets[set_id]
 
     root = ("danh_gia",)
@@ -257,8 +346,14 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
         chosen = default if commune.set_id is None else criteria_set(commune.set_id, ("bo_tieu_chi",), locate)
         if chosen is None:
             continue
+        previous_set = None
+        if commune.previous is not None and commune.previous.set_id is not None:
+            previous_set = criteria_set(commune.previous.set_id, ("lan_truoc", "bo_tieu_chi"), locate)
+            if previous_set is None:
+                continue
         result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
-                                      commune.previous, commune.appraisal, commune.target_year, commune.deadline)
+                                      commune.previous, commune.appraisal, commune.target_year, commune.deadline,
+                                      commune.group, previous_set)
         problems += found
         line = located.line_of(path)
         add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
@@ -277,11 +372,15 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
         raise InputError(problems or [located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí")])
     if problems and strict:
         raise InputError(problems)
-    warnings = tuple(
+    warnings = [
         f"Cảnh báo: {s.name} ({s.id}) có hiệu lực {validity(s)}, nhưng công văn đề ngày "
         f"{short_date(letter_date)}; kiểm tra lại bộ tiêu chí."
         for s in sets.values() if not s.is_valid_on(letter_date)
-    )
+    ]
+    used = {c.criteria_set.id: c.criteria_set for c in communes.values()}
+    grouped = {c.criteria_set.id for c in communes.values() if c.group is not None}
+    warnings += name_warnings([used[k] for k in sorted(used)], grouped)
+    warnings = tuple(warnings)
     return Assessments(default, communes, warnings, tuple(problems))
 
 

@@ -1,11 +1,13 @@
 """Read an assessment table (CSV or Excel): one row per commune, one column per criterion.
 
 This is the table staff already keep. Headers: ``Xã`` (or ``Tên xã``), optionally
-``Bộ tiêu chí``, ``Số tiêu chí đạt``, ``Năm phấn đấu``, ``TT``/``STT``/``Ghi chú``
-(ignored), and one column per criterion named ``1`` … ``19``, ``TC1`` or ``Tiêu chí 1``.
-Marks: ``x``, ``Đạt``, ``1`` = met; empty, ``0``, ``-``, ``Chưa đạt`` = not met;
-``sg``/``Sụt giảm`` = met before, lost since (fell back). Any other mark is refused
-with its sheet, row and column.
+``Bộ tiêu chí``, ``Số tiêu chí đạt``, ``Năm phấn đấu``, ``Hạn``, ``Nhóm xã`` (or
+``Nhóm``: 1, 2, 3 or «Nhóm 2»), ``Bộ tiêu chí lần trước`` (the set the ``sg`` marks were
+judged under; it must be the row's own set), ``TT``/``STT``/``Ghi chú`` (ignored), and
+one column per criterion named ``1`` … ``19``, ``TC1`` or ``Tiêu chí 1``.
+Marks (any case): ``x``, ``Đạt``, ``1`` = met; empty, ``0``, ``-``, ``—``, ``–``,
+``Chưa``, ``Chưa đạt``, ``Không đạt``, ``K`` = not met; ``sg``/``Sụt giảm`` = met
+before, lost since (fell back). Any other mark is refused with its sheet, row and column.
 """
 from __future__ import annotations
 
@@ -26,13 +28,16 @@ from .exceptions import Problem, display_path
 
 MAX_BYTES = 20 * 1024 * 1024
 MET = {"x", "đạt", "dat", "1", "có", "✓", "✔", "v"}
-NOT_MET = {"", "0", "-", "chưa đạt", "chưa", "không", "k"}
+NOT_MET = {"", "0", "-", "—", "–", "chưa đạt", "chưa", "không", "không đạt", "k"}
 FELL_BACK = {"sg", "sụt giảm", "sut giam", "sụt"}
 NAME_HEADERS = {"xã", "tên xã", "xa", "ten xa", "ten", "tên", "đơn vị"}
 SET_HEADERS = {"bộ tiêu chí", "bo_tieu_chi", "bo tieu chi"}
 COUNT_HEADERS = {"số tiêu chí đạt", "so_tieu_chi_dat", "tổng số tiêu chí đạt", "tổng"}
 YEAR_HEADERS = {"năm phấn đấu", "nam_phan_dau"}
 DEADLINE_HEADERS = {"hạn", "hạn hoàn thành", "han"}
+GROUP_HEADERS = {"nhóm xã", "nhóm", "nhom", "nhom xa", "nhom_xa"}
+PREVIOUS_SET_HEADERS = {"bộ tiêu chí lần trước", "bo_tieu_chi_lan_truoc", "bo tieu chi lan truoc"}
+_GROUP = re.compile(r"(?:nhóm\s*)?(\d{1,2})", re.IGNORECASE)
 IGNORED_HEADERS = {"tt", "stt", "ghi chú", "ghi_chu", "ghi chu"}
 _CRITERION = re.compile(r"^(?:tc|tiêu chí số|tiêu chí|tieu chi)?\s*\.?\s*(\d{1,2})$")
 
@@ -108,6 +113,13 @@ def _whole(value, what: str) -> int:
     return int(text)
 
 
+def _group(value) -> int:
+    match = _GROUP.fullmatch(_text(value))
+    if not match:
+        raise ValueError(f"«{_text(value)}» không phải số nhóm xã (ví dụ 2 hoặc Nhóm 2)")
+    return int(match.group(1))
+
+
 def _column(index: int, excel: bool) -> str:
     if excel:
         from openpyxl.utils import get_column_letter
@@ -154,10 +166,14 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
             columns["year"] = col
         elif head in DEADLINE_HEADERS:
             columns["deadline"] = col
+        elif head in GROUP_HEADERS:
+            columns["group"] = col
+        elif head in PREVIOUS_SET_HEADERS:
+            columns["previous_set"] = col
         else:
             problems.append(problem(header_at, col, f"không hiểu tiêu đề cột «{_text(value)}»: dùng «Xã», "
-                                                    "«Bộ tiêu chí», «Số tiêu chí đạt» hoặc số tiêu chí (1, TC1, "
-                                                    "Tiêu chí 1)"))
+                                                    "«Bộ tiêu chí», «Số tiêu chí đạt», «Nhóm xã» hoặc số tiêu chí "
+                                                    "(1, TC1, Tiêu chí 1)"))
     if "name" not in columns:
         problems.append(problem(header_at, None, "thiếu cột «Xã» (tên xã)"))
     if problems:
@@ -193,7 +209,8 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
                 (met if mark in MET else fell).append(num)
             elif mark not in NOT_MET:
                 row_problems.append(problem(r, col, f"«{_text(cells[col])}» không phải dấu đánh giá hợp lệ: "
-                                                    "x/Đạt/1 là đạt; để trống/0/Chưa đạt là chưa đạt; sg là sụt giảm"))
+                                                    "x/Đạt/1 là đạt; để trống, 0, -, —, K, Chưa, Chưa đạt, Không "
+                                                    "đạt là chưa đạt; sg là sụt giảm"))
         def optional(key: str, read):
             """The value of an optional column in this row (None if absent or empty), or a problem at its cell."""
             if key not in columns or _text(cells[columns[key]]) == "":
@@ -207,16 +224,24 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
         stated = optional("count", lambda v: _whole(v, "một số"))
         year = optional("year", lambda v: _whole(v, "một năm"))
         deadline = optional("deadline", lambda v: IssueDate.parse(v.date() if hasattr(v, "date") else _text(v)))
+        group = optional("group", _group)
+        previous_set = None
+        if "previous_set" in columns and _text(cells[columns["previous_set"]]) and fell:
+            previous_set = set_lookup(_text(cells[columns["previous_set"]]),
+                                      lambda m, r=r: problem(r, columns["previous_set"], m))
+            if previous_set is None:
+                continue
         if row_problems:
             problems += row_problems
             continue
 
         def locate(path: tuple, message: str, r=r) -> Problem:
-            col = columns.get("count") if path and path[0] == "so_tieu_chi_dat" else None
-            return problem(r, col, message)
+            key = {"so_tieu_chi_dat": "count", "nhom": "group", "lan_truoc": "previous_set"}.get(path[0] if path else "")
+            return problem(r, columns.get(key) if key else None, message)
 
         previous = PreviousInput.model_validate({"dat": sorted(met + fell)}) if fell else None
-        assessment, found = check_commune(name, criteria_set, met, locate, stated, previous, None, year, deadline)
+        assessment, found = check_commune(name, criteria_set, met, locate, stated, previous, None, year, deadline,
+                                          group, previous_set)
         problems += found
         out.append(TableRow(assessment, f"{shown} ({place(r)})",
                             lambda m, r=r: problem(r, columns["name"], m)))

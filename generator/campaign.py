@@ -5,12 +5,15 @@ chien_dich:                 # what the run shares
   ten: nhac-xa-2026         # output folder out/<ten>/ (default: the file's name)
   xa_dat_du: thu_duy_tri    # communes meeting every criterion: a maintenance letter, or khong_gui
   han: 15/12/2026           # deadline (a table column "Hạn" overrides it per commune)
-  phan_cong: {1: Sở Xây dựng, 2: Sở Xây dựng, …}   # phân công phụ trách tiêu chí
+  phan_cong:                # phân công phụ trách tiêu chí: one department, or a list
+    1: Sở Xây dựng
+    2: [Sở Xây dựng, Sở Nông nghiệp và Môi trường]
 danh_gia: {bo_tieu_chi: …, bang: bang.xlsx}        # as in a dispatch
 thu:                        # the letter: a dispatch whose text may say {xa} and {han}
   kinh_gui: Ủy ban nhân dân xã {xa}
   noi_dung: [… , {ket_qua: xa_nay}, {chua_dat: xa_nay}, {sut_giam: xa_nay}, {phan_cong: xa_nay}]
   noi_dung_duy_tri: [ … ]   # body of the maintenance letter
+  trich_yeu_duy_tri: duy trì … của xã {xa}   # its own trích yếu (required when it is sent)
 tong_hop: { … }             # optional: the overview dispatch to the superior body
 ```
 
@@ -22,9 +25,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
 
 from . import assessment
 from .assessment import AssessmentsInput, Assessments, CommuneAssessment, Date, Text, _Input
@@ -37,6 +40,12 @@ from .yaml_source import load_yaml
 
 THIS_COMMUNE = "xa_nay"
 MAINTENANCE_BODY = "noi_dung_duy_tri"
+MAINTENANCE_SUBJECT = "trich_yeu_duy_tri"
+
+
+def _departments(value: Any) -> Any:
+    """``Sở A`` or ``[Sở A, Sở B]``: always a list (the sentence gets both the list and «A và B»)."""
+    return [value] if isinstance(value, str) else value
 
 
 class CampaignSettings(_Input):
@@ -45,8 +54,9 @@ class CampaignSettings(_Input):
         "thu_duy_tri", alias="xa_dat_du", description="Xã đã đạt đủ tiêu chí: gửi thư duy trì, hoặc không gửi"
     )
     deadline: Date | None = Field(None, alias="han", description="Hạn hoàn thành chung")
-    assignments: dict[int, Text] = Field(default_factory=dict, alias="phan_cong",
-                                         description="Số tiêu chí: đơn vị phụ trách")
+    assignments: dict[int, Annotated[list[Text], BeforeValidator(_departments), Field(min_length=1)]] = Field(
+        default_factory=dict, alias="phan_cong",
+        description="Số tiêu chí: đơn vị phụ trách, hoặc danh sách các đơn vị cùng phụ trách")
 
 
 class CampaignFile(_Input):
@@ -118,9 +128,11 @@ class Campaign:
         """The letter to one commune, validated (problems located in the ``thu`` part of the file)."""
         data = dict(self.letter)  # _substitute below builds new lists and dicts: the original stays as loaded
         maintenance = data.pop(MAINTENANCE_BODY, None)
+        maintenance_subject = data.pop(MAINTENANCE_SUBJECT, None)
         prefix: tuple = ("thu",)
         if not commune.not_met:
             data["noi_dung"] = maintenance
+            data["trich_yeu"] = maintenance_subject  # the remedial "V/v khắc phục …" is not this letter's
         body = []
         for i, block in enumerate(data.get("noi_dung") or []):
             if isinstance(block, dict) and len(block) == 1:
@@ -154,6 +166,11 @@ def _check_letter(campaign: Campaign) -> None:
     if complete and campaign.settings.complete == "thu_duy_tri" and not letter.get(MAINTENANCE_BODY):
         problems.append(where.problem((), f"có {len(complete)} xã đạt đủ tiêu chí nhưng thư chưa có «{MAINTENANCE_BODY}» "
                                           "(nội dung thư duy trì); thêm nó, hoặc đặt «chien_dich.xa_dat_du: khong_gui»"))
+    if complete and campaign.settings.complete == "thu_duy_tri" and not letter.get(MAINTENANCE_SUBJECT):
+        problems.append(where.problem((), f"có {len(complete)} xã đạt đủ tiêu chí nhận thư duy trì nhưng thư chưa có "
+                                          f"«{MAINTENANCE_SUBJECT}» (trích yếu riêng của thư duy trì, ví dụ «duy trì, "
+                                          "nâng cao chất lượng các tiêu chí nông thôn mới của xã {xa}»): trích yếu "
+                                          "«khắc phục …» không đúng với thư này"))
     if uses_deadline and campaign.settings.deadline is None and any(c.deadline is None for c in communes):
         problems.append(where.problem((), "thư dùng {han} nhưng chưa có hạn: thêm «chien_dich.han» hoặc cột «Hạn» "
                                           "trong bảng"))

@@ -12,6 +12,16 @@ may be presented as official.
 
 Criterion numbers are stable inside a set, not across sets: always look a
 criterion up by (set id, number).
+
+Two more shapes of file:
+
+- ``kind: dieu_kien``: a list of conditions, not numbered criteria (xã NTM kiểu mẫu
+  2021-2025, the xã NTM hiện đại pilot). It can be listed and shown, never used to
+  count criteria in an assessment.
+- ``based_on: <id>``: a province's own set built on a national one. It has its own
+  decision, dates and sources; each criterion it lists replaces the base's criterion of
+  that number (name and status, and indicators when given); ``commune_groups``,
+  ``groups`` and ``indicator_count`` are the base's unless the file gives them.
 """
 from __future__ import annotations
 
@@ -108,6 +118,14 @@ class Indicator(_Data):
     status: Status
 
 
+class Condition(_Data):
+    """One condition of a set of conditions (``kind: dieu_kien``), e.g. xã NTM kiểu mẫu."""
+
+    num: Number
+    text: Text
+    status: Status
+
+
 class Criterion(_Data):
     num: Number
     name: Text
@@ -120,8 +138,13 @@ class Criterion(_Data):
         return f"Số {self.num} – {self.name}"
 
 
+CRITERIA, CONDITIONS = "tieu_chi", "dieu_kien"
+
+
 class CriteriaSet(_Data):
     id: Text
+    kind: Literal["tieu_chi", "dieu_kien"] = CRITERIA
+    based_on: Text | None = None  # a national set this (provincial) set overrides
     name: Text
     short_name: Text  # used in sentences: "đạt chuẩn xã nông thôn mới"
     decision: Decision
@@ -132,11 +155,13 @@ class CriteriaSet(_Data):
     indicator_count: Number | None = None  # official total, when known and not all listed
     groups: list[Group] = Field(default_factory=list)
     commune_groups: list[CommuneGroup] = Field(default_factory=list)
-    criteria: list[Criterion] = Field(min_length=1)
+    criteria: list[Criterion] = Field(default_factory=list)
+    conditions: list[Condition] = Field(default_factory=list)
 
     _file: str = PrivateAttr("")
     _shipped: bool = PrivateAttr(False)
     _id_line: int | None = PrivateAttr(None)
+    _located: Any = PrivateAttr(None)  # where each field of the file is, for the checks of ``based_on``
     _by_num: dict[int, Criterion] | None = PrivateAttr(None)
 
     @property
@@ -166,7 +191,7 @@ class CriteriaSet(_Data):
     def status_counts(self) -> dict[str, int]:
         """How many groups, criteria and indicators have each status."""
         counts = dict.fromkeys(STATUS_LABELS, 0)
-        items = [*self.groups, *self.commune_groups, *self.criteria]
+        items = [*self.groups, *self.commune_groups, *self.criteria, *self.conditions]
         items += [i for c in self.criteria for i in c.indicators]
         for item in items:
             counts[item.status] += 1
@@ -174,8 +199,20 @@ class CriteriaSet(_Data):
 
     @property
     def fully_confirmed(self) -> bool:
+        if self.kind == CONDITIONS and not self.conditions:
+            return False  # nothing known of its content
         counts = self.status_counts()
         return counts["partial"] == 0 and counts["unverified"] == 0
+
+    def unconfirmed_criteria(self) -> list[Criterion]:
+        """Criteria whose number and name are not confirmed: printing them needs a warning."""
+        return [c for c in self.criteria if c.status != "confirmed"]
+
+    def unconfirmed_groups(self) -> list[CommuneGroup]:
+        return [g for g in self.commune_groups if g.status != "confirmed"]
+
+    def commune_group(self, num: int) -> CommuneGroup | None:
+        return next((g for g in self.commune_groups if g.num == num), None)
 
 
 # --- reading and checking ---------------------------------------------------
@@ -187,6 +224,7 @@ _MODEL_OF_KEY = {
     "commune_groups": CommuneGroup,
     "criteria": Criterion,
     "indicators": Indicator,
+    "conditions": Condition,
 }
 
 
@@ -222,6 +260,22 @@ def _check(criteria_set: CriteriaSet, located: Located) -> list[Problem]:
         problem(("valid_from",), f"ngày bắt đầu hiệu lực {short_date(criteria_set.valid_from)} trước ngày ban hành "
                                  f"quyết định {short_date(criteria_set.decision.date)}")
 
+    if criteria_set.kind == CONDITIONS:
+        if criteria_set.criteria:
+            problem(("criteria",), "bộ điều kiện («kind: dieu_kien») không có tiêu chí đánh số; ghi các điều kiện ở "
+                                   "«conditions»")
+        if criteria_set.based_on:
+            problem(("based_on",), "bộ điều kiện («kind: dieu_kien») không dựa trên bộ khác")
+        if not criteria_set.conditions and not criteria_set.note:
+            problem(("conditions",), "bộ điều kiện chưa ghi điều kiện nào: ghi các điều kiện, hoặc ghi lý do ở «note»")
+    elif criteria_set.conditions:
+        problem(("conditions",), "«conditions» chỉ dùng cho bộ điều kiện («kind: dieu_kien»)")
+    elif not criteria_set.criteria and not criteria_set.based_on:
+        problem(("criteria",), "bộ tiêu chí cần ít nhất một tiêu chí («criteria»)")
+    for index, condition in enumerate(criteria_set.conditions):
+        if condition.num != index + 1:
+            problem(("conditions", index, "num"), f"điều kiện thứ {index + 1} phải có «num: {index + 1}»")
+
     for key, items in (("groups", criteria_set.groups), ("commune_groups", criteria_set.commune_groups)):
         first: dict[int, int] = {}
         for index, item in enumerate(items):
@@ -239,7 +293,8 @@ def _check(criteria_set: CriteriaSet, located: Located) -> list[Problem]:
             problem(here + ("num",), f"tiêu chí số {criterion.num} bị lặp lại (đã có ở dòng "
                                      f"{located.line_of(('criteria', seen_nums[criterion.num], 'num'))})")
         seen_nums.setdefault(criterion.num, index)
-        if criterion.group is not None and criterion.group not in group_nums:
+        inherits_groups = criteria_set.based_on is not None and "groups" not in criteria_set.model_fields_set
+        if criterion.group is not None and criterion.group not in group_nums and not inherits_groups:
             known = ", ".join(str(n) for n in sorted(group_nums)) or "chưa khai báo nhóm nào trong «groups»"
             problem(here + ("group",), f"nhóm {criterion.group} không có trong danh sách nhóm ({known})")
         for position, indicator in enumerate(criterion.indicators):
@@ -282,6 +337,7 @@ def _read(path: Path, shipped: bool) -> CriteriaSet:
     criteria_set._file = located.file
     criteria_set._shipped = shipped
     criteria_set._id_line = located.line_of(("id",))
+    criteria_set._located = located
     return criteria_set
 
 
@@ -296,24 +352,80 @@ def _set_files(folder: Path) -> list[Path]:
     return files
 
 
+def _merge(own: CriteriaSet, base: CriteriaSet) -> tuple[CriteriaSet | None, list[Problem]]:
+    """A provincial set on top of its national base: its criteria replace the base's of the same number."""
+    located = own._located
+    if base.kind != CRITERIA:
+        return None, [located.problem(("based_on",), f"«{base.id}» là bộ điều kiện, không phải bộ tiêu chí đánh số")]
+    problems = []
+    by_num: dict[int, Criterion] = {}
+    for index, criterion in enumerate(own.criteria):
+        original = base.criterion(criterion.num)
+        if original is None:
+            problems.append(located.problem(("criteria", index, "num"),
+                                            f"bộ gốc «{base.id}» không có tiêu chí số {criterion.num} "
+                                            f"(có {len(base.criteria)} tiêu chí)"))
+            continue
+        if "indicators" not in criterion.model_fields_set:
+            criterion = criterion.model_copy(update={"indicators": original.indicators})
+        if "group" not in criterion.model_fields_set:
+            criterion = criterion.model_copy(update={"group": original.group})
+        by_num[criterion.num] = criterion
+    if problems:
+        return None, problems
+    update: dict[str, Any] = {"criteria": [by_num.get(c.num, c) for c in base.criteria]}
+    for key in ("groups", "commune_groups", "indicator_count"):
+        if key not in own.model_fields_set:
+            update[key] = getattr(base, key)
+    merged = own.model_copy(update=update)
+    merged._by_num = None
+    return merged, []
+
+
 def _read_all(files: Iterable[tuple[Path, bool]], known: dict[str, CriteriaSet]) -> dict[str, CriteriaSet]:
-    """Read every file, collecting all problems before raising; ids must be unique across ``known`` too."""
+    """Read every file, collecting all problems before raising; ids must be unique across ``known`` too.
+
+    Sets with ``based_on`` are completed from their base once every file is read (the base may be
+    shipped or in any of the folders).
+    """
     sets = dict(known)
     problems: list[Problem] = []
+    pending: list[CriteriaSet] = []
     for path, shipped in files:
         try:
             criteria_set = _read(path, shipped)
         except InputError as err:
             problems += err.problems
             continue
-        other = sets.get(criteria_set.id)
+        other = sets.get(criteria_set.id) or next((p for p in pending if p.id == criteria_set.id), None)
         if other is not None:
             where = ("bộ tiêu chí quốc gia kèm theo dispatch" if other.shipped
                      else f"tệp {other.file} (dòng {other._id_line})")
             problems.append(Problem(f"mã bộ tiêu chí «{criteria_set.id}» đã dùng ở {where}; hãy đặt mã khác",
                                     criteria_set.file, criteria_set._id_line, "id"))
             continue
-        sets[criteria_set.id] = criteria_set
+        if criteria_set.based_on:
+            pending.append(criteria_set)
+        else:
+            sets[criteria_set.id] = criteria_set
+    while pending:
+        ready = [p for p in pending if p.based_on in sets]
+        if not ready:
+            for own in pending:
+                if own.based_on in {p.id for p in pending}:
+                    message = f"bộ «{own.id}» và bộ gốc «{own.based_on}» dựa vào nhau thành vòng"
+                else:
+                    guess = difflib.get_close_matches(own.based_on, list(sets), n=1, cutoff=0.6)
+                    hint = f" Có phải ý bạn là «{guess[0]}»?" if guess else ""
+                    message = f"không có bộ gốc «{own.based_on}».{hint}"
+                problems.append(own._located.problem(("based_on",), message))
+            break
+        for own in ready:
+            pending.remove(own)
+            merged, found = _merge(own, sets[own.based_on])
+            problems += found
+            if merged is not None:
+                sets[merged.id] = merged
     if problems:
         raise InputError(problems)
     return sets
@@ -356,6 +468,8 @@ def validity(criteria_set: CriteriaSet) -> str:
 
 def _status_summary(criteria_set: CriteriaSet) -> str:
     counts = criteria_set.status_counts()
+    if criteria_set.kind == CONDITIONS and not criteria_set.conditions:
+        return "CHƯA CÓ NỘI DUNG đã kiểm chứng (xem ghi chú)"
     if criteria_set.fully_confirmed:
         return "tất cả đã kiểm chứng"
     parts = [f"{STATUS_LABELS[s].upper() if s == 'unverified' else STATUS_LABELS[s]}: {counts[s]} mục"
@@ -364,6 +478,8 @@ def _status_summary(criteria_set: CriteriaSet) -> str:
 
 
 def _indicator_summary(criteria_set: CriteriaSet) -> str:
+    if criteria_set.kind == CONDITIONS:
+        return f"{len(criteria_set.conditions)} điều kiện (không phải tiêu chí đánh số)"
     listed = sum(len(c.indicators) for c in criteria_set.criteria)
     text = f"{len(criteria_set.criteria)} tiêu chí"
     if criteria_set.indicator_count:
@@ -405,6 +521,8 @@ def format_set(criteria_set: CriteriaSet) -> str:
         f"Quy mô: {_indicator_summary(criteria_set)}",
         f"Kiểm chứng: {_status_summary(criteria_set)}",
     ]
+    if criteria_set.based_on:
+        lines.append(f"Dựa trên bộ: {criteria_set.based_on} (các tiêu chí không ghi lại giữ như bộ gốc)")
     if not criteria_set.shipped:
         lines.append(f"Tệp: {criteria_set.file}")
     if criteria_set.note:
@@ -418,7 +536,13 @@ def format_set(criteria_set: CriteriaSet) -> str:
     if criteria_set.commune_groups:
         lines += ["", "Nhóm xã:"]
         lines += [f"  Nhóm {g.num} – {g.description}{_mark(g.status)}" for g in criteria_set.commune_groups]
-    lines += ["", "Tiêu chí:"]
+    if criteria_set.kind == CONDITIONS:
+        lines += ["", "Điều kiện:"]
+        lines += [f"  {c.num}. {c.text}{_mark(c.status)}" for c in criteria_set.conditions]
+        if not criteria_set.conditions:
+            lines.append("  (chưa có điều kiện nào đã kiểm chứng; xem ghi chú)")
+    else:
+        lines += ["", "Tiêu chí:"]
     for criterion in sorted(criteria_set.criteria, key=lambda c: c.num):
         group = f" (nhóm {criterion.group})" if criterion.group is not None else ""
         lines.append(f"  {criterion.title()}{group}{_mark(criterion.status)}")

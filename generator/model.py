@@ -288,6 +288,11 @@ class AnnexInput(_Input):
     communes: list[Text] | Literal["tat_ca"] = Field(
         "tat_ca", alias="xa", description="Các xã trong bảng (mặc định tat_ca, theo thứ tự chữ cái)"
     )
+    organ: Text | None = Field(
+        None, alias="co_quan",
+        description="Tên cơ quan ban hành viết thường trong dòng «(Kèm theo Công văn số … ngày … của …)»; mặc định "
+                    "viết từ «co_quan_ban_hanh» (Ủy ban nhân dân …, Ban Chỉ đạo …)",
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -149,13 +149,18 @@ def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     return " ".join(text.split())
 
 
-def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict[int, str],
+def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict[int, str | list[str]],
                       deadline: str | None, folder: Path = SENTENCE_DIR) -> list[str]:
-    """One paragraph per criterion the commune has not met: who helps with it, and by when."""
+    """One paragraph per criterion the commune has not met: who helps with it, and by when.
+
+    The template gets ``muc.don_vi`` («Sở A», «Sở A và Sở B», «A, B và C») and ``muc.cac_don_vi``
+    (the list)."""
     out = []
     base = facts(commune, default_set_id)
     for criterion in commune.criteria(commune.not_met):
-        item = {"tieu_chi": _criterion(criterion), "don_vi": assignments[criterion.num],
+        departments = assignments[criterion.num]
+        departments = [departments] if isinstance(departments, str) else list(departments)
+        item = {"tieu_chi": _criterion(criterion), "don_vi": and_list(departments), "cac_don_vi": departments,
                 "sut_giam": criterion.num in commune.fell_back}
         out.append(_render("phan_cong", base, folder, muc=item, han=deadline))
     return out

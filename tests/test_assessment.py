@@ -247,7 +247,8 @@ def test_annex_layout(built_seeds, tmp_path):
     title = by_role(doc, "CVPhuLucTen")[0]
     assert title.text == title.text.upper() and title.runs[0].font.bold
     ref = by_role(doc, "CVPhuLucKemTheo")[0]
-    assert ref.text == "(Kèm theo Công văn số 1520/UBND-KT ngày 20 tháng 11 năm 2026)" and ref.runs[0].font.italic
+    assert ref.text == ("(Kèm theo Công văn số 1520/UBND-KT ngày 20 tháng 11 năm 2026 "
+                        "của Ủy ban nhân dân tỉnh Lạng Sơn)") and ref.runs[0].font.italic
     sect = annex._sectPr
     assert sect.find(qn("w:pgNumType")).get(qn("w:start")) == "1"  # its own page numbers
     assert annex.different_first_page_header_footer

@@ -51,6 +51,7 @@ def campaign_yaml(table_lines: str, complete: str = "thu_duy_tri", extra: str = 
             - "Hoàn thành trước ngày **{{han}}**."
           noi_dung_duy_tri:
             - "Xã {{xa}} tiếp tục duy trì các tiêu chí."
+          trich_yeu_duy_tri: duy trì các tiêu chí nông thôn mới của xã {{xa}}
           nguoi_ky: {{quyen_han: KT., chuc_vu: [CHỦ TỊCH, PHÓ CHỦ TỊCH], ho_ten: Dương Thị Hạnh}}
           luu: VT, NN
         {extra}""").format(complete=complete, assign=ASSIGN, table=table_lines, extra=extra)

@@ -60,9 +60,10 @@ def test_shipped_set_has_its_criteria_numbered_from_one(set_id, count):
     assert [c.num for c in criteria_set.criteria] == list(range(1, count + 1))
 
 
-def test_exactly_the_four_national_sets_ship():
+def test_exactly_the_six_national_sets_ship():
     assert sorted(load_sets()) == [
-        "xa_ntm_2016_2020", "xa_ntm_2021_2025", "xa_ntm_2026_2030", "xa_ntm_nang_cao_2021_2025",
+        "xa_ntm_2016_2020", "xa_ntm_2021_2025", "xa_ntm_2026_2030", "xa_ntm_hien_dai_2026_2030",
+        "xa_ntm_kieu_mau_2021_2025", "xa_ntm_nang_cao_2021_2025",
     ]
     assert sorted(p.stem for p in SHIPPED_DIR.glob("*.yaml")) == sorted(load_sets())
 
@@ -139,7 +140,7 @@ def test_validity_dates():
     assert sets["xa_ntm_2016_2020"].is_valid_on(dt.date(2016, 12, 1))
     assert not sets["xa_ntm_2016_2020"].is_valid_on(dt.date(2016, 11, 30))
     on_new_rules = [s for s, c in sets.items() if c.is_valid_on(dt.date(2026, 3, 1))]
-    assert on_new_rules == ["xa_ntm_2026_2030"]
+    assert on_new_rules == ["xa_ntm_2026_2030", "xa_ntm_hien_dai_2026_2030"]
 
 
 def test_package_data_ships_the_criteria_files():
@@ -158,7 +159,7 @@ def test_provincial_set_is_loaded_listed_and_shown(tmp_path):
     assert criteria_set.decision.date == dt.date(2022, 4, 25)
     assert criteria_set.criterion(2).name == "Giao thông"
     assert not criteria_set.shipped
-    assert len(load_sets([folder])) == 5
+    assert len(load_sets([folder])) == 7
 
     listing = run("--thu-muc", str(folder))
     assert listing.exit_code == 0, listing.output
@@ -183,7 +184,7 @@ def test_several_folders(tmp_path):
     write(tmp_path / "b", "b.yml", PROVINCE.replace("xa_ntm_tinh_lang_son_2022_2025", "ban_ntm_lang_son"))
     result = run("--thu-muc", str(tmp_path / "a"), "--thu-muc", str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
-    assert "Có 6 bộ tiêu chí:" in result.stdout
+    assert "Có 8 bộ tiêu chí:" in result.stdout
     assert "ban_ntm_lang_son" in result.stdout
 
 
@@ -318,7 +319,7 @@ def test_list_output():
     result = run()
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("Có 4 bộ tiêu chí:\n\nxa_ntm_2016_2020\n")
+    assert out.startswith("Có 6 bộ tiêu chí:\n\nxa_ntm_2016_2020\n")
     assert (
         "xa_ntm_2021_2025\n"
         "  Bộ tiêu chí quốc gia về xã nông thôn mới giai đoạn 2021-2025\n"
@@ -326,7 +327,9 @@ def test_list_output():
         "  Hiệu lực: từ 08/3/2022 đến 14/02/2026\n"
         "  19 tiêu chí, đã ghi 41 chỉ tiêu; CHƯA KIỂM CHỨNG: 35 mục; kiểm chứng một phần: 11 mục\n"
     ) in out
-    assert "  10 tiêu chí, 47 chỉ tiêu (đã ghi 0); kiểm chứng một phần: 10 mục\n" in out
+    assert "  10 tiêu chí, 47 chỉ tiêu (đã ghi 0); kiểm chứng một phần: 13 mục\n" in out
+    assert "  4 điều kiện (không phải tiêu chí đánh số); kiểm chứng một phần: 4 mục\n" in out
+    assert "  0 điều kiện (không phải tiêu chí đánh số); CHƯA CÓ NỘI DUNG đã kiểm chứng (xem ghi chú)\n" in out
     assert "Hiệu lực: từ 15/02/2026\n" in out
     assert out == run().stdout  # deterministic
 
