@@ -164,7 +164,7 @@ def _short(date) -> str | None:
     return f"{date.month}/{date.year}" if date.month else str(date.year)
 
 
-def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR,
+def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, *,
           letter_sets=(), **extra) -> str:
     """One paragraph of ``kind`` about ``commune``, in the input markup."""
     return _render(kind, facts(commune, default_set_id, letter_sets), folder, **extra)
@@ -194,7 +194,7 @@ def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
 
 
 def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict,
-                      deadline: str | None, folder: Path = SENTENCE_DIR, letter_sets=()) -> list[str]:
+                      deadline: str | None, folder: Path = SENTENCE_DIR, *, letter_sets=()) -> list[str]:
     """One paragraph per criterion the commune has not met: who helps with it, and by when.
 
     ``assignments`` maps a criterion's number to one department or a list of them; the
