@@ -109,7 +109,9 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     from .exceptions import InputError, OutputError
 
     campaign = load_campaign(input_file, data, located)
-    for warning in campaign.assessments.warnings:
+    from .generate import campaign_warnings
+
+    for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
         click.echo(warning, err=True)
     total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
     show = sys.stderr.isatty() and total > 1

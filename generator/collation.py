@@ -1,11 +1,27 @@
-"""Vietnamese alphabetical order (Python's ``sorted()`` puts Đ, Â, Ư … after Z).
+"""Vietnamese dictionary order for names of communes, wards and people's lists.
 
-Letters first (a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y), then tones
-(ngang, huyền, hỏi, ngã, sắc, nặng) to break ties, then case — the order of ICU's ``vi``
-collation, which this key matched on 300 000 random pairs (../shared/reference/locale.md §1.3).
+Python's ``sorted()`` puts Đ, Â, Ư … after Z and capitals before small letters. There are two
+"correct" Vietnamese orders (../shared/reference/locale.md §1.3): ICU's ``vi`` collation
+compares all the letters of the whole name first and the tones only to break ties
+("Bà Rịa" before "Ba Tơ", because R < T), while Vietnamese dictionaries and the lists
+officials keep compare **syllable by syllable**, each syllable by its letters and then its
+tone. ``dispatch`` uses the dictionary order:
+
+- names are compared syllable by syllable: "Ba Tơ | Ba Vì | Bà Chiểu | Bà Rịa | Bả | Bã |
+  Bá Thước | Bạc Liêu"; a name that is the beginning of another comes first ("Ba" < "Ba Tơ");
+- within a syllable, letters first in the Vietnamese alphabet (a ă â b c d đ e ê g h i k l m
+  n o ô ơ p q r s t u ư v x y; other letters after y by code point), then the tone (ngang,
+  huyền, hỏi, ngã, sắc, nặng); "Hòa" and "Hoà" (old and new tone placement) are equal there;
+- numbers compare by value, and before words: "Xã 2 | Xã 10 | Xã An"; "02" and "2" are equal
+  there;
+- punctuation only separates syllables ("Hạ tầng kinh tế - xã hội"); case, then the text
+  itself, break the remaining ties, so the order never depends on the input's order.
+
+Composed (NFC) and decomposed (NFD) text sort the same.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 _ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
@@ -13,35 +29,40 @@ _ORDER = {c: i for i, c in enumerate(_ALPHABET)}
 _QUALITY = {("a", "\u0306"): "ă", ("a", "\u0302"): "â", ("e", "\u0302"): "ê",
             ("o", "\u0302"): "ô", ("o", "\u031b"): "ơ", ("u", "\u031b"): "ư"}
 _TONE = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền hỏi ngã sắc nặng
+_TOKEN = re.compile(r"\d+|[^\W\d_]+")  # a run of digits, or a run of letters (with their marks)
 
 
-def vi_sort_key(text: str):
-    text = unicodedata.normalize("NFD", text)
-    primary, tones, cases = [], [], []
+def _syllable(word: str) -> tuple:
+    """(0, letters, tone) of one syllable in NFD: letters in alphabet order, one tone."""
+    letters: list[int] = []
+    tone = 0
     i = 0
-    while i < len(text):
-        ch = text[i]
-        letter = ch.lower()
-        tone = 0
+    while i < len(word):
+        letter = word[i].lower()
         i += 1
-        while i < len(text) and unicodedata.combining(text[i]):
-            mark = text[i]
+        while i < len(word) and unicodedata.combining(word[i]):
+            mark = word[i]
             i += 1
             if (letter, mark) in _QUALITY:
                 letter = _QUALITY[(letter, mark)]
-            elif mark in _TONE:
+            elif mark in _TONE and not tone:
                 tone = _TONE[mark]
-        if letter in _ORDER:
-            primary.append((1, _ORDER[letter]))
-        elif letter.isspace():
-            primary.append((0, 0))
-        elif letter.isdigit():
-            primary.append((0, 1 + int(letter)))
+        letters.append(_ORDER[letter] if letter in _ORDER else len(_ALPHABET) + ord(letter))
+    return (1, tuple(letters), tone)
+
+
+def vi_sort_key(text: str):
+    """The dictionary-order key of ``text`` (see the module docstring)."""
+    nfc = unicodedata.normalize("NFC", text)  # tokens on NFC: a decomposed tone mark is not a letter
+    tokens = []
+    for token in _TOKEN.findall(nfc):
+        if token.isdecimal():
+            digits = "".join(str(unicodedata.decimal(c)) for c in token).lstrip("0")
+            tokens.append((0, (len(digits), digits), 0))  # by value, without int() (no limit on length)
         else:
-            primary.append((2, ord(letter)))
-        tones.append(tone)
-        cases.append(1 if ch.isupper() else 0)
-    return (primary, tones, cases)
+            tokens.append(_syllable(unicodedata.normalize("NFD", token)))
+    cases = tuple(1 if ch.isupper() else 0 for ch in nfc)
+    return (tuple(tokens), cases, nfc)
 
 
 def vi_sorted(items, key=lambda x: x):

@@ -96,6 +96,9 @@ class Located:
 
     file: str
     lines: dict[tuple, int] = field(default_factory=dict)
+    # what the reader noticed but does not refuse (generator/yaml_source.py: a flow list that
+    # splits one organ's name), as printable Vietnamese lines "Cảnh báo: tệp …, dòng …"
+    warnings: list[str] = field(default_factory=list)
 
     def line_of(self, path: tuple) -> int | None:
         """Line of ``path``, or of its nearest ancestor that has one."""

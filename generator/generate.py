@@ -1,10 +1,17 @@
-"""The pipeline for one letter: input file -> validated dispatch -> letter -> DOCX bytes."""
+"""The pipeline for one letter: input file -> validated dispatch -> letter -> DOCX bytes.
+
+Warnings (``Built.warnings``, printed by ``check`` and ``build`` on stderr) come from three
+places: the YAML reader (a recipient list split at its commas, ``Located.warnings``), the
+administrative levels a dated letter names (``admin_levels.check``), and the assessments
+(a criteria set used outside its validity). ``campaign_warnings`` gives the first two for a
+campaign file (its ``thu`` and ``tong_hop`` parts).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import assessment
+from . import admin_levels, assessment
 from .annex import build_annex
 from .assessment import Assessments
 from .exceptions import InputError
@@ -20,10 +27,30 @@ class Built:
     letter: Letter
     docx: bytes
     assessments: Assessments | None = None
+    notes: tuple[str, ...] = ()  # what the input says that is probably not meant (see the module docstring)
 
     @property
     def warnings(self) -> tuple[str, ...]:
-        return self.assessments.warnings if self.assessments else ()
+        return self.notes + (self.assessments.warnings if self.assessments else ())
+
+
+def input_warnings(dispatch: Dispatch, located) -> tuple[str, ...]:
+    """The reader's warnings about the file and the administrative levels the letter names."""
+    return tuple(dict.fromkeys([*getattr(located, "warnings", ()), *admin_levels.check(dispatch, located)]))
+
+
+def campaign_warnings(campaign) -> tuple[str, ...]:
+    """The same for a campaign file: its flow lists anywhere, the levels its letter and overview name.
+
+    The letter is checked once, as written for its first commune (``{xa}`` filled in).
+    """
+    found = list(campaign.located.warnings)
+    communes = [c for c in campaign.assessments.communes.values() if campaign.sends(c)]
+    if communes:
+        found += admin_levels.check(campaign.dispatch_for(communes[0]), campaign.located, ("thu",))
+    if campaign.overview is not None:
+        found += admin_levels.check(campaign.overview, campaign.located, ("tong_hop",))
+    return tuple(dict.fromkeys(found))
 
 
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
@@ -61,7 +88,7 @@ def build_file(input_path: Path, data=None, located=None) -> Built:
         dispatch = validate(data, located)
     found = resolve_assessments(dispatch, input_path, located)
     letter, docx = render_dispatch(dispatch, found, input_path, located)
-    return Built(dispatch, letter, docx, found)
+    return Built(dispatch, letter, docx, found, input_warnings(dispatch, located))
 
 
 def default_output(input_path: Path, output: Path | None) -> Path:

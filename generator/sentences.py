@@ -5,6 +5,29 @@ one paragraph in the input's own markup (``**đậm**``). Values are data, never
 markup: every printed value has its asterisks escaped, so a commune called
 ``A*B*`` stays as typed. Whitespace in a template is folded to single spaces, so a
 template can be laid out on several lines.
+
+The house rules of these sentences (tests/test_sentences.py):
+
+- **Counts have two digits**: every number that counts something (tiêu chí, chỉ tiêu,
+  xã), alone or in a ratio, is written with at least two digits, as the seeds write
+  them ("**04 tiêu chí và 07 chỉ tiêu**", "01 xã", "04 xã", "12/12 xã") and as the decree
+  writes the numbers of a letter ("Số: 05/…"): "đạt 08/10 tiêu chí", "còn 02/10",
+  "Trong 06 xã". Numbers that *name* something are not counts and are never padded:
+  "Số 1 – Quy hoạch", "tiêu chí số 2", "chỉ tiêu 13.2", dates ("06/9/2024" follows the
+  date rule).
+- **Nothing, everything, one**: "chưa đạt tiêu chí nào" (never "đạt 00/10"), "đã đạt đủ
+  10/10 tiêu chí", and one missing criterion is named in the sentence ("chỉ còn tiêu chí
+  số 4 – … chưa đạt") instead of a list of nine; the same for one criterion fallen back.
+- **One separator**: a criterion's number and its name are joined by an en dash with
+  spaces, "Số 2 – Hạ tầng kinh tế - xã hội", "Tiêu chí số 2 – …", everywhere. Names keep
+  their own hyphen ("kinh tế - xã hội"); an en dash inside a name is printed as a hyphen,
+  so the first en dash after the number is always the separator.
+- **The set is named when it could be mistaken**: when the letter's assessments use more
+  than one set, or a commune is assessed under a set other than the letter's default,
+  each sentence names the commune's set after "tiêu chí" ("đạt 10/19 tiêu chí nông thôn
+  mới nâng cao"); when two sets of the letter share that name, their period is added
+  ("… nông thôn mới giai đoạn 2021-2025"), or the set's full name if it has no period.
+  Templates see this as ``xa.ghi_bo`` (name it or not) and ``xa.bo.nhan`` (the words).
 """
 from __future__ import annotations
 
@@ -27,7 +50,7 @@ def _escape_markup(value):
 
 
 def two_digits(n: int) -> str:
-    """Counts as the seeds write them: ``04 tiêu chí và 07 chỉ tiêu``."""
+    """Counts as the seeds write them: ``04 tiêu chí và 07 chỉ tiêu``; ``08/10``; ``12`` stays ``12``."""
     return f"{n:02d}"
 
 
@@ -66,14 +89,39 @@ def environment(folder: str) -> jinja2.Environment:
     return env
 
 
+SEPARATOR = " – "  # between a criterion's number and its name (en dash); see the module docstring
+
+
 def _criterion(c) -> dict:
-    return {"so": c.num, "ten": c.name}
+    return {"so": c.num, "ten": c.name.replace("–", "-")}
 
 
-def facts(commune: CommuneAssessment, default_set_id: str) -> dict:
-    """What a sentence template sees of a commune (Vietnamese names, plain values)."""
+def _kind_of(criteria_set) -> str:
+    """``xã nông thôn mới nâng cao`` -> ``nông thôn mới nâng cao`` (the sentence already says "xã")."""
+    return re.sub(r"^xã\s+", "", criteria_set.short_name)
+
+
+def set_label(criteria_set, letter_sets=()) -> str:
+    """The words after "tiêu chí" that name ``criteria_set`` among the sets of the letter."""
+    kind = _kind_of(criteria_set)
+    if not any(s.id != criteria_set.id and _kind_of(s) == kind for s in letter_sets):
+        return kind
+    period = re.search(r"giai đoạn \d{4}\s*-\s*\d{4}", criteria_set.name)
+    return f"{kind} {period.group(0)}" if period else f"{kind} theo {criteria_set.name}"
+
+
+def facts(commune: CommuneAssessment, default_set_id: str, letter_sets=()) -> dict:
+    """What a sentence template sees of a commune (Vietnamese names, plain values).
+
+    ``letter_sets``: the criteria sets of all the letter's assessments, to know whether the
+    commune's set must be named (module docstring).
+    """
     data = dict(_facts(commune))
-    data["bo_mac_dinh"] = commune.criteria_set.id == default_set_id
+    s = commune.criteria_set
+    others = {x.id for x in letter_sets} - {s.id}
+    data["bo_mac_dinh"] = s.id == default_set_id
+    data["ghi_bo"] = s.id != default_set_id or bool(others)
+    data["bo"] = dict(data["bo"], nhan=set_label(s, letter_sets))
     return data
 
 
@@ -92,7 +140,7 @@ def _facts(commune: CommuneAssessment) -> dict:
         "ten": commune.name,
         "tong": commune.total,
         "dat": list(commune.met),
-        "bo": {"ma": s.id, "ten": s.name, "loai": re.sub(r"^xã\s+", "", s.short_name)},
+        "bo": {"ma": s.id, "ten": s.name, "loai": _kind_of(s)},
         "tieu_chi_dat": [_criterion(c) for c in commune.criteria(commune.met)],
         "tieu_chi_chua_dat": [_criterion(c) for c in commune.criteria(commune.not_met)],
         "tieu_chi_sut_giam": [_criterion(c) for c in commune.criteria(commune.fell_back)],
@@ -121,9 +169,10 @@ def _short(date) -> str | None:
     return f"{date.month}/{date.year}" if date.month else str(date.year)
 
 
-def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, **extra) -> str:
+def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, *,
+          letter_sets=(), **extra) -> str:
     """One paragraph of ``kind`` about ``commune``, in the input markup."""
-    return _render(kind, facts(commune, default_set_id), folder, **extra)
+    return _render(kind, facts(commune, default_set_id, letter_sets), folder, **extra)
 
 
 def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
@@ -149,17 +198,18 @@ def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     return " ".join(text.split())
 
 
-def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict[int, str | list[str]],
-                      deadline: str | None, folder: Path = SENTENCE_DIR) -> list[str]:
+def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict,
+                      deadline: str | None, folder: Path = SENTENCE_DIR, *, letter_sets=()) -> list[str]:
     """One paragraph per criterion the commune has not met: who helps with it, and by when.
 
-    The template gets ``muc.don_vi`` («Sở A», «Sở A và Sở B», «A, B và C») and ``muc.cac_don_vi``
-    (the list)."""
+    ``assignments`` maps a criterion's number to one department or a list of them; the
+    template sees ``muc.cac_don_vi`` (the list) and ``muc.don_vi`` (joined: "A, B và C").
+    """
     out = []
-    base = facts(commune, default_set_id)
+    base = facts(commune, default_set_id, letter_sets)
     for criterion in commune.criteria(commune.not_met):
-        departments = assignments[criterion.num]
-        departments = [departments] if isinstance(departments, str) else list(departments)
+        who = assignments[criterion.num]
+        departments = [who] if isinstance(who, str) else list(who)
         item = {"tieu_chi": _criterion(criterion), "don_vi": and_list(departments), "cac_don_vi": departments,
                 "sut_giam": criterion.num in commune.fell_back}
         out.append(_render("phan_cong", base, folder, muc=item, han=deadline))

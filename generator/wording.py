@@ -83,14 +83,31 @@ def signature_titles(authority: str | None, titles: list[str]) -> list[str]:
     return lines
 
 
-def copies_to(has_recipients: bool, others: list[str], archive: str) -> list[str]:
-    """§II.9.d: ``- Như trên;`` first for a công văn with Kính gửi, one line each, last ``- Lưu: VT, ….``"""
+# "Lưu: VT, NN" (or "Lưu VT, NN") typed as an item of noi_nhan: the archive line, not a recipient.
+# "Lưu" must be followed by a colon or by "VT" (văn thư), so "Lưu trữ lịch sử tỉnh" stays a recipient.
+_ARCHIVE_ITEM = re.compile(r"^\s*lưu\s*(?::\s*|(?=vt\b))", re.IGNORECASE)
+
+
+def _archive_parts(text: str) -> list[str]:
+    return [p.strip() for p in _strip_end(_ARCHIVE_ITEM.sub("", text)).split(",") if p.strip()]
+
+
+def copies_to(has_recipients: bool, others: list[str], archive: str | None) -> list[str]:
+    """§II.9.d: ``- Như trên;`` first for a công văn with Kính gửi, one line each, last ``- Lưu: VT, ….``
+
+    A "Lưu: …" the clerk typed among the recipients is recognised like "Như trên": its parts
+    join those of ``luu`` (each once, in order), and the letter has one Lưu line, the last.
+    ``archive`` None: ``luu`` was not given, so the typed line is used as it is (default ``VT``).
+    """
     items = [_strip_end(o) for o in others]
-    items = [i for i in items if i]
+    typed_archives = [i for i in items if _ARCHIVE_ITEM.match(i)]
+    items = [i for i in items if i and not _ARCHIVE_ITEM.match(i)]
     if has_recipients and not any(i.lower() == "như trên" for i in items):
         items.insert(0, "Như trên")
-    archive = _strip_end(re.sub(r"^\s*Lưu\s*:\s*", "", archive))
-    return [f"- {i};" for i in items] + [f"- Lưu: {archive}."]
+    parts = _archive_parts(archive) if archive is not None else []
+    for typed in typed_archives:
+        parts += [p for p in _archive_parts(typed) if p.lower() not in {q.lower() for q in parts}]
+    return [f"- {i};" for i in items] + [f"- Lưu: {', '.join(parts or ['VT'])}."]
 
 
 def with_end_mark(spans: tuple[Span, ...]) -> tuple[Span, ...]:
@@ -114,22 +131,24 @@ class CampaignFacts:
 def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
                     campaign: CampaignFacts | None = None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
+    letter_sets = _letter_sets(assessments)
     for block in dispatch.body:
         if block.kind == "tong_hop":
             paragraphs.append(Paragraph("doan", tuple(parse(write_summary(assessments.select(block.lines))))))
         elif block.kind == "phan_cong":
             for commune in assessments.select(block.lines):
                 for sentence in write_assignments(commune, assessments.default_set.id, campaign.assignments,
-                                                  campaign.deadline):
+                                                  campaign.deadline, letter_sets=letter_sets):
                     paragraphs.append(Paragraph("gach", tuple(parse("- " + sentence))))
         elif block.kind in ASSESSMENT_KINDS:
             # one dashed item per commune, written from the data by templates/cau/<kind>.j2
             for commune in assessments.select(block.lines):
-                sentence = write(block.kind, commune, assessments.default_set.id)
+                sentence = write(block.kind, commune, assessments.default_set.id, letter_sets=letter_sets)
                 paragraphs.append(Paragraph("gach", tuple(parse("- " + sentence))))
         elif block.kind == "can_cu":
-            # §II.6.a: one căn cứ per line, ";" at the end of each, "." after the last; italic
-            for line in punctuated_list(block.lines, dash=""):
+            # §II.6.a: one căn cứ per line, "Căn cứ" first (unless typed), ";" at the end of each,
+            # "." after the last; italic
+            for line in punctuated_list([_with_can_cu(line) for line in block.lines], dash=""):
                 paragraphs.append(Paragraph("can_cu", tuple(parse(line, italic=True))))
         elif block.kind == "gach":
             for line in block.lines:
@@ -137,9 +156,30 @@ def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
         else:
             for line in block.lines:
                 paragraphs.append(Paragraph(block.kind, tuple(parse(line))))
-    last = paragraphs[-1]
-    paragraphs[-1] = Paragraph(last.kind, with_end_mark(last.spans))
+    # the end mark closes the content, never a căn cứ line (which ends its own list with ".")
+    at = next((i for i in range(len(paragraphs) - 1, -1, -1) if paragraphs[i].kind != "can_cu"), len(paragraphs) - 1)
+    paragraphs[at] = Paragraph(paragraphs[at].kind, with_end_mark(paragraphs[at].spans))
     return paragraphs
+
+
+_SETS_OF: list = [None, ()]  # the last Assessments seen and its sets: a bulk run asks once per letter
+
+
+def _letter_sets(assessments: Assessments | None) -> tuple:
+    """The sets of all the letter's assessments: a sentence names its set when it could be mistaken."""
+    if assessments is None:
+        return ()
+    if _SETS_OF[0] is not assessments:
+        _SETS_OF[:] = [assessments, tuple({c.criteria_set.id: c.criteria_set
+                                           for c in assessments.communes.values()}.values())]
+    return _SETS_OF[1]
+
+
+def _with_can_cu(line: str) -> str:
+    """``Luật Tổ chức …`` -> ``Căn cứ Luật Tổ chức …``; a line that already says "Căn cứ" stays."""
+    if re.match(r"^\W*căn\s+cứ\b", line, re.IGNORECASE):
+        return line
+    return f"Căn cứ {line.lstrip()}"
 
 
 def _strip_dash(text: str) -> str:
@@ -160,7 +200,8 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
         recipient_lines=[] if single else punctuated_list(recipients),
         paragraphs=body_paragraphs(dispatch, assessments, campaign),
         copies_label="Nơi nhận:",
-        copies=copies_to(bool(recipients), list(dispatch.copies_to), dispatch.archive),
+        copies=copies_to(bool(recipients), list(dispatch.copies_to),
+                         dispatch.archive if "archive" in dispatch.model_fields_set else None),
         titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),
         signer_name=dispatch.signer.name,
         urgency=dispatch.urgency,

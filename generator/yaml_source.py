@@ -5,6 +5,12 @@
 - Integers are decimal only (``so: 010`` is ten, not an octal eight).
 - Every string is normalised to Unicode NFC; a text a Word document cannot hold, or
   would print differently from what was typed, is refused with its place (``check_text``).
+- A recipient list (``kinh_gui``, ``noi_nhan``, ``luu``, at any depth: also ``thu.…`` and
+  ``tong_hop.…`` of a campaign) written as a YAML flow list ``[a, b]`` whose items look like
+  fragments of one name (an item starting in lower case, a one-word item that is not an
+  abbreviation: "các Phó Chủ tịch", "ngành") is warned about, not refused: YAML split the
+  name at its commas. The warning (``Located.warnings``) names the line and shows the block
+  list to write instead (``flow_list_warning``).
 """
 from __future__ import annotations
 
@@ -96,6 +102,63 @@ def clean_text(value: str) -> tuple[str, str | None]:
     return value, check_text(value)
 
 
+# Lists whose items are organ names full of commas ("các sở, ban, ngành", "UBND các xã, phường"):
+# written as a flow list, YAML cuts such a name at every comma.
+RECIPIENT_FIELDS = ("kinh_gui", "noi_nhan", "luu")
+
+
+def _looks_like_fragment(item: str) -> bool:
+    """An item that reads as a piece of a longer name, not a name of its own.
+
+    It starts in lower case ("các Phó Chủ tịch UBND tỉnh", "ngành"), or it is one word that is
+    not an abbreviation ("Ban", "Ngành"; but "HĐND", "VT", "CPVP" are names of their own).
+    """
+    text = item.strip()
+    first = next((ch for ch in text if ch.isalpha()), "")
+    if first and first.islower():
+        return True
+    return len(text.split()) == 1 and any(ch.islower() for ch in text)
+
+
+def _suggested_items(items: list[str]) -> list[str]:
+    """The names the clerk most likely meant: each fragment joined to the item before it."""
+    merged: list[str] = []
+    for item in items:
+        if merged and _looks_like_fragment(item):
+            merged[-1] = f"{merged[-1]}, {item}"
+        else:
+            merged.append(item)
+    return merged
+
+
+def flow_list_warning(items: list[str], field_name: str, where: str) -> str | None:
+    """The warning for ``field_name: [items…]`` written at ``where`` ("tệp a.yaml, dòng 3"), or None.
+
+    None when no item looks like a fragment (``[Sở Tài chính, Sở Xây dựng]`` is two organs).
+    """
+    items = [unicodedata.normalize("NFC", i) for i in items]
+    fragments = [i for i in items if _looks_like_fragment(i)]
+    if len(items) < 2 or not fragments:
+        return None
+    quoted = [f"«{i}»" for i in fragments[:3]]
+    shown = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " và " + quoted[-1]
+    block = "\n".join(f"      - {i}" for i in _suggested_items(items))
+    return (f"Cảnh báo: {where}, trường «{field_name}»: danh sách viết trong ngoặc vuông [...] bị YAML tách ở "
+            f"mỗi dấu phẩy thành {len(items)} mục, nên {shown} sẽ in thành một dòng riêng như một nơi nhận. "
+            f"Nếu đó là một phần của một tên, hãy viết mỗi nơi nhận một dòng, bắt đầu bằng «- », ví dụ:\n"
+            f"    {field_name.rsplit('.', 1)[-1]}:\n{block}")
+
+
+def _flow_list(node: yaml.SequenceNode, path: tuple, located: Located) -> None:
+    items = [item.value for item in node.value if isinstance(item, yaml.ScalarNode)]
+    if len(items) != len(node.value):
+        return
+    where = f"tệp {located.file}, dòng {node.start_mark.line + 1}"
+    warning = flow_list_warning(items, format_field(path), where)
+    if warning:
+        located.warnings.append(warning)
+
+
 def _walk(node: yaml.Node, path: tuple, located: Located, seen: set, problems: list) -> None:
     """Record the line of every node, refuse aliases, duplicate keys and deep nesting."""
     if id(node) in seen:
@@ -125,6 +188,8 @@ def _walk(node: yaml.Node, path: tuple, located: Located, seen: set, problems: l
             located.lines[path + (key,)] = line
             _walk(value_node, path + (key,), located, seen, problems)
     elif isinstance(node, yaml.SequenceNode):
+        if node.flow_style and path and path[-1] in RECIPIENT_FIELDS:
+            _flow_list(node, path, located)
         for index, item in enumerate(node.value):
             _walk(item, path + (index,), located, seen, problems)
 

@@ -66,25 +66,25 @@ def test_sentence_forms(tmp_path):
     body = "- ket_qua: [Quyết Thắng, Cai Kinh]\n- chua_dat: Quyết Thắng\n- sut_giam: Quyết Thắng\n" \
            "- tham_dinh: Quyết Thắng\n- \"Đề nghị thực hiện.\""
     text = paragraphs(make(tmp_path, body))
-    assert "- Xã Quyết Thắng đạt 11/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai; " \
+    assert "- Xã Quyết Thắng đạt 11/19 tiêu chí nông thôn mới gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai; " \
            "Số 4 – Điện; Số 8 – Thông tin và Truyền thông; Số 12 – Lao động; Số 13 – Tổ chức sản xuất và phát " \
            "triển kinh tế nông thôn; Số 14 – Giáo dục và Đào tạo; Số 15 – Y tế; Số 16 – Văn hóa; Số 18 – Hệ thống " \
            "chính trị và tiếp cận pháp luật; Số 19 – Quốc phòng và An ninh." in text
-    # another set than the letter's default is named in the sentence
-    assert "- Xã Cai Kinh đạt 3/19 tiêu chí nông thôn mới nâng cao gồm: Số 3 – Thủy lợi và phòng, chống thiên tai; " \
+    # the letter mixes sets: each sentence names its set
+    assert "- Xã Cai Kinh đạt 03/19 tiêu chí nông thôn mới nâng cao gồm: Số 3 – Thủy lợi và phòng, chống thiên tai; " \
            "Số 4 – Điện; Số 8 – Thông tin và Truyền thông." in text
     missing = next(t for t in text if t.startswith("- Xã Quyết Thắng còn"))
-    assert missing.startswith("- Xã Quyết Thắng còn 08/19 tiêu chí chưa đạt gồm: Số 2 – Giao thông; Số 5 – Trường học;")
-    assert "- Xã Quyết Thắng có 01 tiêu chí bị sụt giảm so với kết quả đánh giá ngày 15/12/2023 gồm: Số 2 – Giao " \
-           "thông." in text
+    assert missing.startswith("- Xã Quyết Thắng còn 08/19 tiêu chí nông thôn mới chưa đạt gồm: Số 2 – Giao thông; Số 5 – Trường học;")
+    assert "- Xã Quyết Thắng có 01 tiêu chí nông thôn mới bị sụt giảm so với kết quả đánh giá ngày 15/12/2023 là " \
+           "tiêu chí số 2 – Giao thông." in text
     appraisal = next(t for t in text if t.startswith("- Ngày 23/8/2024"))
     assert appraisal == (
         "- Ngày 23/8/2024, các Sở, ngành của tỉnh đã thẩm định và có biên bản đánh giá đạt 04 tiêu chí và 07 chỉ "
-        "tiêu trên địa bàn xã Quyết Thắng gồm: Tiêu chí số 1 - Quy hoạch; Tiêu chí số 3 - Thủy lợi và phòng, chống "
-        "thiên tai; Tiêu chí số 4 - Điện; Các chỉ tiêu 13.2, 13.3, 13.4, 13.5 trong tiêu chí số 13 - Tổ chức sản "
-        "xuất và phát triển kinh tế nông thôn; Các chỉ tiêu 17.4, 17.5 trong tiêu chí số 17 - Môi trường và an "
-        "toàn thực phẩm; Chỉ tiêu số 18.6 trong tiêu chí số 18 - Hệ thống chính trị và tiếp cận pháp luật; Tiêu "
-        "chí số 19 - Quốc phòng và An ninh.")
+        "tiêu theo bộ tiêu chí nông thôn mới trên địa bàn xã Quyết Thắng gồm: Tiêu chí số 1 – Quy hoạch; Tiêu chí "
+        "số 3 – Thủy lợi và phòng, chống thiên tai; Tiêu chí số 4 – Điện; Các chỉ tiêu 13.2, 13.3, 13.4, 13.5 trong "
+        "tiêu chí số 13 – Tổ chức sản xuất và phát triển kinh tế nông thôn; Các chỉ tiêu 17.4, 17.5 trong tiêu chí "
+        "số 17 – Môi trường và an toàn thực phẩm; Chỉ tiêu số 18.6 trong tiêu chí số 18 – Hệ thống chính trị và "
+        "tiếp cận pháp luật; Tiêu chí số 19 – Quốc phòng và An ninh.")
 
 
 def test_counts_are_bold_where_the_template_says(tmp_path):
@@ -96,22 +96,22 @@ def test_counts_are_bold_where_the_template_says(tmp_path):
 
 def test_all_communes_in_vietnamese_order(tmp_path):
     text = paragraphs(make(tmp_path, "- ket_qua: tat_ca"))
-    names = [t.split(" đạt")[0].removeprefix("- Xã ") for t in text if t.startswith("- Xã")]
+    names = [t.split(" đạt")[0].removeprefix("- Xã ").removesuffix(" đã") for t in text if t.startswith("- Xã")]
     assert names == ["Cai Kinh", "Đồng Tân", "Quyết Thắng"]  # sorted() would put Đ after Q
 
 
 def test_full_marks_and_no_fall_back(tmp_path):
     text = paragraphs(make(tmp_path, "- chua_dat: Đồng Tân"))
-    assert "- Xã Đồng Tân đã đạt đủ 19/19 tiêu chí." in text
+    assert "- Xã Đồng Tân đã đạt đủ 19/19 tiêu chí nông thôn mới." in text
 
 
 def test_seed_002_commune_paragraphs_come_from_data(built_seeds):
     built = built_seeds["002-huu-lung-2024"]
     text = [p.text for p in built.letter.paragraphs]
     assert built.assessments is not None and set(built.assessments.communes) == {"Minh Tiến", "Quyết Thắng", "Cai Kinh"}
-    assert any(t.startswith("- Xã Minh Tiến đạt 14/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 2 – Giao thông;") for t in text)
+    assert any(t.startswith("- Xã Minh Tiến đạt 14/19 tiêu chí nông thôn mới gồm: Số 1 – Quy hoạch; Số 2 – Giao thông;") for t in text)
     assert any(t.startswith("- Xã Cai Kinh đạt 10/19 tiêu chí nông thôn mới nâng cao gồm:") for t in text)
-    assert any("đạt 06 tiêu chí và 08 chỉ tiêu trên địa bàn xã Minh Tiến" in t and "Chỉ tiêu số 19.1 trong tiêu chí số 19"
+    assert any("đạt 06 tiêu chí và 08 chỉ tiêu theo bộ tiêu chí nông thôn mới trên địa bàn xã Minh Tiến" in t and "Chỉ tiêu số 19.1 trong tiêu chí số 19"
                in t for t in text)
     source = (SEEDS / "002-huu-lung-2024.yaml").read_text("utf-8")
     assert "ket_qua:" in source and "tham_dinh:" in source and "Số 16- Văn hóa" not in source
@@ -135,15 +135,15 @@ def test_excel_table(tmp_path):
     ])
     path = make(tmp_path, "- ket_qua: tat_ca\n- sut_giam: Minh Tiến", "  bang: bang.xlsx")
     text = paragraphs(path)
-    assert any(t.startswith("- Xã Minh Tiến đạt 13/19 tiêu chí") for t in text)
-    assert any(t.startswith("- Xã Cai Kinh đạt 2/19 tiêu chí nông thôn mới nâng cao") for t in text)
-    assert "- Xã Minh Tiến có 01 tiêu chí bị sụt giảm gồm: Số 14 – Giáo dục và Đào tạo." in text
+    assert any(t.startswith("- Xã Minh Tiến đạt 13/19 tiêu chí nông thôn mới gồm") for t in text)
+    assert any(t.startswith("- Xã Cai Kinh đạt 02/19 tiêu chí nông thôn mới nâng cao") for t in text)
+    assert "- Xã Minh Tiến có 01 tiêu chí nông thôn mới bị sụt giảm là tiêu chí số 14 – Giáo dục và Đào tạo." in text
 
 
 def test_csv_table_with_semicolons(tmp_path):
     (tmp_path / "bang.csv").write_text("Xã;1;2;3;Số tiêu chí đạt\nMinh Tiến;x;;Đạt;2\n", encoding="utf-8")
     text = paragraphs(make(tmp_path, "- ket_qua: Minh Tiến", "  bang: bang.csv"))
-    assert "- Xã Minh Tiến đạt 2/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai." in text
+    assert "- Xã Minh Tiến đạt 02/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai." in text
 
 
 def build_cli(path: Path):
@@ -235,7 +235,7 @@ def test_provincial_set_from_a_folder(tmp_path):
     """), encoding="utf-8")
     assessments = "  thu_muc_bo_tieu_chi: [bo-tieu-chi]\n  xa:\n    - {ten: Nà Tăm, bo_tieu_chi: ban_ntm_lai_chau, dat: [2]}\n"
     text = paragraphs(make(tmp_path, "- ket_qua: Nà Tăm", assessments))
-    assert "- Xã Nà Tăm đạt 1/2 tiêu chí bản nông thôn mới gồm: Số 2 – Nhà văn hóa." in text
+    assert "- Xã Nà Tăm đạt 01/02 tiêu chí bản nông thôn mới, còn 01 tiêu chí chưa đạt là tiêu chí số 1 – Giao thông." in text
 
 
 def test_annex_layout(built_seeds, tmp_path):
@@ -276,7 +276,7 @@ def test_annex_layout(built_seeds, tmp_path):
 def test_values_are_data_not_markup(tmp_path):
     assessments = "  xa:\n    - {ten: \"A*B* & <C>\", dat: [1]}\n"
     text = paragraphs(make(tmp_path, "- ket_qua: tat_ca", assessments))
-    assert "- Xã A*B* & <C> đạt 1/19 tiêu chí gồm: Số 1 – Quy hoạch." in text
+    assert "- Xã A*B* & <C> đạt 01/19 tiêu chí gồm: Số 1 – Quy hoạch." in text
 
 
 def test_table_optional_columns_are_checked(tmp_path):

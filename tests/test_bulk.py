@@ -86,9 +86,9 @@ def test_one_letter_per_commune_with_its_own_gaps(tmp_path):
     folder = tmp_path / "out" / "thu-nghiem"
     qt = letter_text(folder / "xa-quyet-thang.docx")
     assert "Kính gửi: Ủy ban nhân dân xã Quyết Thắng" in qt
-    assert "- Xã Quyết Thắng đạt 3/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai; " \
+    assert "- Xã Quyết Thắng đạt 03/19 tiêu chí gồm: Số 1 – Quy hoạch; Số 3 – Thủy lợi và phòng, chống thiên tai; " \
            "Số 4 – Điện." in qt
-    assert "- Xã Quyết Thắng có 01 tiêu chí bị sụt giảm gồm: Số 2 – Giao thông." in qt
+    assert "- Xã Quyết Thắng có 01 tiêu chí bị sụt giảm là tiêu chí số 2 – Giao thông." in qt
     assert "- Tiêu chí số 2 – Giao thông (bị sụt giảm): Sở số 2 phụ trách, hướng dẫn và hỗ trợ xã Quyết Thắng " \
            "hoàn thiện; hoàn thành trước ngày 15/12/2024." in qt
     assert qt.count("- Tiêu chí số") == 16  # one line per criterion not met

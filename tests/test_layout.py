@@ -244,8 +244,8 @@ def test_optional_elements(tmp_path, urgency, width_mm):
     recipient = by_role(doc, "CVKinhGui")[0]
     assert recipient.text == "Kính gửi: Ủy ban nhân dân tỉnh Lạng Sơn" and not by_role(doc, "CVKinhGuiDanhSach")
     basis = by_role(doc, "CVCanCu")
-    assert [p.text for p in basis] == ["Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
-                                       "Quyết định số 51/2025/QĐ-TTg."]
+    assert [p.text for p in basis] == ["Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+                                       "Căn cứ Quyết định số 51/2025/QĐ-TTg."]
     assert all(run_props(r, p)[3] for p in basis for r in p.runs)  # căn cứ in italic (§II.6.a)
     assert by_role(doc, "CVSoKyHieu")[0].text == "Số: 07/SNNMT-PTNT"
     assert by_role(doc, "CVDiaDanhNgay")[0].text == "Lạng Sơn, ngày 05 tháng 01 năm 2026"

@@ -41,3 +41,67 @@ def test_inline_emphasis():
     assert parse("**đậm *và nghiêng* đậm**") == [Span("đậm ", True), Span("và nghiêng", True, True), Span(" đậm", True)]
     assert plain("5 * 3 = 15 và \\*sao\\*") == "5 * 3 = 15 và *sao*"
     assert parse("** không phải đậm**") == [Span("** không phải đậm**")]
+
+
+def test_archive_typed_among_recipients_is_one_lu_line():
+    # recognised like "Như trên": merged into the Lưu line, never a second one
+    assert copies_to(True, ["Sở Tài chính", "Lưu: VT, NN."], "VT, KT") == [
+        "- Như trên;", "- Sở Tài chính;", "- Lưu: VT, KT, NN."]
+    assert copies_to(True, ["Lưu VT-VP"], None) == ["- Như trên;", "- Lưu: VT-VP."]  # luu not given: the typed one
+    assert copies_to(True, ["lưu: vt"], "VT, KT") == ["- Như trên;", "- Lưu: VT, KT."]
+    # an organ whose name begins with "Lưu" stays a recipient
+    assert copies_to(True, ["Trung tâm Lưu trữ lịch sử", "Lưu trữ tỉnh"], "VT") == [
+        "- Như trên;", "- Trung tâm Lưu trữ lịch sử;", "- Lưu trữ tỉnh;", "- Lưu: VT."]
+
+
+LETTER = """\
+co_quan_ban_hanh: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
+ky_hieu: UBND-KT
+dia_danh: Lạng Sơn
+ngay: 20/11/2026
+trich_yeu: thử căn cứ
+kinh_gui: Sở Nông nghiệp và Môi trường
+noi_dung:
+  - Ủy ban nhân dân tỉnh đề nghị Sở thực hiện các nội dung sau
+  - can_cu:
+      - Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025
+      - căn cứ Quyết định số 51/2025/QĐ-TTg ngày 29/12/2025 của Thủ tướng Chính phủ;
+nguoi_ky:
+  chuc_vu: [CHỦ TỊCH]
+  ho_ten: Nguyễn Văn Bình
+noi_nhan:
+  - Chủ tịch, các Phó Chủ tịch UBND tỉnh
+  - "Lưu: VT, NN"
+luu: VT, KT
+"""
+
+
+def built_paragraphs(tmp_path):
+    import io
+
+    from docx import Document
+
+    from docx_helpers import all_paragraphs
+    from generator.generate import build_file
+
+    path = tmp_path / "cv.yaml"
+    path.write_text(LETTER, encoding="utf-8")
+    return all_paragraphs(Document(io.BytesIO(build_file(path).docx)))
+
+
+def test_can_cu_lines_begin_with_can_cu_and_the_end_mark_stays_out_of_them(tmp_path):
+    paragraphs = built_paragraphs(tmp_path)
+    texts = [p.text for p in paragraphs]
+    assert "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;" in texts
+    # typed "căn cứ" is kept as the clerk wrote it, not doubled
+    assert "căn cứ Quyết định số 51/2025/QĐ-TTg ngày 29/12/2025 của Thủ tướng Chính phủ." in texts
+    assert not any("Căn cứ căn cứ" in t or "./." in t for t in texts if "Quyết định số 51" in t or "Luật Tổ" in t)
+    assert "Ủy ban nhân dân tỉnh đề nghị Sở thực hiện các nội dung sau./." in texts
+    italic = next(p for p in paragraphs if p.text.startswith("Căn cứ Luật"))
+    assert all(r.italic for r in italic.runs if r.text.strip()) or italic.style.font.italic
+
+
+def test_typed_luu_in_noi_nhan_gives_one_luu_line_in_the_docx(tmp_path):
+    texts = [p.text for p in built_paragraphs(tmp_path)]
+    assert [t for t in texts if t.startswith("- Lưu")] == ["- Lưu: VT, KT, NN."]
+    assert "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;" in texts
