@@ -50,7 +50,7 @@ def _warn(built) -> None:
 
 
 @click.group(cls=click_vi.Group, context_settings=CONTEXT)
-@click.version_option(package_name="dispatch", prog_name="dispatch")
+@click.version_option(package_name="dispatch-nd30", prog_name="dispatch")
 def main() -> None:
     """Soạn công văn hành chính (DOCX) đúng thể thức Nghị định 30/2020/NĐ-CP từ tệp YAML."""
 

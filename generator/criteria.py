@@ -40,7 +40,7 @@ from .exceptions import InputError, Located, Problem, display_path
 from .pydantic_vi import translate
 from .yaml_source import load_yaml
 
-SHIPPED_DIR = Path(__file__).parent / "data" / "criteria"
+from .resources import CRITERIA as SHIPPED_DIR  # noqa: E402  (data/criteria, see resources.py)
 
 Status = Literal["confirmed", "partial", "unverified"]
 STATUS_LABELS = {"confirmed": "đã kiểm chứng", "partial": "kiểm chứng một phần", "unverified": "chưa kiểm chứng"}

@@ -8,12 +8,13 @@ from __future__ import annotations
 import json
 import unicodedata
 from functools import lru_cache
-from importlib import resources
+
+from .resources import DATA
 
 
 @lru_cache(maxsize=1)
 def _faces() -> dict[str, dict[str, float]]:
-    data = json.loads(resources.files("generator").joinpath("data/tnr_metrics.json").read_text("utf-8"))
+    data = json.loads((DATA / "tnr_metrics.json").read_text("utf-8"))
     return data["faces"]
 
 

@@ -36,7 +36,7 @@ from .exceptions import DispatchError, Problem, TemplateError, display_path
 from .inline import Span
 from .wording import Letter
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+from .resources import TEMPLATES as TEMPLATE_DIR  # noqa: E402  (the package's templates/, see resources.py)
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "cong-van.docx"
 
 _RUNS_TAG = re.compile(r"\{\{r\s*para\.runs\.(\w+)\s*\}\}")

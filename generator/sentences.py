@@ -42,7 +42,7 @@ from .assessment import CommuneAssessment
 from .dates import short_date
 from .exceptions import Problem, TemplateError, display_path
 
-SENTENCE_DIR = Path(__file__).resolve().parent.parent / "templates" / "cau"
+from .resources import SENTENCES as SENTENCE_DIR  # noqa: E402  (templates/cau, see resources.py)
 
 
 def _escape_markup(value):
