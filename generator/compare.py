@@ -196,11 +196,23 @@ def _pair_block(old: list[Element], new: list[Element]) -> list[tuple[Element | 
 
 
 def align(old: list[Element], new: list[Element]) -> list[tuple[Element | None, Element | None]]:
-    """Pairs (old, new) in reading order; None where an element has no partner."""
+    """Pairs (old, new) in reading order; None where an element has no partner.
+
+    The equal head and tail are paired first: a criteria table repeats the same cell text
+    thousands of times, which makes difflib slow (quadratic) on the whole document.
+    """
     keys_old = [(e.label, e.text) for e in old]
     keys_new = [(e.label, e.text) for e in new]
-    matcher = SequenceMatcher(None, keys_old, keys_new, autojunk=False)
-    pairs: list[tuple[Element | None, Element | None]] = []
+    head = 0
+    while head < min(len(old), len(new)) and keys_old[head] == keys_new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and keys_old[-1 - tail] == keys_new[-1 - tail]:
+        tail += 1
+    pairs: list[tuple[Element | None, Element | None]] = list(zip(old[:head], new[:head]))
+    matcher = SequenceMatcher(None, keys_old[head:len(old) - tail], keys_new[head:len(new) - tail], autojunk=False)
+    tail_old, tail_new = old[len(old) - tail:], new[len(new) - tail:]
+    old, new = old[head:len(old) - tail], new[head:len(new) - tail]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             pairs += list(zip(old[i1:i2], new[j1:j2]))
@@ -210,7 +222,7 @@ def align(old: list[Element], new: list[Element]) -> list[tuple[Element | None, 
             pairs += [(None, e) for e in new[j1:j2]]
         else:
             pairs += _pair_block(old[i1:i2], new[j1:j2])
-    return pairs
+    return pairs + list(zip(tail_old, tail_new))
 
 
 # --- words inside a pair ------------------------------------------------------------------------
