@@ -14,6 +14,11 @@ Its text keeps the emphasis a reader sees, as runs merged by equal look:
   paragraph style, table style, document defaults, with Word's toggle rule for bold and
   italic), a field's result without its instruction, text NFC-normalised.
 - Tracked changes read as accepted: text in ``w:ins`` counts, text in ``w:del`` does not.
+- Text boxes (``docx_read.text_boxes``: DrawingML or VML; of ``mc:AlternateContent`` only the
+  Choice, so the text counts once) give elements labelled ``Hộp văn bản`` right after the
+  paragraph they are anchored in; each box is a container ``("txbx", n)`` for the redline.
+- Text that does not print (``w:vanish`` through any level, or a text box in a hidden shape or
+  anchored by a hidden run) keeps ``Look.hidden`` and is marked ``«ẩn: …»`` by ``markup``.
 - Page-number fields in headers and footers are not text; a header or footer line left
   empty without them is skipped.
 - The patterns that recognise Quốc hiệu, Tiêu ngữ, the date line, "Kính gửi" and "Nơi
