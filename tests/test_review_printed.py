@@ -66,6 +66,7 @@ def alternate(choice: str, fallback: str) -> str:
             f'<mc:Fallback>{vml(fallback)}</mc:Fallback></mc:AlternateContent>')
 
 
+HIDDEN_RPR_PLACEHOLDER = "<!--hidden-run-->"
 KINDS = {
     "drawingml": lambda text: drawingml(text),
     "vml": lambda text: vml(text),
@@ -179,6 +180,15 @@ def test_text_box_in_the_footer_is_read(tmp_path, letter):
 
 def test_a_text_box_in_a_hidden_shape_is_shown_as_not_printed(tmp_path, letter):
     text = text_of(with_run(letter, drawingml(DEADLINE_OLD, hidden=True)))
+    assert "Hộp văn bản        │ «ẩn: Hạn nộp báo cáo: trước ngày 15/12/2026.»\n" in text
+
+
+@pytest.mark.parametrize("run_content", [
+    vml(DEADLINE_OLD).replace("z-index:1", "z-index:1;visibility:hidden"),
+    HIDDEN_RPR_PLACEHOLDER + drawingml(DEADLINE_OLD),
+], ids=["vml-visibility-hidden", "anchored-by-a-hidden-run"])
+def test_other_hidden_text_boxes_are_shown_as_not_printed(tmp_path, letter, run_content):
+    text = text_of(with_run(letter, run_content.replace(HIDDEN_RPR_PLACEHOLDER, "<w:rPr><w:vanish/></w:rPr>")))
     assert "Hộp văn bản        │ «ẩn: Hạn nộp báo cáo: trước ngày 15/12/2026.»\n" in text
 
 
