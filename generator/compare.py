@@ -8,6 +8,9 @@
    and diffed with difflib. Equal tokens are then compared character by character on their
    look (bold, italic, size): a word that lost its bold, a paragraph whose size changed.
    Whitespace has no visible emphasis and is ignored for that.
+3. Hidden text (``w:vanish``, a hidden text box) is compared like any text; a change that
+   touches only text that does not print is counted apart (``Change.hidden_only``), so the
+   summary can say the printed letters are the same.
 """
 from __future__ import annotations
 
@@ -71,6 +74,24 @@ class Change:
         return self.old is not None and self.new is not None and self.old.label != self.new.label
 
     @property
+    def hidden_only(self) -> bool:
+        """Nothing that prints changed: only hidden text was added, removed, or changed its look."""
+        if self.kind == INSERTED:
+            return _unprinted(self.new, 0, len(self.new.text))
+        if self.kind == DELETED:
+            return _unprinted(self.old, 0, len(self.old.text))
+        if self.kind != CHANGED or self.relabelled:
+            return False
+        for op in self.ops:
+            if op.kind == "delete" and not _unprinted(self.old, *op.old):
+                return False
+            if op.kind == "insert" and not _unprinted(self.new, *op.new):
+                return False
+            if op.kind == "format" and not (_unprinted(self.old, *op.old) and _unprinted(self.new, *op.new)):
+                return False
+        return True
+
+    @property
     def format_only(self) -> bool:
         return self.kind == CHANGED and not self.relabelled and all(op.kind in ("equal", "format") for op in self.ops)
 
@@ -86,10 +107,12 @@ class Comparison:
         return any(c.kind != EQUAL for c in self.changes)
 
     def counts(self) -> dict[str, int]:
-        out = {CHANGED: 0, INSERTED: 0, DELETED: 0, "format": 0}
+        out = {CHANGED: 0, INSERTED: 0, DELETED: 0, "format": 0, "hidden": 0}
         for c in self.changes:
             if c.kind != EQUAL:
                 out[c.kind] += 1
+                if c.hidden_only:
+                    out["hidden"] += 1
             if c.kind == CHANGED and any(op.kind == "format" for op in c.ops):
                 out["format"] += 1
         return out
@@ -105,9 +128,17 @@ class Comparison:
             parts.append(f"{n[INSERTED]} đoạn thêm mới")
         if n[DELETED]:
             parts.append(f"{n[DELETED]} đoạn bị xoá")
-        text = "Khác nhau: " + ", ".join(parts)
+        if n["hidden"] == n[CHANGED] + n[INSERTED] + n[DELETED]:
+            return ("Chữ in ra giống nhau; hai bản chỉ khác ở chữ ẩn (không in ra, Word chỉ hiện khi bật "
+                    "«Hiện mọi dấu»): " + ", ".join(parts) + ".")
+        notes = []
         if n["format"]:
-            text += f" (trong đó {n['format']} đoạn có đổi định dạng chữ)"
+            notes.append(f"{n['format']} đoạn có đổi định dạng chữ")
+        if n["hidden"]:
+            notes.append(f"{n['hidden']} đoạn chỉ khác ở chữ ẩn, không in ra")
+        text = "Khác nhau: " + ", ".join(parts)
+        if notes:
+            text += " (trong đó " + "; ".join(notes) + ")"
         return text + "."
 
 
@@ -165,11 +196,23 @@ def _pair_block(old: list[Element], new: list[Element]) -> list[tuple[Element | 
 
 
 def align(old: list[Element], new: list[Element]) -> list[tuple[Element | None, Element | None]]:
-    """Pairs (old, new) in reading order; None where an element has no partner."""
+    """Pairs (old, new) in reading order; None where an element has no partner.
+
+    The equal head and tail are paired first: a criteria table repeats the same cell text
+    thousands of times, which makes difflib slow (quadratic) on the whole document.
+    """
     keys_old = [(e.label, e.text) for e in old]
     keys_new = [(e.label, e.text) for e in new]
-    matcher = SequenceMatcher(None, keys_old, keys_new, autojunk=False)
-    pairs: list[tuple[Element | None, Element | None]] = []
+    head = 0
+    while head < min(len(old), len(new)) and keys_old[head] == keys_new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and keys_old[-1 - tail] == keys_new[-1 - tail]:
+        tail += 1
+    pairs: list[tuple[Element | None, Element | None]] = list(zip(old[:head], new[:head]))
+    matcher = SequenceMatcher(None, keys_old[head:len(old) - tail], keys_new[head:len(new) - tail], autojunk=False)
+    tail_old, tail_new = old[len(old) - tail:], new[len(new) - tail:]
+    old, new = old[head:len(old) - tail], new[head:len(new) - tail]
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             pairs += list(zip(old[i1:i2], new[j1:j2]))
@@ -179,7 +222,7 @@ def align(old: list[Element], new: list[Element]) -> list[tuple[Element | None, 
             pairs += [(None, e) for e in new[j1:j2]]
         else:
             pairs += _pair_block(old[i1:i2], new[j1:j2])
-    return pairs
+    return pairs + list(zip(tail_old, tail_new))
 
 
 # --- words inside a pair ------------------------------------------------------------------------
@@ -193,6 +236,8 @@ def describe_look(old: Look, new: Look) -> str:
         notes.append("thêm nghiêng" if new.italic else "bỏ nghiêng")
     if old.size != new.size:
         notes.append(f"cỡ chữ {_pt(old.size)} → {_pt(new.size)}")
+    if old.hidden != new.hidden:
+        notes.append("thành chữ ẩn, không in ra" if new.hidden else "bỏ ẩn, nay được in ra")
     return ", ".join(notes)
 
 
@@ -283,6 +328,14 @@ def _join_replacements(ops: list[WordOp], old_text: str) -> list[WordOp]:
                 out.append(WordOp("insert", (old_range[1], old_range[1]), new_range))
         k = end
     return out
+
+
+def _unprinted(el: Element, start: int, end: int) -> bool:
+    """Whether ``el.text[start:end]`` does not print: its characters other than spaces (or, when
+    there are only spaces, those) are all hidden."""
+    looks = el.looks()
+    chars = [k for k in range(start, end) if not el.text[k].isspace()] or range(start, end)
+    return all(looks[k].hidden for k in chars)
 
 
 def _at(tokens: list[Token], index: int, el: Element) -> int:

@@ -7,7 +7,9 @@ made. A .docx is a zip of XML parts, so a hostile one can be:
 - a zip bomb: a few kilobytes that unpack to gigabytes (limits on the file, the number of
   parts, their unpacked size and each part's compression ratio, all read from the zip's
   directory before a byte is unpacked; Python's zipfile never unpacks more than the size
-  the directory declares, and checks the CRC, so these numbers cannot lie);
+  the directory declares, and checks the CRC, so these numbers cannot lie). The limits
+  are set from what ``dispatch`` itself writes (see the constants), so ``text``, ``diff``
+  and ``lint`` accept every file ``build`` makes;
 - XML with a document type declaration: external entities (XXE, ``<!ENTITY x SYSTEM
   "file:///etc/passwd">``) that would copy a file of this machine into the text, or
   entity expansion bombs. The OOXML package format forbids DTDs in its parts (ECMA-376
@@ -29,12 +31,20 @@ from pathlib import Path
 
 from lxml import etree
 
+# The limits fit every file ``dispatch`` writes, measured (docs/hostile-input.md): a letter's
+# document.xml is ~25 KB; tat-ca.docx of 5,000 letters holds a 125 MB document.xml packed 21:1
+# (10,000 letters: ~250 MB); tong-hop.docx of 650 communes 5 MB at 84:1, its annex rows alone
+# 109:1 and, when every commune has the same marks, 126:1 (138:1 at deflate level 9).
+# A zip bomb packs ~1,000:1 (deflate's ceiling is 1,032:1): 1 GB of zeros is a 1 MB file.
+# Reading costs memory: lxml holds a part in ~14 bytes per byte of XML (125 MB -> 1.8 GB).
 MAX_FILE_BYTES = 100 * 1024 * 1024  # the .docx itself
 MAX_ENTRIES = 5000  # parts in the zip (a long report with many images has a few hundred)
-MAX_TOTAL_BYTES = 400 * 1024 * 1024  # all parts, unpacked
-MAX_PART_BYTES = 100 * 1024 * 1024  # one part, unpacked
-MAX_RATIO = 100  # unpacked/packed, for parts above RATIO_FROM: Word's XML packs 5-15 to 1
-RATIO_FROM = 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024  # all parts, unpacked
+MAX_PART_BYTES = 400 * 1024 * 1024  # one part, unpacked: a 10,000-letter tat-ca.docx with room to spare
+MAX_RATIO = 250  # unpacked/packed, for parts of RATIO_FROM or more: ours reach 138, a bomb ~1,000
+RATIO_FROM = 1024 * 1024  # below this a high ratio is harmless (an empty page, a blank image)
+LARGE_PART = 128 * 1024 * 1024  # above this a part must also pack no better than LARGE_RATIO to 1,
+LARGE_RATIO = 50  # so that what it costs to read is paid for in bytes sent (ours: 21)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and a .docx with a password
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -164,12 +174,13 @@ def _check_zip(zf: zipfile.ZipFile, main: str | None = None) -> None:
             raise DocxReadError(f"phần «{info.filename}» bị mã hoá; hãy mở bằng Word, bỏ mật khẩu rồi lưu lại")
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise DocxReadError(f"phần «{info.filename}» nén theo cách Word không dùng; hãy mở bằng Word rồi lưu lại")
+        ratio = MAX_RATIO if info.file_size <= LARGE_PART else LARGE_RATIO
+        if info.file_size >= RATIO_FROM and info.file_size > ratio * max(info.compress_size, 1):
+            raise DocxReadError(f"phần «{info.filename}» nén với tỉ lệ bất thường ({_mb(info.compress_size)} giải nén "
+                                f"thành {_mb(info.file_size)}): có thể là «bom nén», không mở")
         if info.file_size > MAX_PART_BYTES:
             raise DocxReadError(f"phần «{info.filename}» quá lớn khi giải nén ({_mb(info.file_size)}; "
                                 f"tối đa {_mb(MAX_PART_BYTES)})")
-        if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise DocxReadError(f"phần «{info.filename}» nén với tỉ lệ bất thường ({_mb(info.compress_size)} giải nén "
-                                f"thành {_mb(info.file_size)}): có thể là «bom nén», không mở")
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
         raise DocxReadError(f"tệp quá lớn khi giải nén ({_mb(total)}; tối đa {_mb(MAX_TOTAL_BYTES)})")

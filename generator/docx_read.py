@@ -6,8 +6,9 @@ resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
 
 - run properties: direct run formatting -> character style (and its ``basedOn``
   chain) -> paragraph style chain -> table style chain -> ``docDefaults``;
-- bold, italic, caps are *toggle* properties: direct formatting is absolute, and
-  each style level (table, paragraph, character) that turns one on flips it;
+- bold, italic, caps and hidden (``w:vanish``) are *toggle* properties: direct
+  formatting is absolute, and each style level (table, paragraph, character) that
+  turns one on flips it;
 - a theme font (``asciiTheme`` …) wins over the font name written beside it and is
   looked up in the theme part; it counts as Times New Roman only when the theme's
   font is Times New Roman;
@@ -16,6 +17,10 @@ resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
 ``read_runs`` (a paragraph's runs, text and fields) and ``Styles.run_format`` are also
 what ``extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
 text and emphasis as ``dispatch lint``.
+
+Text boxes (DrawingML ``wps:txbx``, VML ``v:textbox``; of ``mc:AlternateContent`` only the
+Choice) are read as paragraphs of kind ``textbox`` right after the paragraph they are
+anchored in (``text_boxes``).
 
 Only the standard library and lxml are used: the file is read as the zip it is.
 """
@@ -102,6 +107,7 @@ class Fmt:
     color: str | None
     vert_align: str | None
     highlight: str | None = None
+    hidden: bool = False  # w:vanish: Word neither shows (unless asked) nor prints it
 
     @property
     def scale(self) -> float:
@@ -199,6 +205,7 @@ class Styles:
             underline=underline not in (None, "none", "0"),
             color=color,
             vert_align=_first_attr(ordered, "vertAlign", "val"),
+            hidden=_toggle(rpr, chains, self.rpr_default, "vanish"),
         )
 
     def _font(self, ordered, slot: str, lang) -> FontName:
@@ -648,11 +655,38 @@ class _Reader:
         )
         out.append(para)
         # paragraphs inside text boxes anchored here come right after their anchor
-        for box in p.iter(w("txbxContent")):
-            if any(a.tag in _SKIP_ANCESTORS for a in box.iterancestors()):
-                continue
-            if _closest_p(box) is p:
-                self._walk(box, part, "textbox", None, None, out)
+        for box in text_boxes(p):
+            self._walk(box, part, "textbox", None, None, out)
+
+W_TXBX = w("txbxContent")
+
+
+def text_boxes(p) -> list:
+    """The text boxes (``w:txbxContent``) anchored in paragraph ``p``, in document order, each once.
+
+    A DrawingML text box (``wps:txbx``), a VML one (``v:textbox``) or both as the Choice and
+    Fallback of ``mc:AlternateContent`` (what Word writes): the Fallback copy is not read, nor a
+    box inside a tracked deletion, nor a box of a box (it belongs to the paragraph inside the box).
+    """
+    return [box for box in p.iter(W_TXBX)
+            if _closest_p(box) is p and not any(a.tag in _SKIP_ANCESTORS for a in box.iterancestors())]
+
+
+def shape_hidden(box, p) -> bool:
+    """Whether the shape holding text box ``box`` (anchored in ``p``) is hidden, so that it does not print:
+    ``wp:docPr hidden="1"`` (DrawingML) or ``visibility:hidden`` in a VML shape's style."""
+    for a in box.iterancestors():
+        if a is p:
+            break
+        if a.tag in (f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
+            doc_pr = a.find(f"{{{WP_NS}}}docPr")
+            if doc_pr is not None and doc_pr.get("hidden") in ("1", "true", "on"):
+                return True
+        elif a.tag.startswith(f"{{{V_NS}}}"):
+            if "visibility:hidden" in (a.get("style") or "").replace(" ", "").lower():
+                return True
+    return False
+
 
 _P, _R, _T = w("p"), w("r"), w("t")
 _FLD_CHAR, _INSTR_TEXT, _FLD_SIMPLE = w("fldChar"), w("instrText"), w("fldSimple")

@@ -14,6 +14,11 @@ Its text keeps the emphasis a reader sees, as runs merged by equal look:
   paragraph style, table style, document defaults, with Word's toggle rule for bold and
   italic), a field's result without its instruction, text NFC-normalised.
 - Tracked changes read as accepted: text in ``w:ins`` counts, text in ``w:del`` does not.
+- Text boxes (``docx_read.text_boxes``: DrawingML or VML; of ``mc:AlternateContent`` only the
+  Choice, so the text counts once) give elements labelled ``Hộp văn bản`` right after the
+  paragraph they are anchored in; each box is a container ``("txbx", n)`` for the redline.
+- Text that does not print (``w:vanish`` through any level, or a text box in a hidden shape or
+  anchored by a hidden run) keeps ``Look.hidden`` and is marked ``«ẩn: …»`` by ``markup``.
 - Page-number fields in headers and footers are not text; a header or footer line left
   empty without them is skipped.
 - The patterns that recognise Quốc hiệu, Tiêu ngữ, the date line, "Kính gửi" and "Nơi
@@ -29,7 +34,7 @@ import io
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from docx import Document
@@ -68,6 +73,7 @@ LABELS = {
     "CVSoTrang": "Số trang",
     "CVDiaChi": "Địa chỉ",
 }
+TEXTBOX_LABEL = "Hộp văn bản"  # Word's name for a text box (Chèn > Hộp Văn bản)
 HEADER_LABEL = "Đầu trang"
 FOOTER_LABEL = "Chân trang"
 LETTERHEAD_LABEL = "Phần đầu"
@@ -79,7 +85,7 @@ SKIPPED_ROLES = {"CVDuongKe"}  # the rules under the issuing body and the motto:
 DEFAULT_SIZE_PT = 10.0  # Word's size when neither the run nor any style nor the defaults give one
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
-W_SDT, W_SDTCONTENT = qn("w:sdt"), qn("w:sdtContent")
+W_SDT, W_SDTCONTENT, W_TXBX = qn("w:sdt"), qn("w:sdtContent"), qn("w:txbxContent")
 W_RPR, W_PPR = qn("w:rPr"), qn("w:pPr")
 _PAGE_FIELDS = {"PAGE", "NUMPAGES", "SECTIONPAGES", "SECTION"}
 
@@ -91,6 +97,7 @@ class Look:
     bold: bool = False
     italic: bool = False
     size: float = DEFAULT_SIZE_PT
+    hidden: bool = False  # hidden text (w:vanish) or text in a hidden shape: it does not print
 
 
 @dataclass(frozen=True)
@@ -109,6 +116,7 @@ class Segment:
     text: str
     bold: bool
     italic: bool
+    hidden: bool = False
 
 
 @dataclass(eq=False)
@@ -146,29 +154,36 @@ class Element:
 
 
 def segments_of(pieces) -> tuple[Segment, ...]:
-    """Merge pieces of equal emphasis. Whitespace has no visible emphasis: it joins its neighbours."""
+    """Merge pieces of equal emphasis (bold, italic, hidden). Whitespace has no visible emphasis: it
+    joins its neighbours."""
     merged: list[list] = []
     for piece in pieces:
         if not piece.text:
             continue
-        emphasis = (piece.look.bold, piece.look.italic)
+        emphasis = (piece.look.bold, piece.look.italic, piece.look.hidden)
         if merged and (merged[-1][1] == emphasis or not piece.text.strip()):
             merged[-1][0] += piece.text
         elif merged and not merged[-1][0].strip():
             merged[-1] = [merged[-1][0] + piece.text, emphasis]
         else:
             merged.append([piece.text, emphasis])
-    return tuple(Segment(text, bold, italic) for text, (bold, italic) in merged)
+    return tuple(Segment(text, bold, italic, hidden) for text, (bold, italic, hidden) in merged)
+
+
+HIDDEN_OPEN, HIDDEN_CLOSE = "«ẩn: ", "»"  # around text that does not print
 
 
 def escape_markup(text: str) -> str:
-    return text.replace("*", "\\*")
+    """A literal ``*`` is ``\\*``; a literal ``«ẩn:`` is ``\\«ẩn:``, so printed text can never pass
+    for hidden text."""
+    return text.replace("*", "\\*").replace(HIDDEN_OPEN.rstrip(), "\\" + HIDDEN_OPEN.rstrip())
 
 
 def markup(segments) -> str:
-    """Text with the input's emphasis markup: ``**đậm**``, ``*nghiêng*``, ``***cả hai***``.
+    """Text with the input's emphasis markup: ``**đậm**``, ``*nghiêng*``, ``***cả hai***``, and
+    ``«ẩn: …»`` around text that does not print (hidden text, a hidden text box).
 
-    Spaces at either end of an emphasised span stay outside the markers, so the result
+    Spaces at either end of an emphasised span stay outside the markers, so printed text
     reads back through ``inline.parse`` to the same spans.
     """
     out = []
@@ -176,12 +191,15 @@ def markup(segments) -> str:
         text = escape_markup(seg.text)
         stars = "*" * ((2 if seg.bold else 0) + (1 if seg.italic else 0))
         core = text.strip()
-        if not stars or not core:
+        if not (stars or seg.hidden) or not core:
             out.append(text)
             continue
         lead = text[: len(text) - len(text.lstrip())]
         trail = text[len(text.rstrip()):]
-        out.append(f"{lead}{stars}{core}{stars}{trail}")
+        core = f"{stars}{core}{stars}"
+        if seg.hidden:
+            core = f"{HIDDEN_OPEN}{core}{HIDDEN_CLOSE}"
+        out.append(f"{lead}{core}{trail}")
     return "".join(out)
 
 
@@ -245,9 +263,9 @@ class Styles:
 
     def look(self, fmt: docx_read.Fmt) -> Look:
         """The properties the diff compares; Word's 10 pt where nothing gives a size."""
-        key = (fmt.bold, fmt.italic, fmt.size)
+        key = (fmt.bold, fmt.italic, fmt.size, fmt.hidden)
         if key not in self._looks:
-            self._looks[key] = Look(fmt.bold, fmt.italic, fmt.size if fmt.size else DEFAULT_SIZE_PT)
+            self._looks[key] = Look(fmt.bold, fmt.italic, fmt.size if fmt.size else DEFAULT_SIZE_PT, fmt.hidden)
         return self._looks[key]
 
     def role(self, p) -> str | None:
@@ -279,9 +297,12 @@ def _page_number(fields: tuple[str, ...]) -> bool:
 
 
 class _Reader:
-    def __init__(self, styles: Styles, skip_page_numbers: bool):
+    """Reads paragraphs; ``containers`` (shared by the readers of one document) gets each text box."""
+
+    def __init__(self, styles: Styles, skip_page_numbers: bool, containers: dict):
         self.styles = styles
         self.skip_page_numbers = skip_page_numbers
+        self.containers = containers
 
     def paragraph(self, p) -> tuple[list[Piece], bool]:
         """The pieces of paragraph ``p`` and whether it holds only plain text runs."""
@@ -297,6 +318,52 @@ class _Reader:
         if simple:
             simple = all(c.tag in _SIMPLE_RUN_CHILDREN for r in p.iter(W_R) for c in r)
         return pieces, simple
+
+    def text_boxes(self, p) -> list[Element]:
+        """The elements of the text boxes anchored in ``p``, in their order (a box's own boxes after
+        the paragraph holding them). Each box is a container ``("txbx", n)``, n counting the boxes of
+        the document; a box in a hidden shape, or anchored by a hidden run, does not print."""
+        out: list[Element] = []
+        for box in docx_read.text_boxes(p):
+            key = ("txbx", sum(1 for k in self.containers if k[0] == "txbx"))
+            self.containers[key] = box
+            hidden = docx_read.shape_hidden(box, p) or self._anchor_hidden(box, p)
+            for q, where in _box_paragraphs(box):
+                el, inner = _make(self, q, self.styles, key, lambda text, pieces: "")
+                if el is not None:
+                    el.label, el.where = TEXTBOX_LABEL, where
+                    if hidden:
+                        el.pieces = tuple(Piece(x.text, replace(x.look, hidden=True), x.run) for x in el.pieces)
+                    out.append(el)
+                if hidden:
+                    for e in inner:
+                        e.pieces = tuple(Piece(x.text, replace(x.look, hidden=True), x.run) for x in e.pieces)
+                out += inner
+        return out
+
+    def _anchor_hidden(self, box, p) -> bool:
+        """Whether the run holding the box's shape is hidden text (Word then hides the shape too)."""
+        run = next((a for a in box.iterancestors() if a.tag == W_R), None)
+        if run is None or _closest(run, W_P) is not p:
+            return False
+        formats = self.styles.formats
+        return formats.run_format(run, formats.paragraph_style(p.find(W_PPR)), _table_style(p)).hidden
+
+
+def _closest(el, tag):
+    return next((a for a in el.iterancestors() if a.tag == tag), None)
+
+
+def _box_paragraphs(box):
+    """(paragraph, where) of a text box in reading order; a table in the box gives "hàng r, cột c"."""
+    for block in body_blocks(box):
+        if block.tag == W_P:
+            yield block, ""
+            continue
+        for r, tr in enumerate(block.findall(W_TR)):
+            for c, tc in enumerate(tr.findall(W_TC)):
+                for q, _inner in _cell_paragraphs(tc):
+                    yield q, f"hàng {r + 1}, cột {c + 1}"
 
 
 # --- roles without styles -------------------------------------------------------------------
@@ -455,18 +522,18 @@ def doc_core_part(doc):
 
 def extract(doc, shown: str = "") -> Extracted:
     styles = Styles(doc)
-    containers: dict[tuple, object] = {}
+    containers: dict[tuple, object] = {}  # text boxes are added by the readers as they meet them
     elements: list[Element] = []
     parts = _header_footer_parts(doc)
     for kind, ref_type, part in parts:
         if kind == "hdr":
             containers.setdefault((kind, ref_type), part.element)
-            elements += _read_part(part.element, styles, (kind, ref_type), HEADER_LABEL)
+            elements += _read_part(part.element, styles, (kind, ref_type), HEADER_LABEL, containers)
     elements += _read_body(doc.element.body, styles, containers)
     for kind, ref_type, part in parts:
         if kind == "ftr":
             containers.setdefault((kind, ref_type), part.element)
-            elements += _read_part(part.element, styles, (kind, ref_type), FOOTER_LABEL)
+            elements += _read_part(part.element, styles, (kind, ref_type), FOOTER_LABEL, containers)
     return Extracted(doc, elements, shown, containers)
 
 
@@ -478,31 +545,34 @@ def _role_label(role: str) -> str:
     return ""
 
 
-def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> Element | None:
+def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> tuple[Element | None, list[Element]]:
+    """The element of paragraph ``p`` (None when it shows no text) and those of the text boxes anchored in it."""
+    boxes = reader.text_boxes(p)
     pieces, simple = reader.paragraph(p)
     text = "".join(piece.text for piece in pieces)
     if not text.strip():
-        return None
+        return None, boxes
     role = styles.role(p)
     if role in SKIPPED_ROLES:
         role = None
     if role is None:
         role = guess(text.strip(), pieces)
-    return Element(_role_label(role) if role else "", role or "", tuple(pieces), container, p, simple)
+    return Element(_role_label(role) if role else "", role or "", tuple(pieces), container, p, simple), boxes
 
 
-def _read_part(root, styles: Styles, container: tuple, label: str) -> list[Element]:
-    reader = _Reader(styles, skip_page_numbers=True)
+def _read_part(root, styles: Styles, container: tuple, label: str, containers: dict) -> list[Element]:
+    reader = _Reader(styles, skip_page_numbers=True, containers=containers)
     out = []
     for p in root.iter(W_P):
-        if any(a.tag == qn("w:txbxContent") for a in p.iterancestors()):
-            continue
-        el = _make(reader, p, styles, container, lambda text, pieces: "")
-        if el is None or not re.search(r"[^\W\d_]", el.text):
-            continue  # nothing but digits and punctuation left: a page number, perhaps typed by hand
-        if not el.label:
-            el.label = label
-        out.append(el)
+        if any(a.tag == W_TXBX for a in p.iterancestors()):
+            continue  # read with the paragraph the box is anchored in
+        el, boxes = _make(reader, p, styles, container, lambda text, pieces: "")
+        for e in [el, *boxes]:
+            if e is None or not re.search(r"[^\W\d_]", e.text):
+                continue  # nothing but digits and punctuation left: a page number, perhaps typed by hand
+            if not e.label:
+                e.label = label
+            out.append(e)
     return out
 
 
@@ -540,7 +610,7 @@ def _table_kinds(blocks, styles: Styles) -> dict:
 
 
 def _read_body(body, styles: Styles, containers: dict) -> list[Element]:
-    reader = _Reader(styles, skip_page_numbers=False)
+    reader = _Reader(styles, skip_page_numbers=False, containers=containers)
     blocks = list(body_blocks(body))
     kinds = _table_kinds(blocks, styles)
     containers[("body",)] = body
@@ -549,10 +619,11 @@ def _read_body(body, styles: Styles, containers: dict) -> list[Element]:
     t = 0
     for block in blocks:
         if block.tag == W_P:
-            el = _make(reader, block, styles, ("body",), lambda text, pieces: _guess_body(text, pieces, previous))
+            el, boxes = _make(reader, block, styles, ("body",), lambda text, pieces: _guess_body(text, pieces, previous))
             if el is not None:
                 out.append(el)
                 previous = (el.role, el.text)
+            out += boxes
             continue
         kind = kinds.get(block, "")
         if not kind:
@@ -570,20 +641,21 @@ def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers
             span = tc.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
             column, grid = grid, grid + (int(span.get(qn("w:val"), "1")) if span is not None else 1)
             containers[("tbl", key, r, c)] = tc
-            read = []
+            made = []  # (element or None, the elements of its text boxes), in order
             for p, inner in _cell_paragraphs(tc):
                 container = ("tbl", key, r, c) + inner
                 if inner:
                     containers.setdefault(container, p.getparent())
-                read.append(_make(reader, p, styles, container, lambda text, pieces: ""))
-            read = [e for e in read if e is not None]
+                made.append(_make(reader, p, styles, container, lambda text, pieces: ""))
+            read = [el for el, _boxes in made if el is not None]
             _label_cell(read, kind, c)
             for el in read:
                 if el.label in (TABLE_LABEL, "") or not kind:
                     # a data table: the cell's place says more than its style
                     el.label = f"{TABLE_LABEL} {key}" if key != 1 else TABLE_LABEL
                     el.where = f"hàng {r + 1}, cột {column + 1}"
-            out += read
+            for el, boxes in made:
+                out += ([el] if el is not None else []) + boxes
     return out
 
 

@@ -10,7 +10,10 @@ keeps every byte of its layout except the paragraphs that changed.
 - A paragraph only in OLD: a new paragraph with OLD's paragraph properties, its text in
   ``w:del`` runs (``w:delText``) and its mark deleted, placed where it stood: after the
   previous paired paragraph of the same container (body, the same table cell, the same
-  header or footer).
+  header or footer, the same text box).
+- Text boxes: their paragraphs are marked like any other, in the box ``extract`` reads (of
+  ``mc:AlternateContent``, the Choice); the VML Fallback copy is left as NEW has it (Word
+  and LibreOffice show the Choice, and Word rewrites the Fallback on save).
 - A changed paragraph: its runs are rewritten from the word diff: equal words keep NEW's
   run properties, inserted words are in ``w:ins``, deleted words in ``w:del`` with OLD's
   run properties; a word whose look changed gets ``w:rPrChange`` with OLD's run
@@ -38,7 +41,7 @@ from .docx_zip import normalize
 from .extract import W_P, W_PPR, W_R, W_RPR, W_TC, Element, Extracted
 
 W_INS, W_DEL = qn("w:ins"), qn("w:del")
-_CONTAINER_TAGS = {W_TC, qn("w:body"), qn("w:hdr"), qn("w:ftr")}
+_CONTAINER_TAGS = {W_TC, qn("w:body"), qn("w:hdr"), qn("w:ftr"), qn("w:txbxContent")}
 _PPR_DROPPED = {qn("w:rPr"), qn("w:sectPr"), qn("w:pPrChange")}
 _RPR_DROPPED = {qn("w:ins"), qn("w:del"), qn("w:moveFrom"), qn("w:moveTo"), qn("w:rPrChange")}
 _NOT_WRAPPED = {W_INS, W_DEL, qn("w:moveFrom"), qn("w:moveTo")}

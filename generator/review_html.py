@@ -3,7 +3,8 @@
 For reviewers without a terminal or Word: every element of the letter in reading
 order, unchanged ones greyed, deleted words struck in red on the left, inserted words
 underlined in green on the right, words whose look changed outlined with a note
-("bỏ đậm", "cỡ chữ 14 → 13"). Bold and italic show as bold and italic. No scripts,
+("bỏ đậm", "cỡ chữ 14 → 13"). Bold and italic show as bold and italic; text that does not
+print (hidden text, a hidden text box) is boxed and hatched, with "ẩn:" before it. No scripts,
 no outside files; all text escaped.
 """
 from __future__ import annotations
@@ -31,6 +32,8 @@ ins{background:#dfd;color:#060;text-decoration:underline}
 .fmt{outline:1px dashed #a0a;background:#f7e8ff}
 .note{color:#808;font-size:.85em;font-style:normal;font-weight:normal}
 .empty{background:#fafafa}
+.an{border:1px dotted #777;color:#555;background:repeating-linear-gradient(45deg,#fff,#fff 4px,#eee 4px,#eee 8px)}
+.an .tag{font-size:.8em;font-weight:normal;font-style:normal;color:#555}
 """
 
 
@@ -42,8 +45,17 @@ def _segments_html(segments) -> str:
             text = f"<strong>{text}</strong>"
         if seg.italic:
             text = f"<em>{text}</em>"
+        if seg.hidden and seg.text.strip():
+            lead, core, trail = _spaces_apart(text)
+            text = f'{lead}<span class="an" title="chữ ẩn, không in ra"><span class="tag">ẩn:</span> {core}</span>{trail}'
         out.append(text)
     return "".join(out)
+
+
+def _spaces_apart(text: str) -> tuple[str, str, str]:
+    core = text.strip()
+    lead = text[: len(text) - len(text.lstrip())]
+    return lead, core, text[len(lead) + len(core):]
 
 
 def _range_html(el, start: int, end: int) -> str:
@@ -84,6 +96,8 @@ def render(comparison: Comparison) -> str:
         label = html.escape(change.label)
         if change.relabelled:
             label += f'<br><span class="note">(trước là: {html.escape(change.old.label)})</span>'
+        if change.hidden_only:
+            label += '<br><span class="note">(chỉ khác ở chữ ẩn, không in ra)</span>'
         status = _ROW_TITLE[change.kind]
         rows.append(
             f'<tr class="{change.kind}" title="{status}"><th scope="row">{label}</th>'
@@ -103,7 +117,7 @@ def render(comparison: Comparison) -> str:
 <h1>So sánh hai bản công văn</h1>
 <p class="files">Bản cũ: <code>{old_name}</code><br>Bản mới: <code>{new_name}</code></p>
 <p class="summary">{html.escape(comparison.summary())}</p>
-<p class="legend"><span><del>chữ bị xoá</del></span><span><ins>chữ thêm mới</ins></span><span><span class="fmt">chữ đổi định dạng</span></span></p>
+<p class="legend"><span><del>chữ bị xoá</del></span><span><ins>chữ thêm mới</ins></span><span><span class="fmt">chữ đổi định dạng</span></span><span><span class="an"><span class="tag">ẩn:</span> chữ ẩn, không in ra</span></span></p>
 <table>
 <colgroup><col class="label"><col><col></colgroup>
 <thead><tr><th scope="col">Phần</th><th scope="col">Bản cũ</th><th scope="col">Bản mới</th></tr></thead>

@@ -3,7 +3,7 @@
 Markers are always written, so the output reads the same without colour (a pipe, a
 file, ``--no-color``) and for readers who do not tell red from green:
 
-    [-xoá-]   {+thêm+}   {~chữ~}(bỏ đậm)
+    [-xoá-]   {+thêm+}   {~chữ~}(bỏ đậm)   «ẩn: chữ không in ra»
 
 Long unchanged stretches inside a changed paragraph are cut to a few words of context.
 """
@@ -77,14 +77,18 @@ def _indent(text: str) -> str:
 def render_change(change: Change, color: bool) -> str:
     if change.kind == INSERTED:
         body = _paint(change.new.markup(), "insert", color)
-        return _head("+", change.label, change.new_index, color) + _indent(body)
+        return _head("+", change.label, change.new_index, color) + _indent(body) + _hidden_note(change, color)
     if change.kind == DELETED:
         body = _paint(change.old.markup(), "delete", color)
-        return _head("-", change.label, change.old_index, color) + _indent(body)
+        return _head("-", change.label, change.old_index, color) + _indent(body) + _hidden_note(change, color)
     line = _head("~", change.label, change.new_index, color) + _indent(render_ops(change, color))
     if change.relabelled:
         line += _paint(f"  (đổi loại đoạn: {change.old.label} → {change.new.label})", "note", color)
-    return line
+    return line + _hidden_note(change, color)
+
+
+def _hidden_note(change: Change, color: bool) -> str:
+    return _paint("  (chỉ khác ở chữ ẩn, không in ra)", "note", color) if change.hidden_only else ""
 
 
 def render(comparison: Comparison, color: bool = False) -> str:

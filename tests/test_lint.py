@@ -586,3 +586,53 @@ def test_docs_list_every_rule():
     _, rules = load_rules()
     missing = [r.id for r in rules if f"`{r.id}`" not in text]
     assert not missing, f"docs/lint.md thiếu các quy tắc: {missing}"
+
+
+# --------------------------------------------------------------------------- text boxes
+
+
+def _kinh_gui_in_a_text_box(doc, bold: bool = False) -> None:
+    """Move the Kính gửi paragraphs into a floating DrawingML text box (Word's own markup, with
+    its VML copy as mc:Fallback) anchored where they stood."""
+    body = doc.element.body
+    kinh_gui = _by_style(doc, "CVKinhGui") + _by_style(doc, "CVKinhGuiDanhSach")
+    anchor = kinh_gui[0].getprevious()
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+          'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+          'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+          'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+          'xmlns:v="urn:schemas-microsoft-com:vml"')
+    box = ('<wp:anchor simplePos="0" relativeHeight="1" behindDoc="0" locked="0" layoutInCell="1" '
+           'allowOverlap="1"><wp:simplePos x="0" y="0"/><wp:extent cx="5400000" cy="900000"/>'
+           '<wp:docPr id="77" name="Text Box 77"/><a:graphic><a:graphicData '
+           'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp>'
+           '<wps:txbx><w:txbxContent/></wps:txbx><wps:bodyPr/></wps:wsp></a:graphicData></a:graphic></wp:anchor>')
+    run = parse_xml(f'<w:r {ns}><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing>{box}</w:drawing>'
+                    '</mc:Choice><mc:Fallback><w:pict><v:shape style="width:425pt;height:70pt"><v:textbox>'
+                    '<w:txbxContent/></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>')
+    for content in run.iter(qn("w:txbxContent")):
+        for p in kinh_gui:
+            copy_ = parse_xml(p.xml)
+            if bold:
+                for r in copy_.iter(qn("w:r")):
+                    rpr = r.get_or_add_rPr()
+                    for b in rpr.findall(qn("w:b")):
+                        rpr.remove(b)
+                    rpr.append(OxmlElement("w:b"))
+            content.append(copy_)
+    for p in kinh_gui:
+        body.remove(p)
+    holder = OxmlElement("w:p")
+    anchor.addnext(holder)
+    holder.append(run)
+
+
+def test_lint_judges_a_kinh_gui_placed_in_a_text_box(tmp_path, ours):
+    """Text in a text box is read once (the Choice, not the VML Fallback copy) and judged like any."""
+    code, report = _json_lint(_edit(ours, tmp_path / "hop.docx", _kinh_gui_in_a_text_box))
+    assert code == 0, report
+    code, report = _json_lint(_edit(ours, tmp_path / "hop-dam.docx", lambda d: _kinh_gui_in_a_text_box(d, bold=True)))
+    assert code == 1
+    assert [v["rule"] for v in report["violations"]] == ["kinh_gui.khong_dam"], report
+    assert read_docx(tmp_path / "hop-dam.docx").paragraphs  # and the reader does not fail on the box

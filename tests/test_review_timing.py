@@ -55,7 +55,7 @@ def test_two_ten_page_letters_review_well_under_a_second(tmp_path, capsys):
         print(f"\n[review timing] {len(a.elements)}/{len(b.elements)} elements, read + diff + terminal + HTML + "
               f"redline: {best * 1000:.0f} ms (best of 3)")
     # edited: i % 7 == 3 or i % 13 == 5 -> 13 paragraphs, 5 of them losing a bold; one removed, one added
-    assert counts == {"changed": 13, "inserted": 1, "deleted": 1, "format": 5}
+    assert counts == {"changed": 13, "inserted": 1, "deleted": 1, "format": 5, "hidden": 0}
     assert text_of(accept_all(data)) == text_of(new)
     assert text_of(reject_all(data)) == text_of(old)
     assert best < 5.0
