@@ -22,10 +22,11 @@ from pathlib import Path
 
 import yaml
 
+from . import resources
 from .dates import short_date
 from .exceptions import Problem, format_field
 
-DATA = Path(__file__).resolve().parent / "data" / "admin_levels.yaml"
+DATA = resources.DATA / "admin_levels.yaml"
 
 
 @dataclass(frozen=True)
