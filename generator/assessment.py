@@ -61,8 +61,8 @@ def name_problem(name: str) -> str | None:
     it must be one line (a line break typed with Alt+Enter in an Excel cell would split Kính gửi into two
     recipients), and it must not be a word the input gives a meaning to (``tat_ca``, ``xa_nay``).
     """
-    if "\n" in name or "\r" in name or "\u2028" in name or "\u2029" in name:
-        shown = name.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    if "\n" in name or "\r" in name:
+        shown = name.replace("\r\n", "\n").replace("\r", "\n")
         return (f"tên xã «{shown.replace(chr(10), '↵')}» có xuống dòng (Alt+Enter trong ô Excel): tên xã in vào "
                 "«Kính gửi» và nội dung nguyên như đã gõ, nên phải nằm trên một dòng; xoá chỗ xuống dòng")
     if commune_name(name).casefold() in (ALL, "xa_nay"):
