@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Callable
@@ -31,6 +32,42 @@ DEFAULT_APPRAISER = "các Sở, ngành của tỉnh"
 def commune_name(value: str) -> str:
     """``Xã Minh Tiến`` and ``Minh Tiến`` name the same commune; sentences add "Xã" themselves."""
     return re.sub(r"^\s*xã\s+", "", value, flags=re.IGNORECASE).strip()
+
+
+# the five tone marks (huyền, sắc, hỏi, ngã, nặng) as combining characters; â, ă, ê, ô, ơ, ư keep theirs
+_TONES = "\u0300\u0301\u0309\u0303\u0323"
+
+
+def name_key(value: str) -> str:
+    """What two spellings of one commune share: ``Hoà Bình``, ``Hòa  bình`` and ``HÒA BÌNH`` give one key.
+
+    Case and spacing are ignored, and so is where a syllable carries its tone mark (the old «hòa, thủy,
+    hóa» and the new «hoà, thuỷ, hoá» placements): each word is compared as its letters plus its tone.
+    For comparison only; the name is printed as typed.
+    """
+    words = []
+    for word in commune_name(unicodedata.normalize("NFC", value)).casefold().split():
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(sorted(ch for ch in decomposed if ch in _TONES))
+        letters = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+        words.append(letters + tones)
+    return " ".join(words)
+
+
+def name_problem(name: str) -> str | None:
+    """Why a commune name cannot be used as typed (None when it can).
+
+    A name is data: it is printed exactly as typed wherever it goes (Kính gửi, trích yếu, the body), so
+    it must be one line (a line break typed with Alt+Enter in an Excel cell would split Kính gửi into two
+    recipients), and it must not be a word the input gives a meaning to (``tat_ca``, ``xa_nay``).
+    """
+    if "\n" in name or "\r" in name:
+        shown = name.replace("\r\n", "\n").replace("\r", "\n")
+        return (f"tên xã «{shown.replace(chr(10), '↵')}» có xuống dòng (Alt+Enter trong ô Excel): tên xã in vào "
+                "«Kính gửi» và nội dung nguyên như đã gõ, nên phải nằm trên một dòng; xoá chỗ xuống dòng")
+    if commune_name(name).casefold() in (ALL, "xa_nay"):
+        return f"«{name}» là từ khoá của tệp đầu vào (tat_ca: mọi xã; xa_nay: xã nhận thư), không dùng làm tên xã"
+    return None
 
 
 def _indicator_code(value: Any) -> Any:
@@ -79,7 +116,7 @@ class AssessmentsInput(_Input):
     set_dirs: list[Text] = Field(default_factory=list, alias="thu_muc_bo_tieu_chi",
                                  description="Thư mục chứa bộ tiêu chí của tỉnh (tính từ tệp YAML)")
     table: Text | None = Field(None, alias="bang", description="Bảng đánh giá .csv hoặc .xlsx, mỗi xã một hàng")
-    sheet: Text | None = Field(None, alias="trang_tinh", description="Tên trang tính trong tệp Excel (mặc định: trang đầu)")
+    sheet: Text | None = Field(None, alias="trang_tinh", description="Tên trang tính trong tệp Excel (mặc định: trang đang mở khi mở tệp bằng Excel)")
     communes: list[CommuneInput] = Field(default_factory=list, alias="xa", description="Đánh giá từng xã")
 
 
@@ -141,7 +178,18 @@ class Assessments:
     def select(self, names: list[str]) -> list[CommuneAssessment]:
         if names == [ALL]:
             return vi_sorted(self.communes.values(), key=lambda c: c.name)
-        return [self.communes[commune_name(n)] for n in names]
+        found = [self.find(n) for n in names]
+        if None in found:
+            raise KeyError(names[found.index(None)])
+        return found
+
+    def find(self, name: str) -> CommuneAssessment | None:
+        """The commune ``name`` means, however its case, spacing or tone marks are placed (see ``name_key``)."""
+        found = self.communes.get(commune_name(name))
+        if found is None:
+            key = name_key(name)
+            found = next((c for c in self.communes.values() if name_key(c.name) == key), None)
+        return found
 
 
 Locate = Callable[[tuple, str], Problem]
@@ -326,16 +374,23 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
     root = ("danh_gia",)
     default = criteria_set(data.set_id, root + ("bo_tieu_chi",), located.problem)
     communes: dict[str, CommuneAssessment] = {}
-    origin: dict[str, str] = {}
+    origin: dict[str, tuple[str, str]] = {}  # name_key -> (the name as typed first, where)
 
     def add(result: CommuneAssessment | None, where: str, locate_name: Callable[[str], Problem]) -> None:
         if result is None:
             return
-        if result.name in communes:
-            problems.append(locate_name(f"xã «{result.name}» đã có ở {origin[result.name]}; mỗi xã chỉ ghi một lần"))
+        key = name_key(result.name)
+        if key in origin:
+            first, at = origin[key]
+            if first == result.name:
+                problems.append(locate_name(f"xã «{result.name}» đã có ở {at}; mỗi xã chỉ ghi một lần"))
+            else:
+                problems.append(locate_name(f"xã «{result.name}» trùng với xã «{first}» đã có ở {at}: hai tên chỉ "
+                                            "khác chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/"
+                                            "thủy) là một xã; mỗi xã chỉ ghi một lần"))
             return
         communes[result.name] = result
-        origin[result.name] = where
+        origin[key] = (result.name, where)
 
     for i, commune in enumerate(data.communes):
         path = root + ("xa", i)
@@ -343,6 +398,10 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
         def locate(sub: tuple, message: str, path=path) -> Problem:
             return located.problem(path + sub, message)
 
+        wrong_name = name_problem(commune.name)
+        if wrong_name:
+            problems.append(locate(("ten",), wrong_name))
+            continue
         chosen = default if commune.set_id is None else criteria_set(commune.set_id, ("bo_tieu_chi",), locate)
         if chosen is None:
             continue
@@ -402,7 +461,7 @@ def check_references(blocks, assessments: "Assessments | None", located, assignm
         if block.lines == [ALL]:
             continue
         for j, name in enumerate(block.lines):
-            commune = assessments.communes.get(commune_name(name))
+            commune = assessments.find(name)
             if commune is None:
                 known = ", ".join(vi_sorted(assessments.communes)) or "chưa có xã nào"
                 problems.append(located.problem(path + (j,), f"xã «{name}» không có trong «danh_gia» ({known})"))

@@ -17,12 +17,15 @@ thu:                        # the letter: a dispatch whose text may say {xa} and
 tong_hop: { … }             # optional: the overview dispatch to the superior body
 ```
 
-``{xa}`` and ``{han}`` are the only placeholders: plain substitution, never a
-template language, so text typed by users is never evaluated.
+``{xa}`` and ``{han}`` are the only placeholders: plain substitution in one pass, never a
+template language, so text typed by users is never evaluated. The commune's name is data:
+a name containing ``{han}`` is not substituted again, and in the body (read for ``**đậm**``
+and ``*nghiêng*``) its asterisks are escaped, so ``A*B*`` prints as typed.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -85,16 +88,25 @@ class _Under:
         return self.located.line_of(self.prefix + tuple(path))
 
 
+_PLACEHOLDER = re.compile(r"\{xa\}|\{han\}")
+BODY_FIELDS = ("noi_dung", MAINTENANCE_BODY)  # read with inline emphasis (**đậm**, *nghiêng*)
+
+
 def _substitute(value, mapping: dict[str, str]):
+    """``{xa}`` and ``{han}`` replaced in one pass: what they are replaced with is never read again, so a
+    commune called ``{han}`` stays ``{han}``."""
     if isinstance(value, str):
-        for key, text in mapping.items():
-            value = value.replace(key, text)
-        return value
+        return _PLACEHOLDER.sub(lambda m: mapping[m.group()], value)
     if isinstance(value, list):
         return [_substitute(v, mapping) for v in value]
     if isinstance(value, dict):
         return {k: _substitute(v, mapping) for k, v in value.items()}
     return value
+
+
+def _escape_emphasis(text: str) -> str:
+    """A value put into text read for emphasis: its asterisks are asterisks (``A*B*`` stays as typed)."""
+    return text.replace("*", "\\*")
 
 
 @dataclass
@@ -133,19 +145,21 @@ class Campaign:
         if not commune.not_met:
             data["noi_dung"] = maintenance
             data["trich_yeu"] = maintenance_subject  # the remedial "V/v khắc phục …" is not this letter's
+        deadline = self.deadline_of(commune)
+        # the commune's name is data: printed as typed, never read as a placeholder or as emphasis
+        mapping = {"{xa}": commune.name, "{han}": deadline or "{han}"}
+        in_body = {"{xa}": _escape_emphasis(commune.name), "{han}": _escape_emphasis(deadline or "{han}")}
+        data = {k: _substitute(v, in_body if k in BODY_FIELDS else mapping) for k, v in data.items()}
         body = []
-        for i, block in enumerate(data.get("noi_dung") or []):
+        for block in data.get("noi_dung") or []:
             if isinstance(block, dict) and len(block) == 1:
                 (kind, names), = block.items()
                 if names == THIS_COMMUNE:
                     if kind == "sut_giam" and not commune.fell_back:
                         continue  # nothing fell back: no such paragraph
-                    block = {kind: commune.name}
+                    block = {kind: commune.name}  # after the substitution: the name is not read again
             body.append(block)
         data["noi_dung"] = body
-        deadline = self.deadline_of(commune)
-        mapping = {"{xa}": commune.name, "{han}": deadline or "{han}"}
-        data = _substitute(data, mapping)
         return validate(data, _Under(self.located, prefix))
 
     def letter_for(self, commune: CommuneAssessment) -> tuple[Dispatch, Letter]:
