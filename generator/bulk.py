@@ -86,7 +86,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     extra_files: list[tuple[str, str]] = field(default_factory=list)  # (file, status)
     busy: list[str] = field(default_factory=list)  # files held open by another program, not replaced
-    unwritten: list[Problem] = field(default_factory=list)  # files the disk refused
+    unwritten: list[Problem] = field(default_factory=list)  # files not written: the disk refused, edited by hand
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -240,7 +240,7 @@ def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
     except _BUSY_ERRORS:
         if name not in report.busy:
             report.busy.append(name)
-            if name != MANIFEST:
+            if name not in (MANIFEST, MANIFEST_CSV):  # the caller names manifest.csv itself
                 report.extra_files.append((name, BUSY))
         return False
 
@@ -272,8 +272,8 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
 def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: bool) -> None:
     """Move the file built at ``staged`` to ``path`` under the same rules as a letter."""
     result = place_staged(path, staged, manifest.files.get(path.name), force)
-    if result.status == EDITED:
-        report.problems.append(Problem("tệp đã bị sửa tay nên không ghi đè (dùng --force)", display_path(path)))
+    if result.status == EDITED:  # refused to protect someone's edits: an output matter (exit code 4)
+        report.unwritten.append(Problem("tệp đã bị sửa tay nên không ghi đè (dùng --force)", display_path(path)))
     else:
         manifest.record(path.name, result.digest)
     report.extra_files.append((path.name, result.status))

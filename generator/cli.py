@@ -20,7 +20,7 @@ import click
 
 from . import click_vi
 from . import pdf as pdf_output
-from .exceptions import DispatchError, display_path
+from .exceptions import DispatchError, Problem, display_path
 from .generate import build_file, default_output
 from .model import json_schema
 from .output import write_output
@@ -154,7 +154,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     """``dispatch build campaign.yaml``: one letter per commune (generator/bulk.py)."""
     from . import bulk
     from .campaign import load_campaign
-    from .exceptions import FileBusyError, InputError, OutputError, Problem
+    from .exceptions import FileBusyError, InputError, OutputError
 
     campaign = load_campaign(input_file, data, located)
     for warning in campaign.assessments.warnings:
