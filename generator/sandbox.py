@@ -55,23 +55,27 @@ class _Limit:
     """One armed limit: the thread it guards and its deadline.
 
     ``claim`` is taken exactly once: by the watchdog when the deadline passes (it then raises in
-    the thread, all while holding ``_wake``), or by the thread when its block ends in time. Taking
-    a lock is one C call, so the two can never both win, and a limit that was claimed is over.
+    the thread and releases ``sent``, which it made and took before claiming), or by the thread
+    when its block ends in time. Taking a lock is one C call, so the two can never both win, and
+    a limit that was claimed is over. The thread never waits on a lock it shares: an exception
+    raised in it just after it took one would leave that lock taken for good.
     """
 
-    __slots__ = ("thread", "deadline", "claim")
+    __slots__ = ("thread", "deadline", "claim", "sent")
 
     def __init__(self, thread: int, deadline: float):
         self.thread = thread
         self.deadline = deadline
         self.claim = threading.Lock()
+        self.sent: threading.Lock | None = None
 
     def live(self) -> bool:
         return not self.claim.locked()
 
 
 _limits: dict[int, _Limit] = {}  # thread id -> its outermost limit (a claimed one is over)
-_wake = threading.Condition(threading.Lock())
+_lock = threading.Lock()  # taken by the rendering threads with "with _lock:" only (C enter and exit)
+_wake = threading.Condition(_lock)
 _watchdog: threading.Thread | None = None
 _next_wake: float | None = None  # when the watchdog wakes next (None: no deadline)
 
@@ -95,9 +99,13 @@ def _watch() -> None:
                     if _limits.get(thread) is limit:
                         del _limits[thread]
                 elif limit.deadline <= now:
+                    sent = threading.Lock()
+                    sent.acquire()
+                    limit.sent = sent
                     if limit.claim.acquire(blocking=False):  # the block has not ended: stop it
                         _raise_in(thread, RenderTimeout)
                         del _limits[thread]
+                    sent.release()
                 elif upcoming is None or limit.deadline < upcoming:
                     upcoming = limit.deadline
             _next_wake = upcoming
@@ -111,8 +119,9 @@ def _start_watchdog() -> None:
 
 
 def _after_fork() -> None:  # a forked child has no watchdog thread (and maybe a held lock): start afresh
-    global _wake, _watchdog, _next_wake
-    _wake = threading.Condition(threading.Lock())
+    global _lock, _wake, _watchdog, _next_wake
+    _lock = threading.Lock()
+    _wake = threading.Condition(_lock)
     _watchdog, _next_wake = None, None
     _limits.clear()
 
@@ -143,7 +152,7 @@ class _Armed:
         global _next_wake
         thread = threading.get_ident()
         limit = self.limit = _Limit(thread, time.monotonic() + self.seconds)
-        with _wake:
+        with _lock:
             if _watchdog is None:
                 _start_watchdog()
             _limits[thread] = limit
@@ -156,10 +165,9 @@ class _Armed:
         limit = self.limit
         if not limit.claim.acquire(blocking=False):
             # the watchdog took it: its RenderTimeout was raised in the block, or is pending (it then
-            # comes out here, while leaving). Wait until it was sent (the watchdog fires holding
-            # _wake) and drop it if still pending, so that it never lands after the block.
-            with _wake:
-                pass
+            # comes out here, while leaving). Wait until it was sent and drop it if still pending, so
+            # that it never lands after the block.
+            limit.sent.acquire()
             _clear_in(limit.thread)
         return None
 
