@@ -247,7 +247,7 @@ def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
     assert "không đổi" in result.output and not list(folder.glob(".*.tmp"))
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="uses a pseudo-terminal")
+@pytest.mark.skipif(sys.platform != "linux" or not hasattr(os, "fork"), reason="uses a pseudo-terminal (pty.fork)")
 def test_progress_bar_on_a_terminal_only(tmp_path):
     import pty
 
