@@ -1,8 +1,10 @@
 """Bulk runs: one letter per commune, fast, and nothing lost.
 
 - Every letter is rendered from one compiled template (``engine.py``); with
-  ``jobs > 1`` several processes share the work (forked, so each starts with the
-  campaign already loaded).
+  ``jobs > 1`` several processes share the work. They are started with ``spawn`` on
+  every platform (the only way on Windows, the default on macOS): each worker gets the
+  campaign once, as the pool initializer's argument, and compiles the template from its
+  path itself; a letter's task is then its commune's name and file.
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
   transliterates đ/Đ; collisions get ``-2``, ``-3`` in Vietnamese alphabetical order;
   the name can hold nothing but ``a-z``, ``0-9`` and ``-``).
@@ -12,6 +14,10 @@
   an interrupted run (Ctrl-C, kill) resumes where it stopped on the next run.
 - Rows with problems (an unknown criterion, an empty name) are reported with their
   row and column; the other letters are still written, and the run exits non-zero.
+- A file held open by Word or Excel (a letter, ``tat-ca.docx``, ``tong-hop.docx``,
+  ``manifest.csv``) cannot be replaced on Windows: it gets the status ``đang mở``, keeps
+  its old content, and everything else is still written and recorded; the caller says
+  which files to close (exit code 4).
 - The run also writes ``tat-ca.docx`` (every letter from a new page, each with its
   own page numbering), ``manifest.csv`` (commune, file, status, SHA-256) and the
   overview dispatch ``tong-hop.docx`` when the campaign has one.
@@ -23,6 +29,7 @@ import io
 import multiprocessing
 import re
 import signal
+from collections.abc import Callable
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,9 +39,9 @@ from slugify import slugify
 from .campaign import Campaign
 from .collation import vi_sorted
 from .docx_zip import FIXED_TIME
-from .exceptions import Problem, display_path
+from .exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
 from .generate import render_dispatch
-from .output import (EDITED, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
+from .output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
                      remove_stale_temporaries)
 from .render import DEFAULT_TEMPLATE, compiled_template, context, template_faults
 from .sandbox import time_limit
@@ -45,6 +52,9 @@ OVERVIEW = "tong-hop.docx"
 MANIFEST_CSV = "manifest.csv"
 NOT_SENT = "không gửi"
 FAILED = "lỗi"
+BUSY = "đang mở"  # held open by Word/Excel: not replaced this time, the old file stays
+UNWRITTEN = "không ghi được"  # the disk refused it (full, no permission)
+_BUSY_ERRORS = (FileBusyError, PermissionError)  # PermissionError: what Windows says of a file in use
 
 
 def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
@@ -75,6 +85,8 @@ class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     extra_files: list[tuple[str, str]] = field(default_factory=list)  # (file, status)
+    busy: list[str] = field(default_factory=list)  # files held open by another program, not replaced
+    unwritten: list[Problem] = field(default_factory=list)  # files not written: the disk refused, edited by hand
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -88,7 +100,7 @@ class Report:
 
 _CAMPAIGN: Campaign | None = None
 _FOLDER: Path | None = None
-_TEMPLATE = None  # the compiled template of the run, set before the workers fork
+_TEMPLATE = None  # the compiled template of the run, in this process
 
 
 def _template_path(campaign: Campaign) -> Path:
@@ -111,14 +123,18 @@ def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes 
         with time_limit():  # one timer for the whole letter (its parts and sentences)
             parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
         data = _TEMPLATE.zip(parts)
-        result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
-        document = None if result.status == EDITED else parts["word/document.xml"]
-        return Outcome(name, file, result.status, result.digest), document
     except Exception as exc:  # reported per letter; the others go on
-        from .exceptions import DispatchError
-
         message = str(exc) if isinstance(exc, DispatchError) else f"{type(exc).__name__}: {exc}"
         return Outcome(name, file, FAILED, error=message), None
+    document = parts["word/document.xml"]
+    try:
+        result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
+    except _BUSY_ERRORS:  # open in Word: this letter waits for the next run, the others go on
+        return Outcome(name, file, BUSY), document
+    except (OutputError, OSError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Outcome(name, file, UNWRITTEN, error=f"không ghi được tệp ({why}); tệp cũ (nếu có) vẫn giữ nguyên"), document
+    return Outcome(name, file, result.status, result.digest), None if result.status == EDITED else document
 
 
 def _first_letter(campaign: Campaign, name: str) -> None:
@@ -128,8 +144,17 @@ def _first_letter(campaign: Campaign, name: str) -> None:
         render_parts(campaign, name, _TEMPLATE)
 
 
-def _worker_init() -> None:
+def _setup(campaign: Campaign, folder: Path, template_path: Path) -> None:
+    """What ``_one`` needs, in this process: the campaign, the output folder, the compiled template."""
+    global _CAMPAIGN, _FOLDER, _TEMPLATE
+    _CAMPAIGN, _FOLDER = campaign, folder
+    _TEMPLATE = compiled_template(template_path)
+
+
+def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
+    """A spawned worker starts from nothing: it gets the campaign once (pickled) and compiles the template."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    _setup(campaign, folder, template_path)
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -137,7 +162,6 @@ def _worker_init() -> None:
 def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, dry_run: bool = False,
         progress=None) -> Report:
     """Write every letter of ``campaign`` under ``out_root/<campaign name>/``."""
-    global _CAMPAIGN, _FOLDER, _TEMPLATE
     folder = out_root / campaign.name
     report = Report(folder, problems=list(campaign.assessments.problems))
     communes = campaign.assessments.communes
@@ -151,8 +175,8 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
             tasks.append((name, names[name], manifest.files.get(names[name]), force, dry_run))
         else:
             skipped.append(Outcome(name, "", NOT_SENT))
-    _CAMPAIGN, _FOLDER = campaign, folder
-    _TEMPLATE = compiled_template(_template_path(campaign))  # compiled before forking: every worker inherits it
+    template_path = _template_path(campaign)
+    _setup(campaign, folder, template_path)
     if tasks:
         _first_letter(campaign, tasks[0][0])
     if not dry_run:
@@ -160,20 +184,24 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     results: dict[str, Outcome] = {}
     pool = None
-    combined = None if dry_run or not tasks else Combined(folder / f".{COMBINED}.new", campaign, _template_path(campaign))
+    combined = None if dry_run or not tasks else Combined(folder / f".{COMBINED}.new", campaign, template_path)
     try:
         if jobs > 1 and len(tasks) > 1:
-            pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_init)
+            pool = multiprocessing.get_context("spawn").Pool(
+                min(jobs, len(tasks)), initializer=_worker_init, initargs=(campaign, folder, template_path))
             stream = pool.imap(_one, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1)))
         else:
             stream = map(_one, tasks)
         for outcome, document in stream:
             results[outcome.commune] = outcome
-            if outcome.status not in (FAILED, EDITED) and not dry_run:
+            if outcome.status not in (FAILED, EDITED, BUSY, UNWRITTEN) and not dry_run:
                 manifest.record(outcome.file, outcome.digest)
             if combined is not None and outcome.status != FAILED:
                 path = folder / outcome.file
-                combined.add(document if document is not None else _document_of(path), path)
+                if document is not None:  # rendered now; a letter not replaced (open in Word) is not a source
+                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None)
+                else:  # edited by hand: printed as it is
+                    combined.add(_document_of(path), path)
             if progress:
                 progress(outcome)
     except BaseException:
@@ -185,19 +213,36 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
             pool.terminate()
             pool.join()
         if not dry_run and folder.exists():
-            manifest.save()  # also on Ctrl-C: what was written is remembered
+            _busy_guard(report, MANIFEST, manifest.save)  # also on Ctrl-C: what was written is remembered
     report.outcomes = sorted(list(results.values()) + skipped, key=lambda o: rank[o.commune])
     for outcome in report.outcomes:
-        if outcome.error:
+        if outcome.status == BUSY:
+            report.busy.append(outcome.file)
+        elif outcome.status == UNWRITTEN:
+            report.unwritten.append(Problem(outcome.error, display_path(folder / outcome.file)))
+        elif outcome.error:
             report.problems.append(Problem(f"không dựng được thư cho xã «{outcome.commune}»: {outcome.error}"))
     if not dry_run:
         if combined is not None and combined.close():
             try:
-                _keep(report, manifest, folder / COMBINED, combined.path, force)
+                _busy_guard(report, COMBINED, lambda: _keep(report, manifest, folder / COMBINED, combined.path, force))
             finally:
                 combined.path.unlink(missing_ok=True)
         _write_extras(campaign, report, manifest, force)
     return report
+
+
+def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
+    """Run ``write`` (which replaces the file ``name``); a file held open elsewhere is noted, not fatal."""
+    try:
+        write()
+        return True
+    except _BUSY_ERRORS:
+        if name not in report.busy:
+            report.busy.append(name)
+            if name not in (MANIFEST, MANIFEST_CSV):  # the caller names manifest.csv itself
+                report.extra_files.append((name, BUSY))
+        return False
 
 
 def _document_of(path: Path) -> bytes:
@@ -212,22 +257,23 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
         staged = folder / f".{OVERVIEW}.new"
         atomic_write(staged, data)
         try:
-            _keep(report, manifest, folder / OVERVIEW, staged, force)
+            _busy_guard(report, OVERVIEW, lambda: _keep(report, manifest, folder / OVERVIEW, staged, force))
         finally:
             staged.unlink(missing_ok=True)
     rows = [("xa", "tep", "trang_thai", "sha256")]
     rows += [(o.commune, o.file, o.status, o.digest) for o in report.outcomes]
     buf = io.StringIO()
     csv.writer(buf, lineterminator="\n").writerows(rows)
-    atomic_write(folder / MANIFEST_CSV, buf.getvalue().encode("utf-8-sig"))  # Excel reads UTF-8 with a BOM
-    manifest.save()
+    # Excel reads UTF-8 with a BOM; a manifest.csv open in Excel keeps its old rows (the hashes are in MANIFEST)
+    _busy_guard(report, MANIFEST_CSV, lambda: atomic_write(folder / MANIFEST_CSV, buf.getvalue().encode("utf-8-sig")))
+    _busy_guard(report, MANIFEST, manifest.save)
 
 
 def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: bool) -> None:
     """Move the file built at ``staged`` to ``path`` under the same rules as a letter."""
     result = place_staged(path, staged, manifest.files.get(path.name), force)
-    if result.status == EDITED:
-        report.problems.append(Problem("tệp đã bị sửa tay nên không ghi đè (dùng --force)", display_path(path)))
+    if result.status == EDITED:  # refused to protect someone's edits: an output matter (exit code 4)
+        report.unwritten.append(Problem("tệp đã bị sửa tay nên không ghi đè (dùng --force)", display_path(path)))
     else:
         manifest.record(path.name, result.digest)
     report.extra_files.append((path.name, result.status))
@@ -299,11 +345,13 @@ class Combined:
         info._compresslevel = 1  # a big file made once per run: speed over a few percent of size
         return info
 
-    def add(self, document: bytes, path: Path) -> None:
-        """Append one letter (its document.xml); ``path`` is its file, whose rendered footers serve all."""
+    def add(self, document: bytes, path: Path | None) -> None:
+        """Append one letter (its document.xml); ``path`` is its file (None: not written), whose rendered
+        footers serve all."""
         if self._zip is None:
             self._open(document)
-            self._first = path
+        if self._first is None:
+            self._first = path  # the first letter on disk: its rendered headers and footers serve all
         if self._held is not None:
             self._stream.write(_letter_body(self._held, last=False))
         self._held = document
@@ -337,7 +385,7 @@ class Combined:
 
 def counts_line(report: Report) -> str:
     parts = []
-    for status in (NEW, "cập nhật", UNCHANGED, "ghi đè", EDITED, NOT_SENT, FAILED):
+    for status in (NEW, "cập nhật", UNCHANGED, "ghi đè", EDITED, BUSY, UNWRITTEN, NOT_SENT, FAILED):
         n = report.count(status)
         if n:
             parts.append(f"{n} {status}")

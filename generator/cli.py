@@ -1,6 +1,15 @@
-"""The ``dispatch`` command. Everything it prints is Vietnamese."""
+"""The ``dispatch`` command. Everything it prints is Vietnamese.
+
+Before anything is printed, standard output and error are made able to print Vietnamese
+whatever they are connected to (``_safe_streams``): a Windows console redirected to a file,
+a pipe, Git Bash or a scheduled task gets the ANSI code page (cp1252, cp1258), which has no
+"ệ"; there they are switched to UTF-8, and a character that still cannot be written becomes a
+replacement character instead of a traceback.
+"""
 from __future__ import annotations
 
+import codecs
+import io
 import json
 import os
 import sys
@@ -11,7 +20,7 @@ import click
 
 from . import click_vi
 from . import pdf as pdf_output
-from .exceptions import DispatchError, display_path
+from .exceptions import DispatchError, Problem, display_path
 from .generate import build_file, default_output
 from .model import json_schema
 from .output import write_output
@@ -21,6 +30,45 @@ from .yaml_source import load_yaml
 click_vi.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _safe_stream(stream):
+    """``stream`` (stdout or stderr) writing UTF-8, with replacement characters for what cannot be encoded."""
+    if stream is None:  # pythonw: no console at all
+        return stream
+    try:
+        encoding = codecs.lookup(stream.encoding or "ascii").name
+    except (AttributeError, LookupError):
+        encoding = None
+    if encoding == "utf-8" and getattr(stream, "errors", "strict") != "strict":
+        return stream
+    if hasattr(stream, "reconfigure"):
+        try:
+            stream.flush()
+            if encoding == "utf-8":
+                stream.reconfigure(errors="replace")  # lone surrogates (a file name from a foreign disk)
+            else:
+                stream.reconfigure(encoding="utf-8", errors="replace")
+            return stream
+        except (OSError, ValueError, io.UnsupportedOperation):
+            pass
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        return stream
+    return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", line_buffering=True)
+
+
+def _safe_streams() -> None:
+    sys.stdout = _safe_stream(sys.stdout)
+    sys.stderr = _safe_stream(sys.stderr)
+
+
+class _Main(click_vi.Group):
+    """The ``dispatch`` group; its entry makes the console safe for Vietnamese before anything runs."""
+
+    def main(self, *args, **kwargs):
+        _safe_streams()
+        return super().main(*args, **kwargs)
 
 
 def _run(action):
@@ -49,7 +97,7 @@ def _warn(built) -> None:
         click.echo(warning, err=True)
 
 
-@click.group(cls=click_vi.Group, context_settings=CONTEXT)
+@click.group(cls=_Main, context_settings=CONTEXT)
 @click.version_option(package_name="dispatch-nd30", prog_name="dispatch")
 def main() -> None:
     """Soạn công văn hành chính (DOCX) đúng thể thức Nghị định 30/2020/NĐ-CP từ tệp YAML."""
@@ -106,7 +154,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     """``dispatch build campaign.yaml``: one letter per commune (generator/bulk.py)."""
     from . import bulk
     from .campaign import load_campaign
-    from .exceptions import InputError, OutputError
+    from .exceptions import FileBusyError, InputError, OutputError
 
     campaign = load_campaign(input_file, data, located)
     from .generate import campaign_warnings
@@ -132,33 +180,52 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
         click.echo(f"Đã ghi {folder}/: {bulk.counts_line(report)}.")
         for name, status in report.extra_files:
             click.echo(f"  {name} [{status}]")
-        click.echo(f"  {bulk.MANIFEST_CSV}")
+        click.echo(f"  {bulk.MANIFEST_CSV}" + (f" [{bulk.BUSY}]" if bulk.MANIFEST_CSV in report.busy else ""))
     if with_pdf and not dry_run:
         _campaign_pdf(report, campaign, pdf_timeout)
-    if report.problems:
-        raise InputError(report.problems)
+    problems = list(report.unwritten)
     if report.edited:
         names = ", ".join(o.file for o in report.edited[:10])
-        raise OutputError(f"{len(report.edited)} thư đã bị sửa tay nên không ghi đè ({names}); dùng --force để ghi đè "
-                          "(bản cũ được lưu thành .bak)")
+        problems.append(Problem(f"{len(report.edited)} thư đã bị sửa tay nên không ghi đè ({names}); dùng --force "
+                                "để ghi đè (bản cũ được lưu thành .bak)"))
+    if report.busy:
+        problems.append(_busy_problem(report))
+    if report.problems:
+        raise InputError(report.problems + problems)
+    if problems:
+        raise (FileBusyError if report.busy else OutputError)(problems)
+
+
+def _busy_problem(report) -> Problem:
+    """The files Word or Excel held open: which, what happened, what to do."""
+    names = ", ".join(report.busy[:10]) + (f" và {len(report.busy) - 10} tệp khác" if len(report.busy) > 10 else "")
+    return Problem(f"{len(report.busy)} tệp đang mở trong Word hoặc Excel nên chưa ghi được ({names}); tệp cũ vẫn giữ "
+                   "nguyên, các tệp khác đã ghi xong. Hãy đóng các tệp này trong Word/Excel rồi chạy lại lệnh",
+                   display_path(report.folder))
 
 
 def _campaign_pdf(report, campaign, pdf_timeout: float | None) -> None:
     from . import bulk
+    from .exceptions import FileBusyError
 
     folder = report.folder
     date = campaign.date
+    on_disk = [o for o in report.outcomes if o.file and o.status not in (bulk.FAILED, bulk.BUSY, bulk.UNWRITTEN)]
     jobs = []
-    for o in report.outcomes:
-        if o.file and o.status != bulk.FAILED:
-            source = folder / o.file
-            target = source.with_suffix(".pdf")
-            if o.status != bulk.UNCHANGED or not target.exists():
-                jobs.append(pdf_output.PdfJob(source, target, date))
+    for o in on_disk:
+        source = folder / o.file
+        target = source.with_suffix(".pdf")
+        if o.status != bulk.UNCHANGED or not target.exists():
+            jobs.append(pdf_output.PdfJob(source, target, date))
     pdf_output.convert_or_raise(jobs, timeout=pdf_timeout)
-    pdfs = [folder / Path(o.file).with_suffix(".pdf") for o in report.outcomes if o.file and o.status != bulk.FAILED]
+    pdfs = [folder / Path(o.file).with_suffix(".pdf") for o in on_disk]
     if pdfs:
-        pages = pdf_output.concatenate(pdfs, folder / "tat-ca.pdf")
+        try:
+            pages = pdf_output.concatenate(pdfs, folder / "tat-ca.pdf")
+        except (FileBusyError, PermissionError):  # open in a PDF reader
+            report.busy.append("tat-ca.pdf")
+            click.echo("  tat-ca.pdf [đang mở]")
+            return
         click.echo(f"Đã ghi {display_path(folder / 'tat-ca.pdf')} ({len(pdfs)} thư, {pages} trang)")
 
 

@@ -18,7 +18,11 @@ can build a value:
   call's result is checked too;
 - **output**: a rendered part may not exceed ``MAX_OUTPUT`` characters (counted while the
   template writes it, so a runaway loop is stopped long before memory runs out);
-- **time**: rendering stops after ``RENDER_SECONDS`` with a clear error (``time_limit``).
+- **time**: rendering stops after ``RENDER_SECONDS`` with a clear error (``time_limit``). The limit works
+  the same on every platform and in any thread: no SIGALRM (Windows has none). One watchdog thread
+  per process keeps the deadlines and, when one passes, raises ``RenderTimeout`` in the thread that
+  is rendering (``PyThreadState_SetAsyncExc``), which Jinja's loops, being Python code, notice at
+  once. Arming a limit costs a few microseconds (it runs once per letter in bulk).
 
 Each limit is far above what a real letter needs (a letter part is about 100 000 characters).
 A refusal is a ``SecurityError`` with a Vietnamese message; the callers turn it into a
@@ -26,18 +30,19 @@ A refusal is a ``SecurityError`` with a Vietnamese message; the callers turn it 
 """
 from __future__ import annotations
 
-import contextlib
+import ctypes
+import os
 import re
-import signal
 import threading
+import time
 import types
 from itertools import islice
-from markupsafe import Markup
 
 import jinja2
 from jinja2.compiler import CodeGenerator
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
+from markupsafe import Markup
 
 MAX_VALUE = 1_000_000  # characters or items of one value a template builds
 MAX_SEQUENCE = MAX_VALUE  # (name kept for callers)
@@ -426,28 +431,134 @@ def environment(**options) -> jinja2.Environment:
     return Sandbox(undefined=jinja2.StrictUndefined, **options)
 
 
-_active = False  # a limit is running: an inner time_limit (one per sentence, per part) costs nothing
+class _Limit:
+    """One armed limit: the thread it guards and its deadline.
+
+    ``claim`` is taken exactly once: by the watchdog when the deadline passes (it then raises in
+    the thread and releases ``sent``, which it made and took before claiming), or by the thread
+    when its block ends in time. Taking a lock is one C call, so the two can never both win, and
+    a limit that was claimed is over. The thread never waits on a lock it shares: an exception
+    raised in it just after it took one would leave that lock taken for good.
+    """
+
+    __slots__ = ("thread", "deadline", "claim", "sent")
+
+    def __init__(self, thread: int, deadline: float):
+        self.thread = thread
+        self.deadline = deadline
+        self.claim = threading.Lock()
+        self.sent: threading.Lock | None = None
+
+    def live(self) -> bool:
+        return not self.claim.locked()
 
 
-@contextlib.contextmanager
+_limits: dict[int, _Limit] = {}  # thread id -> its outermost limit (a claimed one is over)
+_lock = threading.Lock()  # taken by the rendering threads with "with _lock:" only (C enter and exit)
+_wake = threading.Condition(_lock)
+_watchdog: threading.Thread | None = None
+_next_wake: float | None = None  # when the watchdog wakes next (None: no deadline)
+
+
+def _raise_in(thread: int, exc_type) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc_type))
+
+
+def _clear_in(thread: int) -> None:
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)  # NULL: drop a pending one
+
+
+def _watch() -> None:
+    global _next_wake
+    with _wake:
+        while True:
+            now = time.monotonic()
+            upcoming = None
+            for thread, limit in list(_limits.items()):
+                if not limit.live():
+                    if _limits.get(thread) is limit:
+                        del _limits[thread]
+                elif limit.deadline <= now:
+                    sent = threading.Lock()
+                    sent.acquire()
+                    limit.sent = sent
+                    if limit.claim.acquire(blocking=False):  # the block has not ended: stop it
+                        _raise_in(thread, RenderTimeout)
+                        del _limits[thread]
+                    sent.release()
+                elif upcoming is None or limit.deadline < upcoming:
+                    upcoming = limit.deadline
+            _next_wake = upcoming
+            _wake.wait(None if upcoming is None else upcoming - now)
+
+
+def _start_watchdog() -> None:
+    global _watchdog
+    _watchdog = threading.Thread(target=_watch, name="dispatch-render-limit", daemon=True)
+    _watchdog.start()
+
+
+def _after_fork() -> None:  # a forked child has no watchdog thread (and maybe a held lock): start afresh
+    global _lock, _wake, _watchdog, _next_wake
+    _lock = threading.Lock()
+    _wake = threading.Condition(_lock)
+    _watchdog, _next_wake = None, None
+    _limits.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork)
+
+
+class _Free:
+    """An inner limit: the outer one applies."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+_FREE = _Free()
+
+
+class _Armed:
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.limit: _Limit | None = None
+
+    def __enter__(self):
+        global _next_wake
+        thread = threading.get_ident()
+        limit = self.limit = _Limit(thread, time.monotonic() + self.seconds)
+        with _lock:
+            if _watchdog is None:
+                _start_watchdog()
+            _limits[thread] = limit
+            if _next_wake is None or limit.deadline < _next_wake:
+                _next_wake = limit.deadline
+                _wake.notify()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        limit = self.limit
+        if not limit.claim.acquire(blocking=False):
+            # the watchdog took it: its RenderTimeout was raised in the block, or is pending (it then
+            # comes out here, while leaving). Wait until it was sent and drop it if still pending, so
+            # that it never lands after the block.
+            limit.sent.acquire()
+            _clear_in(limit.thread)
+        return None
+
+
 def time_limit(seconds: float | None = None):
-    """Raise ``RenderTimeout`` in the block after ``seconds`` (default ``RENDER_SECONDS``; no limit off
-    the main thread). Inside another time_limit the outer one applies."""
-    global _active
-    seconds = seconds or RENDER_SECONDS
-    if _active or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def expired(signum, frame):
-        raise RenderTimeout(seconds)
-
-    previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    _active = True
-    try:
-        yield
-    finally:
-        _active = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    """``with time_limit():`` raises ``RenderTimeout`` in the block after ``seconds`` (default
+    ``RENDER_SECONDS``), in whichever thread runs it. Inside another time_limit of the same thread
+    the outer one applies (one limit per letter in bulk; the inner ones cost a dictionary look-up).
+    When the block is over, so is the limit: the exception comes inside the block or while leaving
+    it, never later."""
+    outer = _limits.get(threading.get_ident())
+    if outer is not None and outer.live():
+        return _FREE
+    return _Armed(seconds or RENDER_SECONDS)

@@ -1,4 +1,5 @@
 import io
+import os
 import sys
 from pathlib import Path
 
@@ -9,6 +10,23 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "inputs" / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+WINDOWS_MODE = Path(__file__).resolve().parent / "windows_mode"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--windows", action="store_true", default=False,
+                     help="run the suite as Windows would (tests/windows_mode/windows_shim.py: no SIGALRM, "
+                          "fork or killpg, os.kill(pid, 0) raises, multiprocessing spawn only; every Python "
+                          "the tests start also gets cp1252 stdout/stderr). Same as DISPATCH_TEST_WINDOWS=1.")
+
+
+def pytest_configure(config):
+    if config.getoption("--windows") or os.environ.get("DISPATCH_TEST_WINDOWS") == "1":
+        sys.path.insert(0, str(WINDOWS_MODE))
+        import windows_shim
+
+        windows_shim.apply(streams=False)  # pytest's own report stays readable; subprocesses get cp1252
+        os.environ.update(windows_shim.environment())
 
 
 @pytest.fixture(scope="session")

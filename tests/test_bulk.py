@@ -1,5 +1,6 @@
 """Bulk campaigns: per-letter content, naming, combined file, manifest, protection, resume, errors."""
 import csv
+import shutil
 import io
 import os
 import signal
@@ -247,7 +248,7 @@ def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
     assert "không đổi" in result.output and not list(folder.glob(".*.tmp"))
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="uses a pseudo-terminal")
+@pytest.mark.skipif(sys.platform != "linux" or not hasattr(os, "fork"), reason="uses a pseudo-terminal (pty.fork)")
 def test_progress_bar_on_a_terminal_only(tmp_path):
     import pty
 
@@ -362,3 +363,87 @@ def test_overview_is_checked_before_any_letter_is_written(tmp_path):
     assert result.exit_code == 0, result.output
     text = letter_text(tmp_path / "out" / "thu-nghiem" / "tong-hop.docx")
     assert "Trong 04 xã, có 01 xã đạt đủ các tiêu chí: Đồng Tân; 03 xã còn tiêu chí chưa đạt:" in text
+
+
+# --- files held open by Word or Excel (Windows refuses to replace them) ----------------------------
+
+
+def _held_open(monkeypatch, *names: str) -> list[str]:
+    """Replacing any file called one of ``names`` fails as on Windows while Word or Excel has it open."""
+    real = os.replace
+    refused = []
+
+    def replace(src, dst, *args, **kwargs):
+        if Path(dst).name in names:
+            refused.append(Path(dst).name)
+            raise PermissionError(13, "The process cannot access the file because it is being used by another "
+                                      "process", str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr("time.sleep", lambda _s: None)  # a retry before giving up need not wait in a test
+    return refused
+
+
+def _rows(folder: Path) -> dict[str, str]:
+    return {r["xa"]: r["trang_thai"] for r in csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig")))}
+
+
+def test_a_letter_open_in_word_waits_and_the_others_are_written(tmp_path, monkeypatch):
+    path = make(tmp_path)
+    out = tmp_path / "out"
+    folder = out / "thu-nghiem"
+    assert run_cli(path, out, "-j", "1").exit_code == 0
+    before = (folder / "xa-quyet-thang.docx").read_bytes()
+    path.write_text(path.read_text("utf-8").replace("han: 15/12/2024", "han: 20/12/2024"), "utf-8")  # every letter changes
+    with monkeypatch.context() as patch:
+        refused = _held_open(patch, "xa-quyet-thang.docx")
+        result = run_cli(path, out, "-j", "1")
+    assert refused and result.exit_code == 4, result.output
+    assert "Lỗi nội bộ" not in result.output and "Traceback" not in result.output and "PermissionError" not in result.output
+    assert "1 tệp đang mở trong Word hoặc Excel nên chưa ghi được (xa-quyet-thang.docx)" in result.output
+    assert "Hãy đóng các tệp này trong Word/Excel rồi chạy lại lệnh" in result.output
+    assert "1 cập nhật, 2 không đổi, 1 đang mở" in result.output
+    assert (folder / "xa-quyet-thang.docx").read_bytes() == before  # the open file is left as it was
+    assert "20/12/2024" in letter_text(folder / "xa-thanh-ha.docx")
+    assert _rows(folder) == {"Đồng Tân": "không đổi", "Quyết Thắng": "đang mở", "Thanh Hà": "cập nhật",
+                             "Thạnh Hà": "không đổi"}
+    assert "trước ngày 20/12/2024" in "\n".join(p.text for p in Document(folder / "tat-ca.docx").paragraphs
+                                                if "Quyết Thắng" in p.text)  # the print file has the new letter
+    result = run_cli(path, out, "-j", "1")  # Word closed: the letter is brought up to date, nothing lost
+    assert result.exit_code == 0, result.output
+    assert _rows(folder) == {"Đồng Tân": "không đổi", "Quyết Thắng": "cập nhật", "Thanh Hà": "không đổi",
+                             "Thạnh Hà": "không đổi"}
+    assert "20/12/2024" in letter_text(folder / "xa-quyet-thang.docx")
+
+
+@pytest.mark.parametrize("held", ["tat-ca.docx", "tong-hop.docx", "manifest.csv"])
+def test_a_run_file_open_in_word_or_excel_keeps_the_letters(tmp_path, monkeypatch, held):
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")
+    path = tmp_path / "inputs" / "chien-dich" / EXAMPLE.name
+    out = tmp_path / "out"
+    folder = out / "nhac-xa-2026"
+    assert run_cli(path, out, "-j", "1").exit_code == 0
+    before = (folder / held).read_bytes()
+    first = {p.name: p.read_bytes() for p in folder.glob("xa-*.docx")}
+    path.write_text(path.read_text("utf-8").replace("ngay: 20/11/2026", "ngay: 25/11/2026"), "utf-8")  # all change
+    with monkeypatch.context() as patch:
+        _held_open(patch, held)
+        result = run_cli(path, out, "-j", "1")
+    assert result.exit_code == 4, result.output
+    assert f"1 tệp đang mở trong Word hoặc Excel nên chưa ghi được ({held})" in result.output
+    assert "Hãy đóng các tệp này trong Word/Excel rồi chạy lại lệnh" in result.output
+    assert "Lỗi nội bộ" not in result.output and "Traceback" not in result.output
+    assert f"{held} [đang mở]" in result.output and "6 cập nhật" in result.output
+    assert (folder / held).read_bytes() == before
+    import json
+
+    recorded = json.loads((folder / ".dispatch-manifest.json").read_text("utf-8"))["files"]
+    from generator.output import sha256
+
+    for letter in folder.glob("xa-*.docx"):  # every letter written is remembered
+        assert letter.read_bytes() != first[letter.name] and recorded[letter.name] == sha256(letter.read_bytes())
+    assert len(first) == 6
+    result = run_cli(path, out, "-j", "1")  # closed: the next run finishes the job, letters untouched
+    assert result.exit_code == 0 and "6 không đổi" in result.output, result.output
+    assert (folder / held).read_bytes() != before

@@ -180,3 +180,107 @@ def test_sentence_template_that_never_ends_is_stopped(sentence_folder, commune, 
     _, one = commune
     with pytest.raises(TemplateError, match="quá 1 giây"):
         sentences.write("ket_qua", one, "xa_ntm_2021_2025", sentence_folder)
+
+
+# --- the render time limit: portable (no SIGALRM), any thread, nested limits free, never late --------
+
+LOOP = "{% for x in range(99999) %}{% for y in range(99999) %}{% endfor %}{% endfor %}"
+
+
+def test_the_time_limit_needs_no_sigalrm(tmp_path, monkeypatch):
+    """As on Windows: no SIGALRM, no setitimer; a template that never ends is still stopped (exit 3)."""
+    import signal
+
+    from generator import sandbox
+
+    for name in ("SIGALRM", "setitimer", "alarm"):
+        monkeypatch.delattr(signal, name, raising=False)
+    monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
+    src = _input_with_template(tmp_path, with_payload(LOOP, tmp_path / "mau-lap.docx"))
+    result = CliRunner().invoke(main, ["build", str(src), "-o", str(tmp_path / "thu.docx")])
+    assert result.exit_code == 3, result.output
+    assert "mau-lap.docx" in result.output and "mẫu dựng quá 1 giây" in result.output
+    assert not (tmp_path / "thu.docx").exists()
+
+
+def test_the_time_limit_works_off_the_main_thread():
+    import threading
+    import time
+
+    from generator.sandbox import RenderTimeout, time_limit
+
+    seen = []
+
+    def render():
+        start = time.monotonic()
+        try:
+            with time_limit(0.3):
+                while True:
+                    pass
+        except RenderTimeout:
+            seen.append(time.monotonic() - start)
+
+    worker = threading.Thread(target=render, daemon=True)
+    worker.start()
+    worker.join(10)
+    assert len(seen) == 1 and 0.29 <= seen[0] < 5
+
+
+def test_an_inner_limit_is_free_and_the_outer_one_applies():
+    import time
+
+    from generator.sandbox import RenderTimeout, time_limit
+
+    start = time.monotonic()
+    with pytest.raises(RenderTimeout):
+        with time_limit(0.3):
+            for _ in range(10 ** 9):
+                with time_limit(60):  # one limit per letter in bulk: each sentence's own is free
+                    pass
+    assert time.monotonic() - start < 5
+
+
+def test_a_limit_never_fires_after_its_block(monkeypatch):
+    """The deadline passes as the block ends: the watchdog has claimed the limit but is slow to raise.
+    The exception may come while leaving the block, never in the code after it."""
+    import time
+
+    from generator import sandbox
+
+    real = sandbox._raise_in
+
+    def slow_raise(thread, exc_type):  # widen the gap between claiming the limit and raising
+        time.sleep(0.3)
+        real(thread, exc_type)
+
+    monkeypatch.setattr(sandbox, "_raise_in", slow_raise)
+    outcomes = []
+    for _ in range(3):
+        try:
+            with sandbox.time_limit(0.05):
+                time.sleep(0.15)  # one C call: the deadline passes inside it, the block ends before the raise
+            outcomes.append("done")
+        except sandbox.RenderTimeout:
+            outcomes.append("stopped while leaving")
+        try:
+            time.sleep(0.5)
+            for _ in range(1000):
+                pass
+        except sandbox.RenderTimeout:
+            outcomes.append("LATE")
+    assert "LATE" not in outcomes and len(outcomes) == 3, outcomes
+
+
+def test_arming_a_limit_costs_well_under_a_tenth_of_a_millisecond():
+    import time
+
+    from generator.sandbox import time_limit
+
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(2000):
+            with time_limit():
+                pass
+        best = min(best, (time.perf_counter() - start) / 2000)
+    assert best < 50e-6, f"{best * 1e6:.1f} µs"
