@@ -61,8 +61,8 @@ def test_the_shim_is_what_windows_has():
 
 @pytest.mark.parametrize("source", SINGLES, ids=lambda p: p.stem)
 def test_single_letters_build_check_text_lint(tmp_path, source):
-    shutil.copytree(source.parent, tmp_path / "in")
-    src = tmp_path / "in" / source.name
+    shutil.copytree(ROOT / "inputs", tmp_path / "inputs")  # an example may use a folder beside its own
+    src = tmp_path / "inputs" / source.relative_to(ROOT / "inputs")
     code, out, _ = windows("build", str(src), "-o", "thu.docx", cwd=tmp_path)
     assert code == 0 and "Đã ghi thu.docx [mới]" in out
     title = Document(tmp_path / "thu.docx").core_properties.title
