@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import multiprocessing
 import re
@@ -155,6 +156,7 @@ def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
     """A spawned worker starts from nothing: it gets the campaign once (pickled) and compiles the template."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     _setup(campaign, folder, template_path)
+    gc.freeze()  # the campaign and the template live for the whole run: the collector need not scan them
 
 
 # --- the run --------------------------------------------------------------------------------
