@@ -5,7 +5,7 @@ usage: python benchmarks/bulk.py [--sizes 2000,10000] [--jobs 2] [--docxtpl-samp
 For each size it writes a synthetic campaign (a CSV of N communes with varied criteria
 results, 2026-2030 set, one reminder letter each) into a temporary folder, then in
 separate processes (so each peak memory is its own):
-- times ``dispatch``'s bulk path (generator.bulk.run, ``--jobs`` processes): every
+- times ``dispatch``'s bulk path (generator.bulk.run.run, ``--jobs`` processes): every
   letter rendered and written, plus the combined print file and the manifest;
 - times the loop a user would otherwise write: ``DocxTemplate(path)``,
   ``render(context, autoescape=True)``, ``save()`` per letter, on the same template and
@@ -58,8 +58,8 @@ def peak_rss_mb() -> float:
 
 
 def measure_dispatch(path: Path, out: Path, jobs: int) -> dict:
-    from generator import bulk
-    from generator.campaign import load_campaign
+    from generator.bulk import run as bulk
+    from generator.bulk.campaign import load_campaign
 
     start = time.perf_counter()
     campaign = load_campaign(path)
@@ -73,9 +73,9 @@ def measure_dispatch(path: Path, out: Path, jobs: int) -> dict:
 def measure_docxtpl(path: Path, out: Path, sample: int) -> dict:
     from docxtpl import DocxTemplate
 
-    from generator.campaign import load_campaign
-    from generator.collation import vi_sorted
-    from generator.render import DEFAULT_TEMPLATE, compiled_template, context
+    from generator.bulk.campaign import load_campaign
+    from generator.vi.collation import vi_sorted
+    from generator.render.docx import DEFAULT_TEMPLATE, compiled_template, context
 
     campaign = load_campaign(path)
     prototypes = compiled_template(DEFAULT_TEMPLATE).prototypes

@@ -3,7 +3,7 @@
     python benchmarks/pdf.py [--seed inputs/seeds/000-lang-son-2018.yaml] [--count 200] [--parallel 1,2]
 
 Dựng ``count`` công văn từ một tệp YAML mẫu, mỗi công văn một số văn bản khác nhau
-(trường ``so``), rồi chuyển sang PDF bằng ``generator.pdf.convert``: từng tệp một (mỗi
+(trường ``so``), rồi chuyển sang PDF bằng ``generator.pdf.convert.convert``: từng tệp một (mỗi
 lần một tiến trình soffice mới), rồi cả lô với 1, 2… tiến trình song song. In số giây
 cho mỗi công văn. Kết quả đo ghi trong docs/pdf.md.
 """
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.generate import build_file  # noqa: E402
-from generator.pdf import PdfJob, concatenate, convert, find_soffice, normalize_pdf  # noqa: E402
+from generator.pipeline import build_file  # noqa: E402
+from generator.pdf.convert import PdfJob, concatenate, convert, find_soffice, normalize_pdf  # noqa: E402
 
 
 def make_inputs(seed: Path, count: int, folder: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-from .cli import main
+from generator.cli import main
 
 if __name__ == "__main__":  # not when a spawned bulk worker imports it
     main()

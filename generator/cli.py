@@ -18,14 +18,14 @@ from pathlib import Path
 
 import click
 
-from . import click_vi
-from . import pdf as pdf_output
-from .exceptions import DispatchError, Problem, display_path
-from .generate import build_file, default_output
-from .model import json_schema
-from .output import write_output
-from .campaign import is_campaign
-from .yaml_source import load_yaml
+from generator.vi import click as click_vi
+from generator.pdf import convert as pdf_output
+from generator.exceptions import DispatchError, Problem, display_path
+from generator.pipeline import build_file, default_output
+from generator.model.dispatch import json_schema
+from generator.write.output import write_output
+from generator.bulk.campaign import is_campaign
+from generator.load.yaml_source import load_yaml
 
 click_vi.install()
 
@@ -151,13 +151,13 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
 
 def _build_campaign(input_file: Path, data, located, output: Path | None, force: bool, jobs: int,
                     dry_run: bool, with_pdf: bool, pdf_timeout: float | None) -> None:
-    """``dispatch build campaign.yaml``: one letter per commune (generator/bulk.py)."""
-    from . import bulk
-    from .campaign import load_campaign
-    from .exceptions import FileBusyError, InputError, OutputError
+    """``dispatch build campaign.yaml``: one letter per commune (generator/bulk/run.py)."""
+    from generator.bulk import run as bulk
+    from generator.bulk.campaign import load_campaign
+    from generator.exceptions import FileBusyError, InputError, OutputError
 
     campaign = load_campaign(input_file, data, located)
-    from .generate import campaign_warnings
+    from generator.pipeline import campaign_warnings
 
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
         click.echo(warning, err=True)
@@ -205,8 +205,8 @@ def _busy_problem(report) -> Problem:
 
 
 def _campaign_pdf(report, campaign, pdf_timeout: float | None) -> None:
-    from . import bulk
-    from .exceptions import FileBusyError
+    from generator.bulk import run as bulk
+    from generator.exceptions import FileBusyError
 
     folder = report.folder
     date = campaign.date
@@ -264,7 +264,7 @@ def schema(output: Path | None) -> None:
               help="Thư mục chứa thêm bộ tiêu chí của địa phương (các tệp .yaml); dùng nhiều lần được.")
 def criteria_command(set_id: str | None, folders: tuple[Path, ...]) -> None:
     """Liệt kê các bộ tiêu chí nông thôn mới, hoặc in đủ các tiêu chí, chỉ tiêu của bộ MÃ_BỘ."""
-    from .criteria import format_list, format_set, get_set, load_sets
+    from generator.assessments.criteria import format_list, format_set, get_set, load_sets
 
     def action():
         if set_id:
@@ -283,9 +283,9 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
 
     Mã thoát: 0 khi đúng thể thức, 1 khi có chỗ sai, 2 khi không đọc được tệp.
     """
-    from .docx_read import DocxReadError
-    from .exceptions import InputError, Problem
-    from .lint import lint_file
+    from generator.ooxml.read import DocxReadError
+    from generator.exceptions import InputError, Problem
+    from generator.lint.check import lint_file
 
     def action():
         try:
@@ -301,7 +301,7 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
     _run(action)
 
 
-from .review_cli import register_review_commands  # noqa: E402  (dispatch text, dispatch diff)
+from generator.review.cli import register_review_commands  # noqa: E402  (dispatch text, dispatch diff)
 
 register_review_commands(main, _run)
 

@@ -96,7 +96,7 @@ class Located:
 
     file: str
     lines: dict[tuple, int] = field(default_factory=dict)
-    # what the reader noticed but does not refuse (generator/yaml_source.py: a flow list that
+    # what the reader noticed but does not refuse (generator/load/yaml_source.py: a flow list that
     # splits one organ's name), as printable Vietnamese lines "Cảnh báo: tệp …, dòng …"
     warnings: list[str] = field(default_factory=list)
 

@@ -27,9 +27,9 @@ from docx.shared import Cm, Mm, Pt
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator import layout_spec as L  # noqa: E402
-from generator.docx_zip import normalize  # noqa: E402
-from generator.role_format import (  # noqa: E402
+from generator.geometry import layout_spec as L
+from generator.write.docx_zip import normalize  # noqa: E402
+from generator.render.role_format import (  # noqa: E402
     border as _border,
     fonts_on as _fonts_on,
     format_font as _format_font,

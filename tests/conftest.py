@@ -32,7 +32,7 @@ def pytest_configure(config):
 @pytest.fixture(scope="session")
 def built_seeds():
     """Every seed input built once: name -> Built (dispatch, letter, docx bytes)."""
-    from generator.generate import build_file
+    from generator.pipeline import build_file
 
     return {p.stem: build_file(p) for p in sorted(SEEDS.glob("*.yaml"))}
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.generate import Built, build_file
-from generator.pdf import PdfJob, convert
+from generator.pipeline import Built, build_file
+from generator.pdf.convert import PdfJob, convert
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "inputs" / "seeds").glob("*.yaml"))

@@ -12,8 +12,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.run import Run
 
-from generator.extract import extract, format_text, open_docx
-from generator.generate import build_file
+from generator.review.extract import extract, format_text, open_docx
+from generator.pipeline import build_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "inputs" / "seeds"

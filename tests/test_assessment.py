@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from conftest import ROOT, SEEDS
 from docx_helpers import by_role, run_props
 from generator.cli import main
-from generator.generate import build_file
+from generator.pipeline import build_file
 
 EXAMPLE_2026 = ROOT / "inputs" / "vi-du" / "2026-nhac-cac-xa.yaml"
 
@@ -291,7 +291,7 @@ def test_table_optional_columns_are_checked(tmp_path):
 
 
 def test_summary_of_several_communes_joins_names_the_vietnamese_way(tmp_path):
-    from generator.sentences import and_list
+    from generator.wording.sentences import and_list
 
     assert [and_list(x) for x in ([], ["A"], ["A", "B"], ["A", "B", "C"])] == ["", "A", "A và B", "A, B và C"]
     text = paragraphs(make(tmp_path, "- tong_hop: tat_ca"))

@@ -18,8 +18,8 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from conftest import ROOT
-from generator import bulk
-from generator.campaign import load_campaign
+from generator.bulk import run as bulk
+from generator.bulk.campaign import load_campaign
 from generator.cli import main
 
 EXAMPLE = ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"
@@ -126,7 +126,7 @@ def test_manifest_and_combined_file(tmp_path):
     folder = tmp_path / "out" / "thu-nghiem"
     rows = list(csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig"))))
     assert [r["xa"] for r in rows] == ["Đồng Tân", "Quyết Thắng", "Thanh Hà", "Thạnh Hà"]  # Vietnamese order
-    from generator.output import sha256
+    from generator.write.output import sha256
     for r in rows:
         assert r["trang_thai"] == "mới" and sha256((folder / r["tep"]).read_bytes()) == r["sha256"]
     combined = Document(folder / "tat-ca.docx")
@@ -439,7 +439,7 @@ def test_a_run_file_open_in_word_or_excel_keeps_the_letters(tmp_path, monkeypatc
     import json
 
     recorded = json.loads((folder / ".dispatch-manifest.json").read_text("utf-8"))["files"]
-    from generator.output import sha256
+    from generator.write.output import sha256
 
     for letter in folder.glob("xa-*.docx"):  # every letter written is remembered
         assert letter.read_bytes() != first[letter.name] and recorded[letter.name] == sha256(letter.read_bytes())

@@ -1,6 +1,6 @@
 import unicodedata
 
-from generator.collation import vi_sorted
+from generator.vi.collation import vi_sorted
 
 
 def test_vietnamese_order_not_code_point_order():

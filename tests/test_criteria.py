@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.criteria import SHIPPED_DIR, get_set, load_sets
+from generator.assessments.criteria import SHIPPED_DIR, get_set, load_sets
 from generator.exceptions import InputError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.dates import IssueDate, decree_date, month_text, weekday
+from generator.vi.dates import IssueDate, decree_date, month_text, weekday
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """A .docx given to ``dispatch text``, ``diff`` or ``lint`` (or as ``mau:``) is untrusted.
 
-One guard (``generator/docx_guard.py``) checks it before python-docx or lxml unpack a byte:
+One guard (``generator/ooxml/guard.py``) checks it before python-docx or lxml unpack a byte:
 size, zip bomb (parts, unpacked size, compression ratio), DTD/XXE, not a zip, an old .doc,
 a zip cut short, a zip without a Word document, a part that does not unpack. Each is a
 Vietnamese message naming the file, exit code 2 (3 for a template), no traceback, and never
@@ -19,9 +19,10 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 
-from generator import docx_guard, docx_read
+from generator.ooxml import guard as docx_guard
+from generator.ooxml import read as docx_read
 from generator.cli import main
-from generator.generate import build_file
+from generator.pipeline import build_file
 from hostile_support import good, write_yaml
 
 pytestmark = pytest.mark.hostile
@@ -239,9 +240,9 @@ def big_overview(tmp_path_factory) -> bytes:
     """
     import re
 
-    from generator.campaign import load_campaign
-    from generator.docx_zip import normalize
-    from generator.generate import render_dispatch
+    from generator.bulk.campaign import load_campaign
+    from generator.write.docx_zip import normalize
+    from generator.pipeline import render_dispatch
 
     campaign = load_campaign(_campaign(tmp_path_factory.mktemp("tong-hop"), 8, marks=["x"] * 10))
     _, data = render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
@@ -293,8 +294,8 @@ def test_a_large_part_must_not_pack_like_a_bomb(tmp_path, big_overview, monkeypa
 @pytest.fixture(scope="module")
 def tat_ca(tmp_path_factory) -> Path:
     """tat-ca.docx of 5,000 letters, built by the bulk path in this process (-j 1)."""
-    from generator import bulk
-    from generator.campaign import load_campaign
+    from generator.bulk import run as bulk
+    from generator.bulk.campaign import load_campaign
 
     folder = tmp_path_factory.mktemp("tat-ca")
     report = bulk.run(load_campaign(_campaign(folder, 5000, overview=False)), folder / "out", jobs=1)

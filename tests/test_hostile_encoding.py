@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from generator.legacy_text import TCVN3, VIETNAMESE_LETTERS, VNI, convert, detect
+from generator.vi.legacy_text import TCVN3, VIETNAMESE_LETTERS, VNI, convert, detect
 from hostile_support import good, write_yaml
 
 pytestmark = pytest.mark.hostile

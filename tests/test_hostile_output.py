@@ -1,6 +1,6 @@
 """A write that fails or is killed half-way leaves the old letter as it was; edits are never lost.
 
-``generator/output.py`` writes to a temporary file beside the target and renames it over the
+``generator/write/output.py`` writes to a temporary file beside the target and renames it over the
 target in one step. tests/test_output.py covers the manifest and ``--force``; these add the
 failures in the middle of a write.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import output
+from generator.write import output as output
 from generator.cli import main
 from hostile_support import good, write_yaml
 
@@ -100,7 +100,7 @@ def test_an_output_path_that_cannot_be_written_is_exit_4(tmp_path):
 
 KILLED_RUN = textwrap.dedent("""
     import os, sys, time
-    from generator import output
+    from generator.write import output as output
     from generator.cli import main
 
     def slow_fsync(fd):

@@ -276,8 +276,8 @@ except (ImportError, ValueError, OSError):
     resource = None
 import openpyxl, psutil
 from openpyxl.worksheet import _reader
-from generator.assessment_table import read_table
-from generator.criteria import get_set
+from generator.assessments.table import read_table
+from generator.assessments.criteria import get_set
 
 
 def peak():

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator import sentences
+from generator.wording import sentences as sentences
 from generator.cli import main
 from generator.exceptions import TemplateError
-from generator.generate import build_file
+from generator.pipeline import build_file
 from hostile_support import good, strict_text, with_payload, write_yaml
 
 pytestmark = pytest.mark.hostile
@@ -159,7 +159,7 @@ def test_word_template_cannot_build_huge_values(tmp_path, payload, words):
 
 
 def test_word_template_that_never_ends_is_stopped(tmp_path, monkeypatch):
-    from generator import sandbox
+    from generator.render import sandbox as sandbox
 
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
     payload = "{% for x in range(99999) %}{% for y in range(99999) %}{% endfor %}{% endfor %}"
@@ -171,7 +171,7 @@ def test_word_template_that_never_ends_is_stopped(tmp_path, monkeypatch):
 
 
 def test_sentence_template_that_never_ends_is_stopped(sentence_folder, commune, monkeypatch):
-    from generator import sandbox
+    from generator.render import sandbox as sandbox
 
     monkeypatch.setattr(sandbox, "RENDER_SECONDS", 1.0)
     (sentence_folder / "ket_qua.j2").write_text(
@@ -191,7 +191,7 @@ def test_the_time_limit_needs_no_sigalrm(tmp_path, monkeypatch):
     """As on Windows: no SIGALRM, no setitimer; a template that never ends is still stopped (exit 3)."""
     import signal
 
-    from generator import sandbox
+    from generator.render import sandbox as sandbox
 
     for name in ("SIGALRM", "setitimer", "alarm"):
         monkeypatch.delattr(signal, name, raising=False)
@@ -207,7 +207,7 @@ def test_the_time_limit_works_off_the_main_thread():
     import threading
     import time
 
-    from generator.sandbox import RenderTimeout, time_limit
+    from generator.render.sandbox import RenderTimeout, time_limit
 
     seen = []
 
@@ -229,7 +229,7 @@ def test_the_time_limit_works_off_the_main_thread():
 def test_an_inner_limit_is_free_and_the_outer_one_applies():
     import time
 
-    from generator.sandbox import RenderTimeout, time_limit
+    from generator.render.sandbox import RenderTimeout, time_limit
 
     start = time.monotonic()
     with pytest.raises(RenderTimeout):
@@ -245,7 +245,7 @@ def test_a_limit_never_fires_after_its_block(monkeypatch):
     The exception may come while leaving the block, never in the code after it."""
     import time
 
-    from generator import sandbox
+    from generator.render import sandbox as sandbox
 
     real = sandbox._raise_in
 
@@ -274,7 +274,7 @@ def test_a_limit_never_fires_after_its_block(monkeypatch):
 def test_arming_a_limit_costs_well_under_a_tenth_of_a_millisecond():
     import time
 
-    from generator.sandbox import time_limit
+    from generator.render.sandbox import time_limit
 
     best = float("inf")
     for _ in range(5):

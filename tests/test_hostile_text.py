@@ -27,13 +27,13 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from generator.assessment import commune_name
+from generator.assessments.results import commune_name
 from generator.cli import main
 from generator.exceptions import InputError
-from generator.generate import build_file
-from generator.inline import plain
-from generator.model import URGENCY_MARKS
-from generator.wording import _strip_dash, _strip_end
+from generator.pipeline import build_file
+from generator.wording.inline import plain
+from generator.model.dispatch import URGENCY_MARKS
+from generator.wording.letter import _strip_dash, _strip_end
 from hostile_support import VIETNAMESE, good, strict_text, write_yaml
 
 pytestmark = pytest.mark.hostile

@@ -1,6 +1,6 @@
 """YAML is read safely: no object tags, no alias bombs, no duplicate keys, no huge or deep files.
 
-Each test fails without its protection in ``generator/yaml_source.py``: the bomb hangs (the
+Each test fails without its protection in ``generator/load/yaml_source.py``: the bomb hangs (the
 subprocess's timeout), the tag runs a shell command, the duplicate silently wins, the big
 file builds, the deep one or the long number ends in an internal error (exit 70).
 """

@@ -143,9 +143,9 @@ def test_the_check_finds_the_old_repository_relative_lookups(tmp_path):
 def test_the_templates_are_found_as_package_resources():
     from importlib import resources
 
-    from generator.criteria import SHIPPED_DIR
-    from generator.render import DEFAULT_TEMPLATE
-    from generator.sentences import SENTENCE_DIR
+    from generator.assessments.criteria import SHIPPED_DIR
+    from generator.render.docx import DEFAULT_TEMPLATE
+    from generator.wording.sentences import SENTENCE_DIR
 
     assert DEFAULT_TEMPLATE == Path(str(resources.files("generator.templates"))) / "cong-van.docx"
     assert DEFAULT_TEMPLATE.is_file() and (SENTENCE_DIR / "ket_qua.j2").is_file()

@@ -4,7 +4,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from docx_helpers import all_paragraphs, by_role, run_props, text_runs
-from generator.metrics import text_width_pt
+from generator.geometry.metrics import text_width_pt
 
 NAMES = ["000-lang-son-2018", "001-vinh-linh-2023", "002-huu-lung-2024", "003-tam-duong-2024", "004-tinh-2023"]
 
@@ -98,7 +98,7 @@ def test_number_and_date_share_the_row_and_vv_is_under_number(doc):
 
 
 def _rule_length_pt(table, cell, p):
-    from generator.geometry import cell_content_width_pt
+    from generator.geometry.measure import cell_content_width_pt
     fmt = p.paragraph_format
     return cell_content_width_pt(table._tbl, cell._tc) - fmt.left_indent.pt - fmt.right_indent.pt
 
@@ -224,7 +224,7 @@ def test_optional_elements(tmp_path, urgency, width_mm):
 
     from docx import Document
 
-    from generator.generate import build_file
+    from generator.pipeline import build_file
 
     path = tmp_path / "cv.yaml"
     path.write_text(OPTIONAL.format(urgency=urgency), encoding="utf-8")

@@ -25,11 +25,11 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from generator.cli import main
-from generator.docx_read import read_docx
+from generator.ooxml.read import read_docx
 from generator.exceptions import InputError
-from generator.generate import build_file
-from generator.lint import find_elements, lint_file, load_rules
-from generator.metrics import text_width_pt
+from generator.pipeline import build_file
+from generator.lint.check import find_elements, lint_file, load_rules
+from generator.geometry.metrics import text_width_pt
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "inputs" / "seeds" / "000-lang-son-2018.yaml"
@@ -556,8 +556,8 @@ COMBINED_FILES = {"tat-ca.docx"}  # many letters in one file, for printing: not 
 
 def _generated(yaml_path: Path, folder: Path) -> list[Path]:
     """The letters the project makes from ``yaml_path``: one, or every letter of a campaign."""
-    from generator.campaign import is_campaign
-    from generator.yaml_source import load_yaml
+    from generator.bulk.campaign import is_campaign
+    from generator.load.yaml_source import load_yaml
 
     data, _ = load_yaml(yaml_path)
     if is_campaign(data):

@@ -12,11 +12,11 @@ from docx import Document
 
 from conftest import ROOT
 from docx_helpers import by_role
-from generator.campaign import load_campaign
+from generator.bulk.campaign import load_campaign
 from generator.cli import main
-from generator.criteria import get_set
+from generator.assessments.criteria import get_set
 from generator.exceptions import InputError
-from generator.generate import build_file
+from generator.pipeline import build_file
 
 CAMPAIGN = ROOT / "inputs" / "chien-dich" / "lang-son-2026.yaml"
 OLD_CAMPAIGN = ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"

@@ -10,7 +10,7 @@ from docx import Document
 
 from conftest import SEEDS
 from generator.cli import main
-from generator.generate import build_file
+from generator.pipeline import build_file
 
 SEED = SEEDS / "000-lang-son-2018.yaml"
 
@@ -35,9 +35,9 @@ def test_zip_entries_are_fixed_and_ordered(built_seeds):
 
 def test_every_input_builds_identically_twice(tmp_path):
     """Every input in inputs/, letters and campaigns, built twice: the same bytes."""
-    from generator import bulk
-    from generator.campaign import is_campaign, load_campaign
-    from generator.yaml_source import load_yaml
+    from generator.bulk import run as bulk
+    from generator.bulk.campaign import is_campaign, load_campaign
+    from generator.load.yaml_source import load_yaml
 
     root = Path(__file__).resolve().parent.parent / "inputs"
     inputs = sorted(root.rglob("*.yaml"))
@@ -102,7 +102,7 @@ def test_default_output_and_folder_output(tmp_path, monkeypatch):
 
 
 def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
-    from generator import output
+    from generator.write import output as output
 
     def boom(*a, **k):
         raise OSError("disk full")
@@ -117,7 +117,7 @@ def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
 
 def _held_open_by_excel(monkeypatch, path):
     """``os.replace`` onto ``path`` fails as on Windows while Excel has the file open (WinError 32)."""
-    from generator import output
+    from generator.write import output as output
 
     real_replace = os.replace
 
@@ -135,7 +135,7 @@ def _held_open_by_excel(monkeypatch, path):
 def test_staged_file_onto_a_file_open_in_excel_is_file_busy(tmp_path, monkeypatch):
     import pytest
 
-    from generator import output
+    from generator.write import output as output
     from generator.exceptions import FileBusyError
 
     target = tmp_path / "manifest.csv"
@@ -153,7 +153,7 @@ def test_staged_file_onto_a_file_open_in_excel_is_file_busy(tmp_path, monkeypatc
 def test_atomic_write_onto_a_file_open_in_excel_leaves_no_temporary(tmp_path, monkeypatch):
     import pytest
 
-    from generator import output
+    from generator.write import output as output
     from generator.exceptions import FileBusyError
 
     target = tmp_path / "manifest.csv"

@@ -14,9 +14,9 @@ import psutil
 import pytest
 from click.testing import CliRunner
 
-from generator import pdf
+from generator.pdf import convert as pdf
 from generator.cli import main
-from generator.pdf import PdfError, PdfJob, concatenate, convert, find_soffice, normalize_pdf, timeout_seconds
+from generator.pdf.convert import PdfError, PdfJob, concatenate, convert, find_soffice, normalize_pdf, timeout_seconds
 
 from pdf_support import ROOT, SEEDS, pdf_pages, requires_poppler, requires_soffice, seed_batch
 
@@ -272,7 +272,7 @@ def test_stalled_soffice_tree_is_killed_without_killpg(monkeypatch, tmp_path, fa
 
 def test_build_pdf_with_the_pdf_open_in_a_viewer_exits_4(monkeypatch, tmp_path, fake_soffice):
     """Windows refuses to replace a PDF a viewer holds open: exit 4, the file named, the old PDF kept."""
-    from generator import output
+    from generator.write import output as output
 
     script, _ = fake_soffice
     monkeypatch.setenv(pdf.SOFFICE_ENV, str(script))

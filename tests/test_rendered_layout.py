@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.docx_read import read_docx
+from generator.ooxml.read import read_docx
 
 from pdf_support import SEEDS, pdf_pages, requires_poppler, requires_soffice, seed_batch
 

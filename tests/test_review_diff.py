@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from docx.text.paragraph import Paragraph
 
 from generator.cli import main
-from generator.compare import CHANGED, DELETED, EQUAL, INSERTED, compare
-from generator import review_terminal
+from generator.review.compare import CHANGED, DELETED, EQUAL, INSERTED, compare
+from generator.review import terminal as review_terminal
 from review_helpers import (
     SEEDS,
     build_yaml,
@@ -277,7 +277,7 @@ def test_html_side_by_side_is_self_contained_escaped_and_vietnamese(tmp_path):
 
 def test_outputs_are_written_atomically(tmp_path, monkeypatch):
     """A failure while writing leaves no half file behind."""
-    from generator import output
+    from generator.write import output as output
 
     (tmp_path / "old.yaml").write_text(seed_text(SEED), "utf-8")
     (tmp_path / "new.yaml").write_text(variant(seed_text(SEED), ("Tập trung", "Khẩn trương")), "utf-8")

@@ -16,7 +16,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from generator.cli import main
-from generator.docx_read import read_docx
+from generator.ooxml.read import read_docx
 from review_helpers import accept_all, build_yaml, read, reject_all, seed_text, text_of
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

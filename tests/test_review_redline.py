@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from generator.cli import main
-from generator.redline import redline
+from generator.review.redline import redline
 from review_helpers import (
     accept_all,
     build_yaml,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from docx.text.paragraph import Paragraph
 
 from generator.cli import main
-from generator.inline import Span, parse
+from generator.wording.inline import Span, parse
 from review_helpers import (
     SEEDS,
     build_yaml,

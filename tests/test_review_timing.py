@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import time
 
-from generator import review_html, review_terminal
-from generator.compare import compare
-from generator.extract import extract, open_docx
-from generator.redline import redline
+from generator.review import html as review_html
+from generator.review import terminal as review_terminal
+from generator.review.compare import compare
+from generator.review.extract import extract, open_docx
+from generator.review.redline import redline
 from review_helpers import accept_all, build_yaml, reject_all, seed_text, text_of
 
 SENTENCE = (

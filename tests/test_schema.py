@@ -1,7 +1,7 @@
 import json
 from pathlib import Path
 
-from generator.model import json_schema
+from generator.model.dispatch import json_schema
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""The house rules of the sentences written from assessments (generator/sentences.py), checked on
+"""The house rules of the sentences written from assessments (generator/wording/sentences.py), checked on
 the text of the built DOCX: two-digit counts, the none/all/one forms, one separator, the set named
 when it could be mistaken, several departments per criterion."""
 import io
@@ -8,8 +8,8 @@ from pathlib import Path
 
 from docx import Document
 
-from generator.generate import build_file
-from generator.sentences import write_assignments
+from generator.pipeline import build_file
+from generator.wording.sentences import write_assignments
 
 LETTER = textwrap.dedent("""\
     co_quan_ban_hanh: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN

@@ -5,8 +5,8 @@ from pathlib import Path
 from docx.shared import Pt
 from docxtpl import DocxTemplate
 
-from generator.layout_spec import ROLES
-from generator.render import DEFAULT_TEMPLATE, context, jinja_environment, run_prototypes
+from generator.geometry.layout_spec import ROLES
+from generator.render.docx import DEFAULT_TEMPLATE, context, jinja_environment, run_prototypes
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,8 +57,8 @@ def test_a_template_edited_in_word_is_what_the_next_build_uses(tmp_path):
 
     from conftest import SEEDS
     from docx_helpers import by_role
-    from generator.generate import build_file
-    from generator.metrics import text_width_pt
+    from generator.pipeline import build_file
+    from generator.geometry.metrics import text_width_pt
 
     edited = Document(str(DEFAULT_TEMPLATE))
     paragraphs = [p for t in edited.tables for r in t.rows for c in r.cells for p in c.paragraphs] + edited.paragraphs
@@ -75,7 +75,7 @@ def test_a_template_edited_in_word_is_what_the_next_build_uses(tmp_path):
     body = [p for p in by_role(doc, "CVNoiDung") if p.text.strip()]
     assert {r.font.size.pt for p in body for r in p.runs if r.text.strip()} == {13}
     # the rule under the issuing body is measured at the new size
-    from generator.geometry import cell_content_width_pt
+    from generator.geometry.measure import cell_content_width_pt
     head = doc.tables[0]
     cell = head.rows[0].cells[0]
     rule = [p for p in cell.paragraphs if p._p.style == "CVDuongKe"][0]

@@ -22,11 +22,12 @@ import pytest
 from click.testing import CliRunner
 from markupsafe import Markup
 
-from generator import sandbox, sentences
+from generator.render import sandbox as sandbox
+from generator.wording import sentences as sentences
 from generator.cli import main
 from generator.exceptions import TemplateError
-from generator.generate import build_file
-from generator.render import RunChoice, compiled_template, context
+from generator.pipeline import build_file
+from generator.render.docx import RunChoice, compiled_template, context
 from hostile_support import good, with_payload, write_yaml
 
 pytestmark = pytest.mark.hostile
@@ -133,7 +134,7 @@ def test_run_choice_renders_the_template_run_properties_as_text():
 
 
 def sentences_span(text, bold=False, italic=False):
-    from generator.inline import Span
+    from generator.wording.inline import Span
 
     return Span(text, bold, italic)
 

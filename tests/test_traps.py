@@ -12,7 +12,7 @@ from docx import Document
 from conftest import ROOT
 from docx_helpers import all_paragraphs
 from generator.cli import main
-from generator.generate import build_file
+from generator.pipeline import build_file
 
 LETTER = textwrap.dedent("""\
     co_quan_ban_hanh: {issuer}

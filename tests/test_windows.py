@@ -133,7 +133,7 @@ def test_a_template_that_never_ends_is_stopped_without_sigalrm(tmp_path):
     with_payload(LOOP, tmp_path / "mau-lap.docx")
     src = tmp_path / "thu.yaml"
     src.write_text(SINGLES[0].read_text("utf-8") + "mau: mau-lap.docx\n", "utf-8")
-    short = "import generator.sandbox as s; s.RENDER_SECONDS = 1.0; from generator.cli import main; main()"
+    short = "import generator.render.sandbox as s; s.RENDER_SECONDS = 1.0; from generator.cli import main; main()"
     code, out, err = windows("build", str(src), "-o", "thu.docx", cwd=tmp_path, code=short, timeout=120)
     assert code == 3, out + err
     assert "mau-lap.docx" in err and "mẫu dựng quá 1 giây" in err and not (tmp_path / "thu.docx").exists()
@@ -146,7 +146,7 @@ def test_a_campaign_whose_template_never_ends_is_stopped(tmp_path):
     with_payload(LOOP, tmp_path / "inputs" / "chien-dich" / "mau-lap.docx")
     src = tmp_path / "inputs" / "chien-dich" / CAMPAIGNS[0].name
     src.write_text(src.read_text("utf-8").replace("thu:\n", "thu:\n  mau: mau-lap.docx\n", 1), "utf-8")
-    short = "import generator.sandbox as s; s.RENDER_SECONDS = 1.0; from generator.cli import main; main()"
+    short = "import generator.render.sandbox as s; s.RENDER_SECONDS = 1.0; from generator.cli import main; main()"
     code, out, err = windows("build", str(src), "-o", "out", "-j", "2", cwd=tmp_path, code=short, timeout=120)
     assert code == 3 and "mẫu dựng quá 1 giây" in err, out + err
     assert not list((tmp_path / "out").rglob("xa-*.docx"))

@@ -1,5 +1,5 @@
-from generator.inline import Span, parse, plain
-from generator.wording import copies_to, number_line, punctuated_list, signature_titles, with_end_mark
+from generator.wording.inline import Span, parse, plain
+from generator.wording.letter import copies_to, number_line, punctuated_list, signature_titles, with_end_mark
 
 
 def test_recipient_list_punctuation():
@@ -82,7 +82,7 @@ def built_paragraphs(tmp_path):
     from docx import Document
 
     from docx_helpers import all_paragraphs
-    from generator.generate import build_file
+    from generator.pipeline import build_file
 
     path = tmp_path / "cv.yaml"
     path.write_text(LETTER, encoding="utf-8")

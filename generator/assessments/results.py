@@ -1,0 +1,473 @@
+"""Assessments as data: which criteria each commune meets, lost, had appraised.
+
+The user gives the facts (inline in the dispatch YAML under ``danh_gia``, or in a
+CSV/Excel table, one row per commune); ``dispatch`` checks them against the
+criteria set and derives what clerks used to count by hand: met N/M, not yet met,
+fell back since the last assessment, appraised criteria and indicators.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Callable
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+from generator.vi.collation import vi_sorted
+from generator.assessments.criteria import CONDITIONS, STATUS_LABELS, CriteriaSet, Criterion, get_set, validity
+from generator.vi.dates import IssueDate, short_date
+from generator.exceptions import InputError, Problem
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+ALL = "tat_ca"  # in a body block: every assessed commune, in Vietnamese alphabetical order
+# body blocks written from the assessments: one dashed item per commune (tong_hop: one paragraph
+# about all the communes named; phan_cong: one item per criterion not met, in bulk letters)
+ASSESSMENT_KINDS = ("ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong", "tong_hop")
+DEFAULT_APPRAISER = "các Sở, ngành của tỉnh"
+
+
+def commune_name(value: str) -> str:
+    """``Xã Minh Tiến`` and ``Minh Tiến`` name the same commune; sentences add "Xã" themselves."""
+    return re.sub(r"^\s*xã\s+", "", value, flags=re.IGNORECASE).strip()
+
+
+# the five tone marks (huyền, sắc, hỏi, ngã, nặng) as combining characters; â, ă, ê, ô, ơ, ư keep theirs
+_TONES = "\u0300\u0301\u0309\u0303\u0323"
+
+
+def name_key(value: str) -> str:
+    """What two spellings of one commune share: ``Hoà Bình``, ``Hòa  bình`` and ``HÒA BÌNH`` give one key.
+
+    Case and spacing are ignored, and so is where a syllable carries its tone mark (the old «hòa, thủy,
+    hóa» and the new «hoà, thuỷ, hoá» placements): each word is compared as its letters plus its tone.
+    For comparison only; the name is printed as typed.
+    """
+    words = []
+    for word in commune_name(unicodedata.normalize("NFC", value)).casefold().split():
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = "".join(sorted(ch for ch in decomposed if ch in _TONES))
+        letters = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONES))
+        words.append(letters + tones)
+    return " ".join(words)
+
+
+def name_problem(name: str) -> str | None:
+    """Why a commune name cannot be used as typed (None when it can).
+
+    A name is data: it is printed exactly as typed wherever it goes (Kính gửi, trích yếu, the body), so
+    it must be one line (a line break typed with Alt+Enter in an Excel cell would split Kính gửi into two
+    recipients), and it must not be a word the input gives a meaning to (``tat_ca``, ``xa_nay``).
+    """
+    if "\n" in name or "\r" in name:
+        shown = name.replace("\r\n", "\n").replace("\r", "\n")
+        return (f"tên xã «{shown.replace(chr(10), '↵')}» có xuống dòng (Alt+Enter trong ô Excel): tên xã in vào "
+                "«Kính gửi» và nội dung nguyên như đã gõ, nên phải nằm trên một dòng; xoá chỗ xuống dòng")
+    if commune_name(name).casefold() in (ALL, "xa_nay"):
+        return f"«{name}» là từ khoá của tệp đầu vào (tat_ca: mọi xã; xa_nay: xã nhận thư), không dùng làm tên xã"
+    return None
+
+
+def _indicator_code(value: Any) -> Any:
+    if isinstance(value, float):
+        raise ValueError(f'viết mã chỉ tiêu trong ngoặc kép, ví dụ "{value}" (không có ngoặc kép, 13.10 bị đọc thành 13.1)')
+    return str(value).strip() if isinstance(value, (int, str)) and not isinstance(value, bool) else value
+
+
+Code = Annotated[str, BeforeValidator(_indicator_code)]
+Date = Annotated[IssueDate, BeforeValidator(IssueDate.parse)]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PreviousInput(_Input):
+    date: Date | None = Field(None, alias="ngay", description="Ngày của lần đánh giá trước")
+    set_id: Text | None = Field(None, alias="bo_tieu_chi",
+                                description="Bộ tiêu chí của lần đánh giá trước (mặc định: bộ của xã)")
+    met: list[int] = Field(alias="dat", description="Các tiêu chí đã đạt ở lần đánh giá trước")
+
+
+class AppraisalInput(_Input):
+    date: Date = Field(alias="ngay", description="Ngày thẩm định")
+    by: Text = Field(DEFAULT_APPRAISER, alias="don_vi", description="Đơn vị thẩm định")
+    criteria: list[int] = Field(default_factory=list, alias="tieu_chi", description="Tiêu chí được thẩm định đạt")
+    indicators: list[Code] = Field(default_factory=list, alias="chi_tieu",
+                                   description='Chỉ tiêu được thẩm định đạt (trong ngoặc kép: "13.2")')
+
+
+class CommuneInput(_Input):
+    name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»)")
+    set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
+    group: int | None = Field(None, alias="nhom", description="Nhóm xã theo bộ tiêu chí (bộ 2026-2030: 1, 2 hoặc 3)")
+    met: list[int] = Field(default_factory=list, alias="dat", description="Các tiêu chí đã đạt (số)")
+    stated_count: int | None = Field(None, alias="so_tieu_chi_dat", description="Số tiêu chí đạt theo báo cáo (để đối chiếu)")
+    previous: PreviousInput | None = Field(None, alias="lan_truoc", description="Lần đánh giá trước (để thấy tiêu chí sụt giảm)")
+    appraisal: AppraisalInput | None = Field(None, alias="tham_dinh", description="Kết quả thẩm định")
+    target_year: int | None = Field(None, alias="nam_phan_dau", description="Năm phấn đấu đạt chuẩn")
+    deadline: Date | None = Field(None, alias="han", description="Hạn hoàn thành riêng của xã (thư nhắc hàng loạt)")
+
+
+class AssessmentsInput(_Input):
+    set_id: Text = Field(alias="bo_tieu_chi", description="Bộ tiêu chí mặc định, ví dụ xa_ntm_2021_2025 (xem «dispatch criteria»)")
+    set_dirs: list[Text] = Field(default_factory=list, alias="thu_muc_bo_tieu_chi",
+                                 description="Thư mục chứa bộ tiêu chí của tỉnh (tính từ tệp YAML)")
+    table: Text | None = Field(None, alias="bang", description="Bảng đánh giá .csv hoặc .xlsx, mỗi xã một hàng")
+    sheet: Text | None = Field(None, alias="trang_tinh", description="Tên trang tính trong tệp Excel (mặc định: trang đang mở khi mở tệp bằng Excel)")
+    communes: list[CommuneInput] = Field(default_factory=list, alias="xa", description="Đánh giá từng xã")
+
+
+@dataclass(frozen=True)
+class Appraisal:
+    date: IssueDate
+    by: str
+    criteria: tuple[int, ...]
+    indicators: tuple[str, ...]
+
+    def groups(self, criteria_set: CriteriaSet) -> list[tuple[Criterion, tuple[str, ...]]]:
+        """Whole criteria (no codes) and indicator groups, in criterion order."""
+        out = [(criteria_set.criterion(n), ()) for n in self.criteria]
+        by_criterion: dict[int, list[str]] = {}
+        for code in self.indicators:
+            by_criterion.setdefault(int(code.split(".")[0]), []).append(code)
+        out += [(criteria_set.criterion(n), tuple(codes)) for n, codes in by_criterion.items()]
+        return sorted(out, key=lambda item: item[0].num)
+
+
+@dataclass(frozen=True)
+class CommuneAssessment:
+    name: str
+    criteria_set: CriteriaSet
+    met: tuple[int, ...]
+    previous_met: tuple[int, ...] | None = None
+    previous_date: IssueDate | None = None
+    appraisal: Appraisal | None = None
+    target_year: int | None = None
+    deadline: IssueDate | None = None
+    group: int | None = None  # nhóm xã of its set (commune_groups)
+
+    @property
+    def total(self) -> int:
+        return len(self.criteria_set.criteria)
+
+    @property
+    def not_met(self) -> tuple[int, ...]:
+        return tuple(c.num for c in self.criteria_set.criteria if c.num not in self.met)
+
+    @property
+    def fell_back(self) -> tuple[int, ...]:
+        """Met at the previous assessment, not met now."""
+        if self.previous_met is None:
+            return ()
+        return tuple(n for n in self.previous_met if n not in self.met)
+
+    def criteria(self, numbers) -> list[Criterion]:
+        return [self.criteria_set.criterion(n) for n in numbers]
+
+
+@dataclass(frozen=True)
+class Assessments:
+    default_set: CriteriaSet
+    communes: dict[str, CommuneAssessment]
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()  # rows left out (bulk runs go on without them)
+
+    def select(self, names: list[str]) -> list[CommuneAssessment]:
+        if names == [ALL]:
+            return vi_sorted(self.communes.values(), key=lambda c: c.name)
+        found = [self.find(n) for n in names]
+        if None in found:
+            raise KeyError(names[found.index(None)])
+        return found
+
+    def find(self, name: str) -> CommuneAssessment | None:
+        """The commune ``name`` means, however its case, spacing or tone marks are placed (see ``name_key``)."""
+        found = self.communes.get(commune_name(name))
+        if found is None:
+            key = name_key(name)
+            found = next((c for c in self.communes.values() if name_key(c.name) == key), None)
+        return found
+
+
+Locate = Callable[[tuple, str], Problem]
+
+
+def check_commune(
+    name: str,
+    criteria_set: CriteriaSet,
+    met: list[int],
+    locate: Locate,
+    stated_count: int | None = None,
+    previous: PreviousInput | None = None,
+    appraisal: AppraisalInput | None = None,
+    target_year: int | None = None,
+    deadline: IssueDate | None = None,
+    group: int | None = None,
+    previous_set: CriteriaSet | None = None,
+) -> tuple[CommuneAssessment | None, list[Problem]]:
+    """Check one commune's facts against its set; every problem located with ``locate(path, msg)``.
+
+    ``previous_set``: the set the previous assessment was made under, when the input names one
+    (otherwise the commune's own set is assumed, unless the previous assessment predates it).
+    """
+    problems: list[Problem] = []
+    if group is not None:
+        problems += _check_group(group, criteria_set, locate)
+    if previous is not None:
+        problems += _check_previous_set(previous, previous_set, criteria_set, locate)
+        if problems:
+            return None, problems
+    known = {c.num for c in criteria_set.criteria}
+    label = f"bộ «{criteria_set.id}» có {len(known)} tiêu chí (số 1 đến {max(known)})"
+
+    def numbers(values: list[int], path: tuple) -> tuple[int, ...]:
+        seen: list[int] = []
+        for i, n in enumerate(values):
+            if n not in known:
+                problems.append(locate(path + (i,), f"không có tiêu chí số {n}: {label}"))
+            elif n in seen:
+                problems.append(locate(path + (i,), f"tiêu chí số {n} ghi hai lần"))
+            else:
+                seen.append(n)
+        return tuple(sorted(seen))
+
+    met_nums = numbers(met, ("dat",))
+    if stated_count is not None and stated_count != len(met_nums):
+        problems.append(locate(("so_tieu_chi_dat",),
+                               f"ghi đạt {stated_count} tiêu chí nhưng danh sách «dat» có {len(met_nums)} tiêu chí "
+                               f"({', '.join(map(str, met_nums)) or 'không có'})"))
+    previous_met = numbers(previous.met, ("lan_truoc", "dat")) if previous else None
+    result_appraisal = None
+    if appraisal:
+        crits = numbers(appraisal.criteria, ("tham_dinh", "tieu_chi"))
+        codes: list[str] = []
+        for i, code in enumerate(appraisal.indicators):
+            path = ("tham_dinh", "chi_tieu", i)
+            head = code.split(".")[0]
+            criterion = criteria_set.criterion(int(head)) if head.isdigit() and "." in code else None
+            if criterion is None:
+                problems.append(locate(path, f"chỉ tiêu «{code}» không thuộc tiêu chí nào của bộ «{criteria_set.id}» "
+                                             "(mã chỉ tiêu có dạng <số tiêu chí>.<số thứ tự>, ví dụ 13.2)"))
+            elif criterion.indicators and criteria_set.indicator(code) is None:
+                listed = ", ".join(i.code for i in criterion.indicators)
+                problems.append(locate(path, f"chỉ tiêu «{code}» không thuộc tiêu chí số {criterion.num} – "
+                                             f"{criterion.name} (gồm các chỉ tiêu {listed})"))
+            elif criterion.num in crits:
+                problems.append(locate(path, f"chỉ tiêu «{code}» thuộc tiêu chí số {criterion.num} đã được ghi là "
+                                             "đạt cả tiêu chí"))
+            elif code in codes:
+                problems.append(locate(path, f"chỉ tiêu «{code}» ghi hai lần"))
+            else:
+                codes.append(code)
+        codes.sort(key=lambda c: [int(p) for p in c.split(".")])
+        result_appraisal = Appraisal(appraisal.date, appraisal.by, crits, tuple(codes))
+    if problems:
+        return None, problems
+    return CommuneAssessment(
+        name=commune_name(name),
+        criteria_set=criteria_set,
+        met=met_nums,
+        previous_met=previous_met,
+        previous_date=previous.date if previous else None,
+        appraisal=result_appraisal,
+        target_year=target_year,
+        deadline=deadline,
+        group=group,
+    ), []
+
+
+def _check_group(group: int, criteria_set: CriteriaSet, locate: Locate) -> list[Problem]:
+    if not criteria_set.commune_groups:
+        return [locate(("nhom",), f"bộ «{criteria_set.id}» không chia nhóm xã; bỏ «nhom» hoặc dùng bộ có nhóm xã "
+                                  "(ví dụ xa_ntm_2026_2030)")]
+    if criteria_set.commune_group(group) is None:
+        known = ", ".join(str(g.num) for g in criteria_set.commune_groups)
+        return [locate(("nhom",), f"bộ «{criteria_set.id}» có các nhóm xã {known}; không có nhóm {group}")]
+    return []
+
+
+def _last_day(date: IssueDate) -> dt.date:
+    """The latest day a date with blanks (``12/2025``, ``2025``) can mean."""
+    if date.is_complete:
+        return date.as_date()
+    if date.month:
+        following = dt.date(date.year + (date.month == 12), date.month % 12 + 1, 1)
+        return following - dt.timedelta(days=1)
+    return dt.date(date.year, 12, 31)
+
+
+def _check_previous_set(previous: PreviousInput, previous_set: CriteriaSet | None, current: CriteriaSet,
+                        locate: Locate) -> list[Problem]:
+    """Compare only like with like: criterion numbers mean different things in different sets."""
+    if previous_set is not None and previous_set.id != current.id:
+        return [locate(("lan_truoc", "bo_tieu_chi"),
+                       f"lần đánh giá trước theo bộ «{previous_set.id}» ({len(previous_set.criteria)} tiêu chí), lần "
+                       f"này theo bộ «{current.id}» ({len(current.criteria)} tiêu chí): số thứ tự tiêu chí của hai bộ "
+                       "không cùng nghĩa và dữ liệu chưa có bảng tương ứng giữa hai bộ, nên không so sánh để tìm "
+                       f"tiêu chí sụt giảm. Bỏ «lan_truoc», hoặc ghi kết quả lần trước theo bộ «{current.id}»")]
+    if previous_set is None and previous.date is not None and _last_day(previous.date) < current.valid_from:
+        return [locate(("lan_truoc", "ngay"),
+                       f"lần đánh giá trước ({_shown(previous.date)}) trước khi bộ «{current.id}» có hiệu lực "
+                       f"({short_date(current.valid_from)}), nên có thể đã theo bộ khác: ghi «bo_tieu_chi» của lần "
+                       "trước trong «lan_truoc». Hai bộ khác nhau không so sánh số thứ tự tiêu chí với nhau")]
+    return []
+
+
+def _shown(date: IssueDate) -> str:
+    if date.is_complete:
+        return short_date(date.as_date())
+    return f"{date.month}/{date.year}" if date.month else str(date.year)
+
+
+def name_warnings(sets: list[CriteriaSet], grouped: set[str]) -> list[str]:
+    """A warning per set whose printed criterion names (or commune groups, when used) are not confirmed."""
+    warnings = []
+    for s in sets:
+        source = s.decision.text() + (f", {s.decision.annex}" if s.decision.annex else "")
+        unconfirmed = s.unconfirmed_criteria()
+        if unconfirmed:
+            listed = "; ".join(f"số {c.num} – {c.name} ({STATUS_LABELS[c.status]})" for c in unconfirmed)
+            warnings.append(
+                f"Cảnh báo: tên {len(unconfirmed)} tiêu chí của bộ «{s.id}» in trong công văn chưa được đối chiếu "
+                f"với văn bản gốc ({source}): {listed}. Đối chiếu trước khi ký, hoặc dùng bộ tiêu chí của tỉnh "
+                f"(«based_on: {s.based_on or s.id}», xem docs/criteria.md)."
+            )
+        groups = s.unconfirmed_groups() if s.id in grouped else []
+        if groups:
+            listed = "; ".join(f"nhóm {g.num} – {g.description} ({STATUS_LABELS[g.status]})" for g in groups)
+            warnings.append(
+                f"Cảnh báo: cách đánh số nhóm xã của bộ «{s.id}» chưa được đối chiếu với văn bản gốc ({source}): "
+                f"{listed}. Kiểm tra «xã nhóm …» trước khi ký."
+            )
+    return warnings
+
+
+def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.date, strict: bool = True) -> Assessments:
+    """Check every commune (inline and from the table) and return the assessments.
+
+    ``strict``: any problem raises InputError. Otherwise (bulk runs) a commune with a problem is
+    left out and its problems are returned in ``Assessments.problems``; only a problem that
+    stops every letter (the default set is unknown, the table cannot be read) raises.
+    """
+    set_dirs = [base_dir / d for d in data.set_dirs]
+    problems: list[Problem] = []
+    sets: dict[str, CriteriaSet] = {}
+
+    def criteria_set(set_id: str, path: tuple, locate: Locate) -> CriteriaSet | None:
+        if set_id not in sets:
+            try:
+                found = get_set(set_id, set_dirs)
+            except InputError as err:
+                problems.extend(locate(path, p.message) if p.file is None else p for p in err.problems)
+                return None
+            if found.kind == CONDITIONS:
+                problems.append(locate(path, f"«{set_id}» ({found.name}) là danh sách điều kiện, không có tiêu chí "
+                                             "đánh số để đánh giá từng xã; dùng một bộ tiêu chí (xem «dispatch "
+                                             "criteria»)"))
+                return None
+            sets[set_id] = found
+        return sets[set_id]
+
+    root = ("danh_gia",)
+    default = criteria_set(data.set_id, root + ("bo_tieu_chi",), located.problem)
+    communes: dict[str, CommuneAssessment] = {}
+    origin: dict[str, tuple[str, str]] = {}  # name_key -> (the name as typed first, where)
+
+    def add(result: CommuneAssessment | None, where: str, locate_name: Callable[[str], Problem]) -> None:
+        if result is None:
+            return
+        key = name_key(result.name)
+        if key in origin:
+            first, at = origin[key]
+            if first == result.name:
+                problems.append(locate_name(f"xã «{result.name}» đã có ở {at}; mỗi xã chỉ ghi một lần"))
+            else:
+                problems.append(locate_name(f"xã «{result.name}» trùng với xã «{first}» đã có ở {at}: hai tên chỉ "
+                                            "khác chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/"
+                                            "thủy) là một xã; mỗi xã chỉ ghi một lần"))
+            return
+        communes[result.name] = result
+        origin[key] = (result.name, where)
+
+    for i, commune in enumerate(data.communes):
+        path = root + ("xa", i)
+
+        def locate(sub: tuple, message: str, path=path) -> Problem:
+            return located.problem(path + sub, message)
+
+        wrong_name = name_problem(commune.name)
+        if wrong_name:
+            problems.append(locate(("ten",), wrong_name))
+            continue
+        chosen = default if commune.set_id is None else criteria_set(commune.set_id, ("bo_tieu_chi",), locate)
+        if chosen is None:
+            continue
+        previous_set = None
+        if commune.previous is not None and commune.previous.set_id is not None:
+            previous_set = criteria_set(commune.previous.set_id, ("lan_truoc", "bo_tieu_chi"), locate)
+            if previous_set is None:
+                continue
+        result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
+                                      commune.previous, commune.appraisal, commune.target_year, commune.deadline,
+                                      commune.group, previous_set)
+        problems += found
+        line = located.line_of(path)
+        add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
+
+    if data.table and default is not None:
+        from generator.assessments.table import read_table
+
+        table_path = base_dir / data.table
+        rows, found = read_table(table_path, data.sheet, default, lambda set_id, where: criteria_set(
+            set_id, (), lambda _p, m: where(m)))
+        problems += found
+        for row in rows:
+            add(row.assessment, row.where, row.locate_name)
+
+    if default is None:
+        raise InputError(problems or [located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí")])
+    if problems and strict:
+        raise InputError(problems)
+    warnings = [
+        f"Cảnh báo: {s.name} ({s.id}) có hiệu lực {validity(s)}, nhưng công văn đề ngày "
+        f"{short_date(letter_date)}; kiểm tra lại bộ tiêu chí."
+        for s in sets.values() if not s.is_valid_on(letter_date)
+    ]
+    used = {c.criteria_set.id: c.criteria_set for c in communes.values()}
+    grouped = {c.criteria_set.id for c in communes.values() if c.group is not None}
+    warnings += name_warnings([used[k] for k in sorted(used)], grouped)
+    warnings = tuple(warnings)
+    return Assessments(default, communes, warnings, tuple(problems))
+
+
+
+def check_references(blocks, assessments: "Assessments | None", located, assignments: dict | None = None) -> None:
+    """Every commune a body block names is assessed; a block needs ``danh_gia`` at all."""
+    problems = []
+    for i, block in enumerate(blocks):
+        if block.kind not in ASSESSMENT_KINDS:
+            continue
+        path = ("noi_dung", i, block.kind)
+        if block.kind == "phan_cong" and assignments is None:
+            problems.append(located.problem(path, "khối «phan_cong» chỉ dùng trong thư nhắc hàng loạt (tệp có "
+                                                  "«chien_dich» với bảng «phan_cong»)"))
+            continue
+        if assessments is None:
+            problems.append(located.problem(path, "khối này viết câu từ kết quả đánh giá nhưng công văn chưa có «danh_gia»"))
+            continue
+        if block.lines == [ALL]:
+            continue
+        for j, name in enumerate(block.lines):
+            commune = assessments.find(name)
+            if commune is None:
+                known = ", ".join(vi_sorted(assessments.communes)) or "chưa có xã nào"
+                problems.append(located.problem(path + (j,), f"xã «{name}» không có trong «danh_gia» ({known})"))
+            elif block.kind == "tham_dinh" and commune.appraisal is None:
+                problems.append(located.problem(path + (j,), f"xã «{name}» chưa có kết quả thẩm định («tham_dinh»)"))
+            elif block.kind == "sut_giam" and commune.previous_met is None:
+                problems.append(located.problem(path + (j,), f"xã «{name}» chưa có lần đánh giá trước («lan_truoc»)"))
+    if problems:
+        raise InputError(problems)

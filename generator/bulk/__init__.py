@@ -1,0 +1,1 @@
+"""Around the pipeline: campaign files and bulk runs (one letter per commune, print file, manifest)."""

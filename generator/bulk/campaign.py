@@ -1,0 +1,241 @@
+"""A campaign file: one reminder letter per commune from an assessment table.
+
+```yaml
+chien_dich:                 # what the run shares
+  ten: nhac-xa-2026         # output folder out/<ten>/ (default: the file's name)
+  xa_dat_du: thu_duy_tri    # communes meeting every criterion: a maintenance letter, or khong_gui
+  han: 15/12/2026           # deadline (a table column "Hạn" overrides it per commune)
+  phan_cong:                # phân công phụ trách tiêu chí: one department, or a list
+    1: Sở Xây dựng
+    2: [Sở Xây dựng, Sở Nông nghiệp và Môi trường]
+danh_gia: {bo_tieu_chi: …, bang: bang.xlsx}        # as in a dispatch
+thu:                        # the letter: a dispatch whose text may say {xa} and {han}
+  kinh_gui: Ủy ban nhân dân xã {xa}
+  noi_dung: [… , {ket_qua: xa_nay}, {chua_dat: xa_nay}, {sut_giam: xa_nay}, {phan_cong: xa_nay}]
+  noi_dung_duy_tri: [ … ]   # body of the maintenance letter
+  trich_yeu_duy_tri: duy trì … của xã {xa}   # its own trích yếu (required when it is sent)
+tong_hop: { … }             # optional: the overview dispatch to the superior body
+```
+
+``{xa}`` and ``{han}`` are the only placeholders: plain substitution in one pass, never a
+template language, so text typed by users is never evaluated. The commune's name is data:
+a name containing ``{han}`` is not substituted again, and in the body (read for ``**đậm**``
+and ``*nghiêng*``) its asterisks are escaped, so ``A*B*`` prints as typed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
+
+from generator.assessments import results as assessment
+from generator.assessments.results import AssessmentsInput, Assessments, CommuneAssessment, Date, Text, _Input
+from generator.vi.dates import short_date
+from generator.exceptions import InputError, Located, Problem
+from generator.model.validate import validate
+from generator.model.dispatch import Dispatch
+from generator.wording.letter import CampaignFacts, Letter, build_letter
+from generator.load.yaml_source import load_yaml
+
+THIS_COMMUNE = "xa_nay"
+MAINTENANCE_BODY = "noi_dung_duy_tri"
+MAINTENANCE_SUBJECT = "trich_yeu_duy_tri"
+
+
+def _departments(value: Any) -> Any:
+    """``Sở A`` or ``[Sở A, Sở B]``: always a list (the sentence gets both the list and «A và B»)."""
+    return [value] if isinstance(value, str) else value
+
+
+class CampaignSettings(_Input):
+    name: Text | None = Field(None, alias="ten", description="Tên thư mục kết quả trong out/")
+    complete: Literal["thu_duy_tri", "khong_gui"] = Field(
+        "thu_duy_tri", alias="xa_dat_du", description="Xã đã đạt đủ tiêu chí: gửi thư duy trì, hoặc không gửi"
+    )
+    deadline: Date | None = Field(None, alias="han", description="Hạn hoàn thành chung")
+    assignments: dict[int, Annotated[list[Text], BeforeValidator(_departments), Field(min_length=1)]] = Field(
+        default_factory=dict, alias="phan_cong",
+        description="Số tiêu chí: đơn vị phụ trách, hoặc danh sách các đơn vị cùng phụ trách")
+
+
+class CampaignFile(_Input):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    campaign: CampaignSettings = Field(alias="chien_dich")
+    assessments: AssessmentsInput = Field(alias="danh_gia")
+    letter: dict[str, Any] = Field(alias="thu")
+    overview: dict[str, Any] | None = Field(None, alias="tong_hop")
+
+
+def is_campaign(data: object) -> bool:
+    return isinstance(data, dict) and "chien_dich" in data
+
+
+class _Under:
+    """Locations of a part of the file (``thu`` or ``tong_hop``) seen as a document of its own."""
+
+    def __init__(self, located: Located, prefix: tuple):
+        self.located, self.prefix, self.file = located, prefix, located.file
+
+    def problem(self, path: tuple, message: str) -> Problem:
+        return self.located.problem(self.prefix + tuple(path), message)
+
+    def line_of(self, path: tuple) -> int | None:
+        return self.located.line_of(self.prefix + tuple(path))
+
+
+_PLACEHOLDER = re.compile(r"\{xa\}|\{han\}")
+BODY_FIELDS = ("noi_dung", MAINTENANCE_BODY)  # read with inline emphasis (**đậm**, *nghiêng*)
+
+
+def _substitute(value, mapping: dict[str, str]):
+    """``{xa}`` and ``{han}`` replaced in one pass: what they are replaced with is never read again, so a
+    commune called ``{han}`` stays ``{han}``."""
+    if isinstance(value, str):
+        return _PLACEHOLDER.sub(lambda m: mapping[m.group()], value)
+    if isinstance(value, list):
+        return [_substitute(v, mapping) for v in value]
+    if isinstance(value, dict):
+        return {k: _substitute(v, mapping) for k, v in value.items()}
+    return value
+
+
+def _escape_emphasis(text: str) -> str:
+    """A value put into text read for emphasis: its asterisks are asterisks (``A*B*`` stays as typed)."""
+    return text.replace("*", "\\*")
+
+
+@dataclass
+class Campaign:
+    path: Path
+    located: Located
+    settings: CampaignSettings
+    assessments: Assessments
+    letter: dict[str, Any]
+    overview: Dispatch | None
+    date: dt.date
+
+    @property
+    def overview_located(self) -> "_Under":
+        return _Under(self.located, ("tong_hop",))
+
+    @property
+    def name(self) -> str:
+        return self.settings.name or self.path.stem
+
+    def deadline_of(self, commune: CommuneAssessment) -> str | None:
+        date = commune.deadline or self.settings.deadline
+        if date is None:
+            return None
+        return short_date(date.as_date()) if date.is_complete else str(date.year)
+
+    def sends(self, commune: CommuneAssessment) -> bool:
+        return bool(commune.not_met) or self.settings.complete == "thu_duy_tri"
+
+    def dispatch_for(self, commune: CommuneAssessment) -> Dispatch:
+        """The letter to one commune, validated (problems located in the ``thu`` part of the file)."""
+        data = dict(self.letter)  # _substitute below builds new lists and dicts: the original stays as loaded
+        maintenance = data.pop(MAINTENANCE_BODY, None)
+        maintenance_subject = data.pop(MAINTENANCE_SUBJECT, None)
+        prefix: tuple = ("thu",)
+        if not commune.not_met:
+            data["noi_dung"] = maintenance
+            data["trich_yeu"] = maintenance_subject  # the remedial "V/v khắc phục …" is not this letter's
+        deadline = self.deadline_of(commune)
+        # the commune's name is data: printed as typed, never read as a placeholder or as emphasis
+        mapping = {"{xa}": commune.name, "{han}": deadline or "{han}"}
+        in_body = {"{xa}": _escape_emphasis(commune.name), "{han}": _escape_emphasis(deadline or "{han}")}
+        data = {k: _substitute(v, in_body if k in BODY_FIELDS else mapping) for k, v in data.items()}
+        body = []
+        for block in data.get("noi_dung") or []:
+            if isinstance(block, dict) and len(block) == 1:
+                (kind, names), = block.items()
+                if names == THIS_COMMUNE:
+                    if kind == "sut_giam" and not commune.fell_back:
+                        continue  # nothing fell back: no such paragraph
+                    block = {kind: commune.name}  # after the substitution: the name is not read again
+            body.append(block)
+        data["noi_dung"] = body
+        return validate(data, _Under(self.located, prefix))
+
+    def letter_for(self, commune: CommuneAssessment) -> tuple[Dispatch, Letter]:
+        dispatch = self.dispatch_for(commune)
+        facts = CampaignFacts(self.settings.assignments, self.deadline_of(commune))
+        return dispatch, build_letter(dispatch, self.assessments, facts)
+
+
+def _check_letter(campaign: Campaign) -> None:
+    """Problems of the letter itself, found once (not once per commune), with their lines."""
+    problems: list[Problem] = []
+    letter = campaign.letter
+    where = _Under(campaign.located, ("thu",))
+    uses_deadline = "{han}" in repr(letter)
+    communes = list(campaign.assessments.communes.values())
+    with_gaps = [c for c in communes if c.not_met]
+    complete = [c for c in communes if not c.not_met]
+    if complete and campaign.settings.complete == "thu_duy_tri" and not letter.get(MAINTENANCE_BODY):
+        problems.append(where.problem((), f"có {len(complete)} xã đạt đủ tiêu chí nhưng thư chưa có «{MAINTENANCE_BODY}» "
+                                          "(nội dung thư duy trì); thêm nó, hoặc đặt «chien_dich.xa_dat_du: khong_gui»"))
+    if complete and campaign.settings.complete == "thu_duy_tri" and not letter.get(MAINTENANCE_SUBJECT):
+        problems.append(where.problem((), f"có {len(complete)} xã đạt đủ tiêu chí nhận thư duy trì nhưng thư chưa có "
+                                          f"«{MAINTENANCE_SUBJECT}» (trích yếu riêng của thư duy trì, ví dụ «duy trì, "
+                                          "nâng cao chất lượng các tiêu chí nông thôn mới của xã {xa}»): trích yếu "
+                                          "«khắc phục …» không đúng với thư này"))
+    if uses_deadline and campaign.settings.deadline is None and any(c.deadline is None for c in communes):
+        problems.append(where.problem((), "thư dùng {han} nhưng chưa có hạn: thêm «chien_dich.han» hoặc cột «Hạn» "
+                                          "trong bảng"))
+    uses_assignments = "phan_cong" in repr(letter.get("noi_dung"))
+    if uses_assignments:
+        numbers = {c.num for s in {x.criteria_set.id: x.criteria_set for x in communes}.values() for c in s.criteria}
+        missing = sorted(numbers - set(campaign.settings.assignments))
+        if missing:
+            problems.append(campaign.located.problem(("chien_dich", "phan_cong"),
+                                                     "chưa phân công đơn vị phụ trách tiêu chí số "
+                                                     + ", ".join(map(str, missing))))
+    if problems:
+        raise InputError(problems)
+    for sample in (with_gaps[:1] + complete[:1]):
+        if sample.not_met or campaign.settings.complete == "thu_duy_tri":
+            dispatch = campaign.dispatch_for(sample)
+            assessment.check_references(dispatch.body, campaign.assessments, where, campaign.settings.assignments)
+
+
+def load_campaign(path: Path, data=None, located: Located | None = None) -> Campaign:
+    if data is None:
+        data, located = load_yaml(path)
+    try:
+        parsed = CampaignFile.model_validate(data)
+    except ValidationError as exc:
+        from generator.model.validate import _translate, _user_path
+
+        problems = []
+        for error in exc.errors(include_url=False):
+            problem = located.problem(_user_path(error["loc"]), _translate(error))
+            if str(problem) not in {str(p) for p in problems}:
+                problems.append(problem)
+        raise InputError(problems) from None
+    letter_date = _letter_date(parsed.letter, located)
+    found = assessment.resolve(parsed.assessments, located, path.parent, letter_date, strict=False)
+    overview = None
+    if parsed.overview is not None:
+        overview_data = dict(parsed.overview)
+        overview_data.setdefault("danh_gia", data["danh_gia"])
+        overview = validate(overview_data, _Under(located, ("tong_hop",)))
+        # its blocks name communes of the table: checked now, before any letter is written
+        assessment.check_references(overview.body, found, _Under(located, ("tong_hop",)))
+    campaign = Campaign(path, located, parsed.campaign, found, dict(parsed.letter), overview, letter_date)
+    _check_letter(campaign)
+    return campaign
+
+
+def _letter_date(letter: dict, located: Located):
+    from generator.vi.dates import IssueDate
+
+    try:
+        return IssueDate.parse(letter.get("ngay")).as_date()
+    except (ValueError, TypeError):
+        raise InputError(located.problem(("thu", "ngay"), "thư cần ngày ban hành hợp lệ, ví dụ 20/11/2026")) from None

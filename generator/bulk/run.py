@@ -1,0 +1,402 @@
+"""Bulk runs: one letter per commune, fast, and nothing lost.
+
+- Every letter is rendered from one compiled template (``engine.py``); with
+  ``jobs > 1`` several processes share the work. They are started with ``spawn`` on
+  every platform (the only way on Windows, the default on macOS): each worker gets the
+  campaign once, as the pool initializer's argument, and compiles the template from its
+  path itself; a letter's task is then its commune's name and file.
+- Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
+  transliterates đ/Đ; collisions get ``-2``, ``-3`` in Vietnamese alphabetical order;
+  the name can hold nothing but ``a-z``, ``0-9`` and ``-``).
+- A letter that has not changed is not rewritten; one that someone edited in Word
+  since it was generated (its hash is not the manifest's) is left alone unless
+  ``force``, and then backed up first. Each written file is journalled at once, so
+  an interrupted run (Ctrl-C, kill) resumes where it stopped on the next run.
+- Rows with problems (an unknown criterion, an empty name) are reported with their
+  row and column; the other letters are still written, and the run exits non-zero.
+- A file held open by Word or Excel (a letter, ``tat-ca.docx``, ``tong-hop.docx``,
+  ``manifest.csv``) cannot be replaced on Windows: it gets the status ``đang mở``, keeps
+  its old content, and everything else is still written and recorded; the caller says
+  which files to close (exit code 4).
+- The run also writes ``tat-ca.docx`` (every letter from a new page, each with its
+  own page numbering), ``manifest.csv`` (commune, file, status, SHA-256) and the
+  overview dispatch ``tong-hop.docx`` when the campaign has one.
+"""
+from __future__ import annotations
+
+import csv
+import gc
+import io
+import multiprocessing
+import re
+import signal
+from collections.abc import Callable
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slugify import slugify
+
+from generator.bulk.campaign import Campaign
+from generator.vi.collation import vi_sorted
+from generator.write.docx_zip import FIXED_TIME
+from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
+from generator.pipeline import render_dispatch
+from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
+                     remove_stale_temporaries)
+from generator.render.docx import DEFAULT_TEMPLATE, compiled_template, context, template_faults
+from generator.render.sandbox import time_limit
+from generator.render.engine import Properties
+
+COMBINED = "tat-ca.docx"
+OVERVIEW = "tong-hop.docx"
+MANIFEST_CSV = "manifest.csv"
+NOT_SENT = "không gửi"
+FAILED = "lỗi"
+BUSY = "đang mở"  # held open by Word/Excel: not replaced this time, the old file stays
+UNWRITTEN = "không ghi được"  # the disk refused it (full, no permission)
+_BUSY_ERRORS = (FileBusyError, PermissionError)  # PermissionError: what Windows says of a file in use
+
+
+def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
+    """Commune -> file name, unique, in Vietnamese alphabetical order for the numbering of twins."""
+    taken: dict[str, int] = {}
+    out = {}
+    for name in names if presorted else vi_sorted(names):
+        # the backend named: python-slugify's "auto" retries a missing optional import for every name
+        base = "xa-" + (slugify(name, max_length=60, word_boundary=True, save_order=True,
+                                backend="text-unidecode") or "khong-ten")
+        taken[base] = taken.get(base, 0) + 1
+        out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}-{taken[base]}.docx"
+    return out
+
+
+@dataclass
+class Outcome:
+    commune: str
+    file: str
+    status: str
+    digest: str = ""
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    folder: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    extra_files: list[tuple[str, str]] = field(default_factory=list)  # (file, status)
+    busy: list[str] = field(default_factory=list)  # files held open by another program, not replaced
+    unwritten: list[Problem] = field(default_factory=list)  # files not written: the disk refused, edited by hand
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def edited(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == EDITED]
+
+
+# --- one letter (runs in the worker processes) --------------------------------------------
+
+_CAMPAIGN: Campaign | None = None
+_FOLDER: Path | None = None
+_TEMPLATE = None  # the compiled template of the run, in this process
+
+
+def _template_path(campaign: Campaign) -> Path:
+    template = campaign.letter.get("mau")
+    return (campaign.path.parent / template).resolve() if template else DEFAULT_TEMPLATE
+
+
+def render_parts(campaign: Campaign, name: str, template=None) -> dict[str, bytes]:
+    commune = campaign.assessments.communes[name]
+    dispatch, letter = campaign.letter_for(commune)
+    template = template or compiled_template(_template_path(campaign))
+    return template.render_parts(context(letter, template.prototypes),
+                                 Properties(letter.title, letter.author, dispatch.date.as_date()))
+
+
+def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes | None]:
+    """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx)."""
+    name, file, recorded, force, dry_run = task
+    try:
+        with time_limit():  # one timer for the whole letter (its parts and sentences)
+            parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
+        data = _TEMPLATE.zip(parts)
+    except Exception as exc:  # reported per letter; the others go on
+        message = str(exc) if isinstance(exc, DispatchError) else f"{type(exc).__name__}: {exc}"
+        return Outcome(name, file, FAILED, error=message), None
+    document = parts["word/document.xml"]
+    try:
+        result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
+    except _BUSY_ERRORS:  # open in Word: this letter waits for the next run, the others go on
+        return Outcome(name, file, BUSY), document
+    except (OutputError, OSError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return Outcome(name, file, UNWRITTEN, error=f"không ghi được tệp ({why}); tệp cũ (nếu có) vẫn giữ nguyên"), document
+    return Outcome(name, file, result.status, result.digest), None if result.status == EDITED else document
+
+
+def _first_letter(campaign: Campaign, name: str) -> None:
+    """Render one letter before starting: a fault of the template stops the run here, once, as a
+    TemplateError (exit code 3), instead of failing every letter the same way."""
+    with template_faults(_template_path(campaign)):
+        render_parts(campaign, name, _TEMPLATE)
+
+
+def _setup(campaign: Campaign, folder: Path, template_path: Path) -> None:
+    """What ``_one`` needs, in this process: the campaign, the output folder, the compiled template."""
+    global _CAMPAIGN, _FOLDER, _TEMPLATE
+    _CAMPAIGN, _FOLDER = campaign, folder
+    _TEMPLATE = compiled_template(template_path)
+
+
+def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
+    """A spawned worker starts from nothing: it gets the campaign once (pickled) and compiles the template."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    _setup(campaign, folder, template_path)
+    gc.freeze()  # the campaign and the template live for the whole run: the collector need not scan them
+
+
+# --- the run --------------------------------------------------------------------------------
+
+def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, dry_run: bool = False,
+        progress=None) -> Report:
+    """Write every letter of ``campaign`` under ``out_root/<campaign name>/``."""
+    folder = out_root / campaign.name
+    report = Report(folder, problems=list(campaign.assessments.problems))
+    communes = campaign.assessments.communes
+    order = vi_sorted(communes)  # Vietnamese alphabetical order: files, the print file, the manifest
+    rank = {name: i for i, name in enumerate(order)}
+    names = file_names(order, presorted=True)
+    manifest = Manifest(folder)
+    tasks, skipped = [], []
+    for name in order:
+        if campaign.sends(communes[name]):
+            tasks.append((name, names[name], manifest.files.get(names[name]), force, dry_run))
+        else:
+            skipped.append(Outcome(name, "", NOT_SENT))
+    template_path = _template_path(campaign)
+    _setup(campaign, folder, template_path)
+    if tasks:
+        _first_letter(campaign, tasks[0][0])
+    if not dry_run:
+        folder.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(folder)  # left by a run that was killed mid-write
+    results: dict[str, Outcome] = {}
+    pool = None
+    combined = None if dry_run or not tasks else Combined(folder / f".{COMBINED}.new", campaign, template_path)
+    try:
+        if jobs > 1 and len(tasks) > 1:
+            pool = multiprocessing.get_context("spawn").Pool(
+                min(jobs, len(tasks)), initializer=_worker_init, initargs=(campaign, folder, template_path))
+            stream = pool.imap(_one, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1)))
+        else:
+            stream = map(_one, tasks)
+        for outcome, document in stream:
+            results[outcome.commune] = outcome
+            if outcome.status not in (FAILED, EDITED, BUSY, UNWRITTEN) and not dry_run:
+                manifest.record(outcome.file, outcome.digest)
+            if combined is not None and outcome.status != FAILED:
+                path = folder / outcome.file
+                if document is not None:  # rendered now; a letter not replaced (open in Word) is not a source
+                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None)
+                else:  # edited by hand: printed as it is
+                    combined.add(_document_of(path), path)
+            if progress:
+                progress(outcome)
+    except BaseException:
+        if combined is not None:
+            combined.abandon()
+        raise
+    finally:
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+        if not dry_run and folder.exists():
+            _busy_guard(report, MANIFEST, manifest.save)  # also on Ctrl-C: what was written is remembered
+    report.outcomes = sorted(list(results.values()) + skipped, key=lambda o: rank[o.commune])
+    for outcome in report.outcomes:
+        if outcome.status == BUSY:
+            report.busy.append(outcome.file)
+        elif outcome.status == UNWRITTEN:
+            report.unwritten.append(Problem(outcome.error, display_path(folder / outcome.file)))
+        elif outcome.error:
+            report.problems.append(Problem(f"không dựng được thư cho xã «{outcome.commune}»: {outcome.error}"))
+    if not dry_run:
+        if combined is not None and combined.close():
+            try:
+                _busy_guard(report, COMBINED, lambda: _keep(report, manifest, folder / COMBINED, combined.path, force))
+            finally:
+                combined.path.unlink(missing_ok=True)
+        _write_extras(campaign, report, manifest, force)
+    return report
+
+
+def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
+    """Run ``write`` (which replaces the file ``name``); a file held open elsewhere is noted, not fatal."""
+    try:
+        write()
+        return True
+    except _BUSY_ERRORS:
+        if name not in report.busy:
+            report.busy.append(name)
+            if name not in (MANIFEST, MANIFEST_CSV):  # the caller names manifest.csv itself
+                report.extra_files.append((name, BUSY))
+        return False
+
+
+def _document_of(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as letter:
+        return letter.read("word/document.xml")
+
+
+def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force: bool) -> None:
+    folder = report.folder
+    if campaign.overview is not None:
+        _, data = render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
+        staged = folder / f".{OVERVIEW}.new"
+        atomic_write(staged, data)
+        try:
+            _busy_guard(report, OVERVIEW, lambda: _keep(report, manifest, folder / OVERVIEW, staged, force))
+        finally:
+            staged.unlink(missing_ok=True)
+    rows = [("xa", "tep", "trang_thai", "sha256")]
+    rows += [(o.commune, o.file, o.status, o.digest) for o in report.outcomes]
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    # Excel reads UTF-8 with a BOM; a manifest.csv open in Excel keeps its old rows (the hashes are in MANIFEST)
+    _busy_guard(report, MANIFEST_CSV, lambda: atomic_write(folder / MANIFEST_CSV, buf.getvalue().encode("utf-8-sig")))
+    _busy_guard(report, MANIFEST, manifest.save)
+
+
+def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: bool) -> None:
+    """Move the file built at ``staged`` to ``path`` under the same rules as a letter."""
+    result = place_staged(path, staged, manifest.files.get(path.name), force)
+    if result.status == EDITED:  # refused to protect someone's edits: an output matter (exit code 4)
+        report.unwritten.append(Problem("tệp đã bị sửa tay nên không ghi đè (dùng --force)", display_path(path)))
+    else:
+        manifest.record(path.name, result.digest)
+    report.extra_files.append((path.name, result.status))
+
+
+# --- the combined print file -------------------------------------------------------------------
+
+_BODY_OPEN = re.compile(rb"<w:body[^>]*>")
+_PGMAR = re.compile(rb"(<w:pgMar[^>]*/>)")
+_PARAGRAPH_END = b"</w:pPr></w:p>"
+
+
+def _own_numbering(sect: bytes) -> bytes:
+    """Page numbers of this letter start at 1 (and stay hidden on its first page: titlePg)."""
+    sect = re.sub(rb"<w:pgNumType[^>]*/>", b"", sect)
+    return _PGMAR.sub(rb'\1<w:pgNumType w:start="1"/>', sect, count=1)
+
+
+def _letter_body(document: bytes, last: bool) -> bytes:
+    """The body's content; unless ``last``, its section properties end its last paragraph."""
+    start = _BODY_OPEN.search(document, 0, 4096).end()
+    end = document.rindex(b"</w:body>")
+    sect_at = document.rindex(b"<w:sectPr", start, end)
+    content, sect = document[start:sect_at], _own_numbering(document[sect_at:end])
+    if last:
+        return content + sect
+    if content.endswith(_PARAGRAPH_END):
+        return content[: -len(_PARAGRAPH_END)] + sect + _PARAGRAPH_END
+    return content + b"<w:p><w:pPr>" + sect + b"</w:pPr></w:p>"
+
+
+class Combined:
+    """``tat-ca.docx``: every letter from a new page, each with its own page numbering.
+
+    All the letters come from one template, so they share styles, headers and footers:
+    the template's parts serve for all, and only the bodies are joined, streamed into the
+    zip as the letters arrive (linear time, memory of one letter; docxcompose, which
+    peers.md measured, drops per-letter sections and is quadratic). One letter is held
+    back because the last one keeps its section properties at the end of the body.
+    """
+
+    def __init__(self, path: Path, campaign: Campaign, template_path: Path):
+        template = compiled_template(template_path)
+        self.path = path
+        self._parts = dict(template.parts)
+        self._parts["docProps/core.xml"] = Properties(
+            f"Tất cả thư — {campaign.name}", " ".join(campaign.letter.get("co_quan_ban_hanh") or [])
+            if isinstance(campaign.letter.get("co_quan_ban_hanh"), list)
+            else str(campaign.letter.get("co_quan_ban_hanh", "")), campaign.date).xml()
+        self._names = sorted(self._parts, key=lambda n: (n != "[Content_Types].xml", n))
+        self._split = self._names.index("word/document.xml")
+        self._held: bytes | None = None
+        self._first: Path | None = None
+        self._zip = None
+        self._stream = None
+
+    def _open(self, document: bytes) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._zip = zipfile.ZipFile(self.path, "w")
+        for name in self._names[: self._split]:
+            self._zip.writestr(self._info(name), self._parts[name])
+        self._stream = self._zip.open(self._info("word/document.xml"), "w")
+        self._stream.write(document[: _BODY_OPEN.search(document, 0, 4096).end()])
+
+    @staticmethod
+    def _info(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, FIXED_TIME)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info._compresslevel = 1  # a big file made once per run: speed over a few percent of size
+        return info
+
+    def add(self, document: bytes, path: Path | None) -> None:
+        """Append one letter (its document.xml); ``path`` is its file (None: not written), whose rendered
+        footers serve all."""
+        if self._zip is None:
+            self._open(document)
+        if self._first is None:
+            self._first = path  # the first letter on disk: its rendered headers and footers serve all
+        if self._held is not None:
+            self._stream.write(_letter_body(self._held, last=False))
+        self._held = document
+
+    def close(self) -> bool:
+        """Finish the file; False when there was no letter."""
+        if self._zip is None:
+            return False
+        self._stream.write(_letter_body(self._held, last=True))
+        self._stream.write(b"</w:body></w:document>")
+        self._stream.close()
+        rendered = {}
+        if self._first is not None and self._first.exists():
+            with zipfile.ZipFile(self._first) as first:
+                rendered = {n: first.read(n) for n in first.namelist() if re.match(r"word/(header|footer)", n)}
+        for name in self._names[self._split + 1:]:
+            self._zip.writestr(self._info(name), rendered.get(name, self._parts[name]))
+        self._zip.close()
+        return True
+
+    def abandon(self) -> None:
+        if self._zip is not None:
+            try:
+                if self._stream is not None:
+                    self._stream.close()
+                self._zip.close()
+            except Exception:
+                pass
+        self.path.unlink(missing_ok=True)
+
+
+def counts_line(report: Report) -> str:
+    parts = []
+    for status in (NEW, "cập nhật", UNCHANGED, "ghi đè", EDITED, BUSY, UNWRITTEN, NOT_SENT, FAILED):
+        n = report.count(status)
+        if n:
+            parts.append(f"{n} {status}")
+    return ", ".join(parts) or "không có thư nào"
+
+
+def print_table(report: Report, dry_run: bool) -> str:
+    lines = []
+    for o in report.outcomes:
+        lines.append(f"  {o.file or '-':40s} {o.status:12s} xã {o.commune}")
+    return "\n".join(lines)
+

@@ -1,0 +1,2 @@
+"""Stage 5: what the decree ties to the text's width (rules, Kính gửi dashes, boxes), measured with
+Times New Roman metrics, and the layout values of each role."""

@@ -1,0 +1,1 @@
+"""Around the pipeline: ``dispatch lint``, the decree's checklist applied to any DOCX."""

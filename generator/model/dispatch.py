@@ -1,0 +1,314 @@
+"""The input of one công văn, validated.
+
+Keys are the decree's own Vietnamese terms in ASCII snake_case (the aliases);
+attributes are English. ``Dispatch.model_json_schema(by_alias=True)`` is the
+published JSON Schema (``schema/dispatch.schema.json``).
+"""
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from generator.assessments.results import ASSESSMENT_KINDS, AssessmentsInput
+from generator.vi.dates import IssueDate
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def _lines(value: Any) -> Any:
+    """A string or a list of strings -> list of non-empty lines."""
+    if isinstance(value, str):
+        return [line.strip() for line in value.split("\n") if line.strip()]
+    return value
+
+
+Lines = Annotated[
+    list[Text],
+    BeforeValidator(_lines),
+    Field(min_length=1),
+    WithJsonSchema(
+        {"oneOf": [{"type": "string", "minLength": 1}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
+    ),
+]
+
+AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
+URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "HỎA TỐC": "HỎA TỐC", "HOẢ TỐC": "HỎA TỐC"}
+BLOCK_KINDS = ("muc", "gach", "can_cu")
+
+
+def _title(name: str, info) -> str:
+    return info.alias or name
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, field_title_generator=_title)
+
+
+class Block(_Input):
+    """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
+
+    kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
+                  "tong_hop"]
+    lines: list[Text]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_yaml(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return {"kind": "doan", "lines": [value]}
+        if isinstance(value, dict) and set(value) <= {"kind", "lines"}:
+            return value
+        if isinstance(value, dict) and len(value) == 1:
+            key, text = next(iter(value.items()))
+            if key in BLOCK_KINDS + ASSESSMENT_KINDS:
+                return {"kind": key, "lines": text if isinstance(text, list) else [text]}
+        raise ValueError(
+            "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
+            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), hoặc câu viết từ "
+            "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh», «phan_cong», «tong_hop» (danh sách xã hoặc tat_ca)"
+        )
+
+
+BlockSchema = Annotated[
+    Block,
+    WithJsonSchema(
+        {
+            "oneOf": [
+                {"type": "string", "minLength": 1, "description": "Một đoạn văn; **đậm**, *nghiêng*"},
+                {
+                    "type": "object",
+                    "properties": {"muc": {"type": "string", "description": "Đề mục, ví dụ «1. Ủy ban nhân dân các xã»"}},
+                    "required": ["muc"],
+                    "additionalProperties": False,
+                },
+                {
+                    "type": "object",
+                    "properties": {"gach": {"type": "string", "description": "Ý gạch đầu dòng (không gõ dấu -)"}},
+                    "required": ["gach"],
+                    "additionalProperties": False,
+                },
+                *[
+                    {
+                        "type": "object",
+                        "properties": {
+                            kind: {
+                                "oneOf": [
+                                    {"const": "tat_ca"},
+                                    {"type": "string"},
+                                    {"type": "array", "items": {"type": "string"}},
+                                ],
+                                "description": description,
+                            }
+                        },
+                        "required": [kind],
+                        "additionalProperties": False,
+                    }
+                    for kind, description in (
+                        ("ket_qua", "Mỗi xã một ý: đạt N/M tiêu chí gồm …"),
+                        ("chua_dat", "Mỗi xã một ý: các tiêu chí chưa đạt"),
+                        ("sut_giam", "Mỗi xã một ý: các tiêu chí bị sụt giảm so với lần đánh giá trước"),
+                        ("tham_dinh", "Mỗi xã một ý: kết quả thẩm định tiêu chí, chỉ tiêu"),
+                        ("phan_cong", "Thư nhắc hàng loạt: mỗi tiêu chí chưa đạt một ý, với đơn vị phụ trách và hạn"),
+                        ("tong_hop", "Một đoạn tổng hợp các xã: bao nhiêu xã đạt đủ tiêu chí, xã nào còn thiếu"),
+                    )
+                ],
+                {
+                    "type": "object",
+                    "properties": {
+                        "can_cu": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "description": "Các căn cứ, mỗi căn cứ một dòng (không gõ ; hoặc . ở cuối)",
+                        }
+                    },
+                    "required": ["can_cu"],
+                    "additionalProperties": False,
+                },
+            ]
+        }
+    ),
+]
+
+
+class Signer(_Input):
+    """Ô 7a-7c: quyền hạn, chức vụ, họ tên người ký."""
+
+    authority: str | None = Field(
+        None,
+        alias="quyen_han",
+        description="Quyền hạn ký: TM., KT., Q., TL., TUQ. (bỏ trống nếu ký trực tiếp)",
+        json_schema_extra={"examples": list(AUTHORITY_PREFIXES)},
+    )
+    titles: Lines = Field(
+        alias="chuc_vu",
+        description="Các dòng chức vụ; dòng đầu đứng sau quyền hạn. Ví dụ KT.: [CHỦ TỊCH, PHÓ CHỦ TỊCH]",
+    )
+    name: Text = Field(alias="ho_ten", description="Họ và tên người ký (không ghi học hàm, học vị)")
+
+    @field_validator("authority", mode="before")
+    @classmethod
+    def _authority(cls, value: Any) -> Any:
+        if value is None or not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        prefix = value.strip().upper().rstrip(".") + "."
+        if prefix not in AUTHORITY_PREFIXES:
+            raise ValueError(f"quyền hạn ký «{value}» không có trong Nghị định 30: chỉ dùng {', '.join(AUTHORITY_PREFIXES)}")
+        return prefix
+
+    @model_validator(mode="after")
+    def _two_lines_when_signing_for_someone(self) -> "Signer":
+        if self.authority in ("TM.", "KT.", "TL.", "TUQ.") and len(self.titles) < 2:
+            raise ValueError(
+                f"ký «{self.authority}» cần ít nhất hai dòng chức vụ: dòng đầu là tập thể hoặc người đứng đầu "
+                f"(ví dụ «{self.authority} CHỦ TỊCH»), dòng sau là chức vụ của người ký"
+            )
+        return self
+
+
+class Dispatch(_Input):
+    """Một công văn (Mẫu 1.5, Phụ lục III, Nghị định 30/2020/NĐ-CP)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        field_title_generator=_title,
+        title="Công văn (dispatch)",
+        json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
+    )
+
+    template: str | None = Field(
+        None, alias="mau", description="Tệp mẫu Word (.docx) thay cho mẫu mặc định; đường dẫn tính từ tệp YAML"
+    )
+    parent_organ: Lines | None = Field(
+        None, alias="co_quan_chu_quan", description="Tên cơ quan, tổ chức chủ quản trực tiếp (nếu có); mỗi dòng một mục"
+    )
+    issuing_organ: Lines = Field(
+        alias="co_quan_ban_hanh", description="Tên cơ quan, tổ chức ban hành; tên dài có thể chia nhiều dòng"
+    )
+    number: int | None = Field(
+        None, alias="so", ge=1, le=999999, description="Số văn bản; bỏ trống khi dự thảo chờ cấp số"
+    )
+    symbol: Text = Field(alias="ky_hieu", description="Ký hiệu sau dấu /, ví dụ UBND-NN")
+    place: Text = Field(alias="dia_danh", description="Địa danh, ví dụ Lạng Sơn")
+    date: Annotated[
+        IssueDate,
+        BeforeValidator(IssueDate.parse),
+        WithJsonSchema(
+            {
+                "oneOf": [
+                    {"type": "string", "format": "date"},
+                    {"type": "string", "pattern": r"^\s*(\d{1,2}/)?(\d{1,2}/)?\d{4}\s*$"},
+                    {"type": "integer"},
+                ],
+                "description": "Ngày ban hành: 08/3/2018 hoặc 2018-03-08; 9/2024 để trống ngày; 2024 để trống ngày và tháng",
+            }
+        ),
+    ] = Field(alias="ngay")
+    subject: Text = Field(
+        alias="trich_yeu", description="Trích yếu nội dung, không gõ «V/v»; xuống dòng bằng ký tự xuống dòng"
+    )
+    recipients: Lines | None = Field(
+        None,
+        alias="kinh_gui",
+        description="Kính gửi: một nơi (chuỗi) hoặc danh sách; không gõ «-», «;» hay «.» ở đầu/cuối",
+    )
+    body: list[BlockSchema] = Field(alias="noi_dung", min_length=1, description="Nội dung công văn, theo thứ tự")
+    signer: Signer = Field(alias="nguoi_ky")
+    copies_to: list[Text] = Field(
+        default_factory=list,
+        alias="noi_nhan",
+        description="Nơi nhận khác (không gõ «Như trên» và dòng «Lưu»; chúng được thêm tự động)",
+    )
+    archive: Text = Field("VT", alias="luu", description="Phần sau «Lưu:», ví dụ «VT, NN»")
+    urgency: str | None = Field(
+        None,
+        alias="do_khan",
+        description="Độ khẩn: KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC",
+        json_schema_extra={"examples": ["KHẨN", "THƯỢNG KHẨN", "HỎA TỐC"]},
+    )
+    circulation: Text | None = Field(
+        None, alias="pham_vi_luu_hanh", description="Chỉ dẫn phạm vi lưu hành, ví dụ LƯU HÀNH NỘI BỘ"
+    )
+    address: Text | None = Field(
+        None, alias="dia_chi", description="Địa chỉ, điện thoại, thư điện tử, website (ô 13, cuối trang đầu)"
+    )
+    assessments: AssessmentsInput | None = Field(
+        None, alias="danh_gia", description="Kết quả đánh giá tiêu chí của các xã (viết câu, danh sách, phụ lục từ đây)"
+    )
+    annex: "AnnexInput | None" = Field(
+        None, alias="phu_luc", description="Phụ lục bảng tiêu chí các xã kèm theo công văn"
+    )
+
+    @field_validator("symbol")
+    @classmethod
+    def _symbol(cls, value: str) -> str:
+        if not re.fullmatch(r"[^\s/\-]+(-[^\s/\-]+)*", value):
+            raise ValueError(
+                f"ký hiệu «{value}» không đúng dạng: các nhóm chữ viết tắt nối bằng «-», không có dấu cách hay «/» "
+                "(ví dụ UBND-NN)"
+            )
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str) -> str:
+        value = re.sub(r"^\s*(V/v|v/v|V/V|Về việc)\s*", "", value)
+        if not value:
+            raise ValueError("trích yếu không được để trống")
+        return value
+
+    @field_validator("urgency", mode="before")
+    @classmethod
+    def _urgency(cls, value: Any) -> Any:
+        if value is None or not isinstance(value, str) or not value.strip():
+            return None
+        mark = URGENCY_MARKS.get(" ".join(value.upper().split()))
+        if mark is None:
+            raise ValueError(f"độ khẩn «{value}» không hợp lệ: chỉ dùng KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC")
+        return mark
+
+
+class AnnexInput(_Input):
+    """Phụ lục (PL I §III.1): a table of communes × criteria, attached with one line of input."""
+
+    title: Text | None = Field(None, alias="tieu_de", description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN …)")
+    communes: list[Text] | Literal["tat_ca"] = Field(
+        "tat_ca", alias="xa", description="Các xã trong bảng (mặc định tat_ca, theo thứ tự chữ cái)"
+    )
+    organ: Text | None = Field(
+        None, alias="co_quan",
+        description="Tên cơ quan ban hành viết thường trong dòng «(Kèm theo Công văn số … ngày … của …)»; mặc định "
+                    "viết từ «co_quan_ban_hanh» (Ủy ban nhân dân …, Ban Chỉ đạo …)",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, value: Any) -> Any:
+        if value is True or value == "bang_tieu_chi":
+            return {}
+        if isinstance(value, str):
+            return {"tieu_de": value}
+        return value
+
+
+Dispatch.model_rebuild()
+
+
+def json_schema() -> dict:
+    """The JSON Schema of the input, as shipped in ``schema/dispatch.schema.json``."""
+    schema = Dispatch.model_json_schema(by_alias=True)
+    return schema
+

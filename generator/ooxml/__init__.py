@@ -1,0 +1,1 @@
+"""Reading DOCX files from elsewhere: the guard against hostile files, the reader, shared patterns."""

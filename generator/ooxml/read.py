@@ -1,0 +1,927 @@
+"""Read ANY .docx for checking: paragraphs in reading order, with their effective formatting.
+
+``dispatch lint`` must judge files it did not make (a letter a clerk edited in Word,
+one from another office), so nothing here relies on our style ids. Formatting is
+resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
+
+- run properties: direct run formatting -> character style (and its ``basedOn``
+  chain) -> paragraph style chain -> table style chain -> ``docDefaults``;
+- bold, italic, caps and hidden (``w:vanish``) are *toggle* properties: direct
+  formatting is absolute, and each style level (table, paragraph, character) that
+  turns one on flips it;
+- a theme font (``asciiTheme`` …) wins over the font name written beside it and is
+  looked up in the theme part; it counts as Times New Roman only when the theme's
+  font is Times New Roman;
+- paragraph properties: direct -> paragraph style chain -> table style -> defaults.
+
+``read_runs`` (a paragraph's runs, text and fields) and ``Styles.run_format`` are also
+what ``extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
+text and emphasis as ``dispatch lint``.
+
+Text boxes (DrawingML ``wps:txbx``, VML ``v:textbox``; of ``mc:AlternateContent`` only the
+Choice) are read as paragraphs of kind ``textbox`` right after the paragraph they are
+anchored in (``text_boxes``).
+
+Only the standard library and lxml are used: the file is read as the zip it is.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from generator.ooxml import guard as docx_guard
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+V_NS = "urn:schemas-microsoft-com:vml"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+STRICT_OFFICE_DOC = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+
+EMU_PER_PT = 12700
+TWIPS_PER_PT = 20
+DEFAULT_CELL_MARGIN = 108  # twips: Word's default left/right cell padding (0,19 cm)
+SUPERSCRIPT_SCALE = 0.6  # a superscript glyph is drawn at about 60 % (LibreOffice 58 %, Word about 2/3)
+
+
+def w(tag: str) -> str:
+    return f"{{{W_NS}}}{tag}"
+
+
+_RPR = w("rPr")
+
+
+def _wattr(el, name: str):
+    return None if el is None else el.get(w(name))
+
+
+def _on(el) -> bool | None:
+    """A boolean (toggle) property element: ``<w:b/>`` is on, ``w:val="0|false|off"`` is off."""
+    if el is None:
+        return None
+    return _wattr(el, "val") not in ("0", "false", "off", "none")
+
+
+# The file is not a Word document we can (or dare to) read; the message is Vietnamese.
+# Defined with the guard that every untrusted .docx passes first (``docx_guard.py``).
+DocxReadError = docx_guard.DocxReadError
+
+
+# --------------------------------------------------------------------------- styles
+
+
+@dataclass(frozen=True)
+class FontName:
+    """A font slot's value: a name, or a theme reference resolved to the theme's font."""
+
+    name: str | None
+    theme: str | None = None  # e.g. "minorHAnsi"
+
+    def label(self) -> str:
+        if self.theme:
+            return f"phông chủ đề {self.theme} ({self.name or 'không rõ'})"
+        return self.name or "không khai báo"
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """Effective formatting of one run."""
+
+    font_ascii: FontName
+    font_hansi: FontName
+    size: float | None  # points
+    bold: bool
+    italic: bool
+    caps: bool
+    underline: bool
+    color: str | None
+    vert_align: str | None
+    highlight: str | None = None
+    hidden: bool = False  # w:vanish: Word neither shows (unless asked) nor prints it
+
+    @property
+    def scale(self) -> float:
+        return SUPERSCRIPT_SCALE if self.vert_align in ("superscript", "subscript") else 1.0
+
+
+class Styles:
+    """The styles part and the theme fonts, with the inheritance chains resolved lazily."""
+
+    def __init__(self, styles_root, theme_root):
+        self.by_id: dict[str, etree._Element] = {}
+        self.default_of: dict[str, str] = {}
+        self.rpr_default = None
+        self.ppr_default = None
+        if styles_root is not None:
+            for st in styles_root.findall(w("style")):
+                sid = st.get(w("styleId"))
+                if sid is None:
+                    continue
+                self.by_id[sid] = st
+                if st.get(w("default")) in ("1", "true", "on"):
+                    self.default_of.setdefault(st.get(w("type"), "paragraph"), sid)
+            defaults = styles_root.find(w("docDefaults"))
+            if defaults is not None:
+                self.rpr_default = defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
+                self.ppr_default = defaults.find(f"{w('pPrDefault')}/{w('pPr')}")
+        self.theme_fonts = _theme_fonts(theme_root)
+        self._chains: dict[str, list] = {}
+        self._formats: dict[tuple, Fmt] = {}
+
+    def chain(self, style_id: str | None) -> list:
+        """The style and its ``basedOn`` ancestors, nearest first (cycles cut)."""
+        if not style_id:
+            return []
+        if style_id in self._chains:
+            return self._chains[style_id]
+        out, seen, sid = [], set(), style_id
+        while sid and sid not in seen and sid in self.by_id:
+            seen.add(sid)
+            st = self.by_id[sid]
+            out.append(st)
+            based = st.find(w("basedOn"))
+            sid = _wattr(based, "val")
+        self._chains[style_id] = out
+        return out
+
+    def name_of(self, style_id: str | None) -> str | None:
+        st = self.by_id.get(style_id or "")
+        return _wattr(st.find(w("name")), "val") if st is not None else None
+
+    def paragraph_style(self, ppr) -> str | None:
+        sid = _wattr(ppr.find(w("pStyle")) if ppr is not None else None, "val")
+        if sid and sid in self.by_id:
+            return sid
+        return self.default_of.get("paragraph")
+
+    def theme_font(self, ref: str, lang: str | None) -> str | None:
+        major = ref.startswith("major")
+        fonts = self.theme_fonts.get("major" if major else "minor", {})
+        if lang and lang.lower().startswith("vi") and fonts.get("Viet"):
+            return fonts["Viet"]
+        if ref.endswith("EastAsia"):
+            return fonts.get("ea") or fonts.get("latin")
+        if ref.endswith("Bidi"):
+            return fonts.get("cs") or fonts.get("latin")
+        return fonts.get("latin")
+
+    def run_format(self, r, style_id: str | None, tbl_style: str | None) -> Fmt:
+        """The effective formatting of run ``r`` in a paragraph of style ``style_id`` (in a table of ``tbl_style``)."""
+        rpr = r.find(_RPR)
+        # runs of one look repeat their properties: resolve each combination once
+        key = (etree.tostring(rpr) if rpr is not None else None, style_id, tbl_style)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = self._formats[key] = self._resolve(rpr, style_id, tbl_style)
+        return fmt
+
+    def _resolve(self, rpr, style_id: str | None, tbl_style: str | None) -> Fmt:
+        char_style = _wattr(rpr.find(w("rStyle")) if rpr is not None else None, "val")
+        char_chain = [_rpr_of(s) for s in self.chain(char_style or self.default_of.get("character"))]
+        para_chain = [_rpr_of(s) for s in self.chain(style_id)]
+        table_chain = [_rpr_of(s) for s in self.chain(tbl_style)]
+        ordered = [rpr] + char_chain + para_chain + table_chain + [self.rpr_default]
+        chains = (char_chain, para_chain, table_chain)
+        lang = _first_attr(ordered, "lang", "val")
+        color = _first_attr(ordered, "color", "val")
+        underline = _first_attr(ordered, "u", "val")
+        return Fmt(
+            font_ascii=self._font(ordered, "ascii", lang),
+            font_hansi=self._font(ordered, "hAnsi", lang),
+            size=_size(ordered),
+            bold=_toggle(rpr, chains, self.rpr_default, "b"),
+            italic=_toggle(rpr, chains, self.rpr_default, "i"),
+            caps=_toggle(rpr, chains, self.rpr_default, "caps"),
+            underline=underline not in (None, "none", "0"),
+            color=color,
+            vert_align=_first_attr(ordered, "vertAlign", "val"),
+            hidden=_toggle(rpr, chains, self.rpr_default, "vanish"),
+        )
+
+    def _font(self, ordered, slot: str, lang) -> FontName:
+        for rpr in ordered:
+            if rpr is None:
+                continue
+            fonts = rpr.find(w("rFonts"))
+            if fonts is None:
+                continue
+            theme = _wattr(fonts, f"{slot}Theme")
+            if theme:
+                return FontName(self.theme_font(theme, lang), theme)
+            name = _wattr(fonts, slot)
+            if name:
+                return FontName(name)
+        return FontName(None)
+
+
+def _size(levels) -> float | None:
+    """The font size in points from the nearest level that gives a readable ``w:sz`` (half-points)."""
+    for level in levels:
+        if level is None:
+            continue
+        value = _wattr(level.find(w("sz")), "val")
+        if value is not None:
+            try:
+                return float(value) / 2
+            except ValueError:
+                continue  # not a number: Word would not open the file; read on as if it were absent
+    return None
+
+
+def _theme_fonts(theme_root) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    if theme_root is None:
+        return out
+    for kind in ("major", "minor"):
+        el = theme_root.find(f".//{{{A_NS}}}{kind}Font")
+        if el is None:
+            continue
+        fonts: dict[str, str] = {}
+        for slot in ("latin", "ea", "cs"):
+            child = el.find(f"{{{A_NS}}}{slot}")
+            if child is not None and child.get("typeface"):
+                fonts[slot] = child.get("typeface")
+        for child in el.findall(f"{{{A_NS}}}font"):
+            if child.get("script") and child.get("typeface"):
+                fonts[child.get("script")] = child.get("typeface")
+        out[kind] = fonts
+    return out
+
+
+def _rpr_of(style) -> etree._Element | None:
+    return style.find(w("rPr")) if style is not None else None
+
+
+def _ppr_of(style) -> etree._Element | None:
+    return style.find(w("pPr")) if style is not None else None
+
+
+# --------------------------------------------------------------------------- model
+
+
+@dataclass
+class Run:
+    text: str
+    start: int
+    end: int
+    fmt: Fmt
+    r: etree._Element | None = field(default=None, repr=False, compare=False)  # the w:r the text is in
+    # instructions of the fields whose displayed result this text is, outermost first ("PAGE", …)
+    fields: tuple[str, ...] = ()
+
+
+@dataclass
+class Cell:
+    table: int  # document-wide index of the table, from 0
+    row: int
+    col: int  # grid column of the cell's left edge
+    span: int
+    width_pt: float | None  # content width: cell width less its padding
+    tc: etree._Element
+    tbl: etree._Element
+
+
+@dataclass
+class Field:
+    instr: str
+    fmt: Fmt | None
+
+
+@dataclass
+class Para:
+    index: int
+    el: etree._Element
+    part: str
+    kind: str  # "body" | "header" | "footer" | "textbox"
+    text: str
+    runs: list[Run]
+    style_id: str | None
+    cell: Cell | None
+    section: int
+    jc: str
+    ind_left: float  # twips
+    ind_right: float
+    ind_first: float  # twips, negative for a hanging indent
+    before: float  # twips
+    after: float
+    line: float | None
+    line_rule: str
+    contextual: bool
+    borders: dict[str, dict]
+    box_width_pt: float | None  # where the paragraph's lines run: cell content width or text width
+    drawings: list[float] = field(default_factory=list)  # lengths (pt) of line-like shapes anchored here
+    fields: list[Field] = field(default_factory=list)
+    header_type: str | None = None
+
+    def runs_in(self, start: int = 0, end: int | None = None) -> list[Run]:
+        """Runs with visible text inside ``[start, end)``."""
+        end = len(self.text) if end is None else end
+        return [r for r in self.runs if r.end > start and r.start < end and self.text[max(r.start, start) : min(r.end, end)].strip()]
+
+    def where(self) -> str:
+        if self.kind in ("header", "footer"):
+            place = "đầu trang" if self.kind == "header" else "chân trang"
+            which = {"first": " trang đầu", "even": " trang chẵn"}.get(self.header_type or "", "")
+            return f"{place}{which} ({self.part})"
+        if self.cell is not None:
+            c = self.cell
+            return f"bảng {c.table + 1}, hàng {c.row + 1}, cột {c.col + 1}"
+        return f"đoạn {self.index + 1}"
+
+
+@dataclass
+class Section:
+    index: int
+    sect_pr: etree._Element
+    page_w: float | None  # twips
+    page_h: float | None
+    orient: str | None
+    margins: dict[str, float]  # twips: top, bottom, left, right, gutter
+    title_pg: bool
+    headers: dict[str, list[Para]]  # "default" | "first" | "even" -> paragraphs
+    footers: dict[str, list[Para]]
+
+    @property
+    def text_width_pt(self) -> float | None:
+        if self.page_w is None:
+            return None
+        m = self.margins
+        return (self.page_w - m.get("left", 0) - m.get("right", 0) - m.get("gutter", 0)) / TWIPS_PER_PT
+
+
+@dataclass
+class Document:
+    path: str
+    paragraphs: list[Para]  # body, in reading order (table cells and text boxes included)
+    sections: list[Section]
+    styles: Styles
+
+    def all_paragraphs(self) -> list[Para]:
+        """Body paragraphs, then every header and footer paragraph (each part once)."""
+        out, seen = list(self.paragraphs), set()
+        for s in self.sections:
+            for group in (s.headers, s.footers):
+                for paras in group.values():
+                    for p in paras:
+                        if (p.part, p.index) not in seen:
+                            seen.add((p.part, p.index))
+                            out.append(p)
+        return out
+
+
+# --------------------------------------------------------------------------- reader
+
+
+MAX_PART_BYTES = docx_guard.MAX_PART_BYTES  # an XML part bigger than this (unpacked) is refused, not read
+XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                             remove_blank_text=False)
+
+
+def _parse(zf: zipfile.ZipFile, name: str):
+    try:
+        info = zf.getinfo(name)
+    except KeyError:
+        return None
+    if info.file_size > MAX_PART_BYTES:
+        raise DocxReadError(f"phần {name} của tệp quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén)")
+    return etree.fromstring(zf.read(info), XML_PARSER)
+
+
+def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    folder, name = posixpath.split(part)
+    root = _parse(zf, posixpath.join(folder, "_rels", name + ".rels"))
+    out: dict[str, tuple[str, str]] = {}
+    if root is None:
+        return out
+    for rel in root.findall(f"{{{PKG_REL_NS}}}Relationship"):
+        target = rel.get("Target", "")
+        if rel.get("TargetMode") == "External":
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[rel.get("Id")] = (rel.get("Type", ""), path)
+    return out
+
+
+def read_docx(path: Path | str) -> Document:
+    """Read ``path``; raise ``DocxReadError`` (Vietnamese) when it is not a readable Word document."""
+    path = Path(path)
+    docx_guard.check_docx(path)  # size, zip bomb, DTD/XXE, not a zip, no document part
+    try:
+        zf = zipfile.ZipFile(path)
+    except FileNotFoundError:
+        raise DocxReadError("không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise DocxReadError("đây là một thư mục, không phải tệp .docx") from None
+    except (zipfile.BadZipFile, OSError):
+        raise DocxReadError(
+            "không phải tệp Word .docx đọc được (tệp .doc cũ hãy mở bằng Word và lưu lại dưới dạng .docx)"
+        ) from None
+    try:
+        with zf:
+            return _read(zf, str(path))
+    except DocxReadError:
+        raise
+    except (etree.XMLSyntaxError, KeyError, ValueError, zipfile.BadZipFile, OSError, zlib.error, EOFError) as exc:
+        raise DocxReadError(f"tệp .docx bị hỏng, không đọc được ({type(exc).__name__})") from None
+
+
+def _read(zf: zipfile.ZipFile, path: str) -> Document:
+    main = None
+    for _rid, (rtype, target) in _rels(zf, "").items():
+        if rtype in (OFFICE_DOC, STRICT_OFFICE_DOC):
+            main = target
+    main = main or "word/document.xml"
+    root = _parse(zf, main)
+    if root is None or root.find(w("body")) is None:
+        raise DocxReadError("tệp không có phần nội dung văn bản Word (word/document.xml)")
+    rels = _rels(zf, main)
+    styles_root = theme_root = None
+    for rtype, target in rels.values():
+        if rtype.endswith("/styles"):
+            styles_root = _parse(zf, target)
+        elif rtype.endswith("/theme"):
+            theme_root = _parse(zf, target)
+    styles = Styles(styles_root, theme_root)
+    reader = _Reader(styles)
+    body = root.find(w("body"))
+    sect_prs = _section_properties(body)
+    widths = [_text_width(s) for s in sect_prs]
+    paragraphs = reader.read_container(body, main, "body", widths)
+    sections = []
+    previous: dict[str, dict[str, list[Para]]] = {"header": {}, "footer": {}}
+    for i, sp in enumerate(sect_prs):
+        parts: dict[str, dict[str, list[Para]]] = {"header": {}, "footer": {}}
+        for kind, tag in (("header", "headerReference"), ("footer", "footerReference")):
+            for ref in sp.findall(w(tag)):
+                rid = ref.get(f"{{{R_NS}}}id")
+                htype = _wattr(ref, "type") or "default"
+                if rid in rels:
+                    target = rels[rid][1]
+                    hroot = _parse(zf, target)
+                    if hroot is not None:
+                        paras = reader.read_container(hroot, posixpath.basename(target), kind, [widths[i]])
+                        for p in paras:
+                            p.header_type = htype
+                        parts[kind][htype] = paras
+            for htype, paras in previous[kind].items():  # a section without its own reference inherits
+                parts[kind].setdefault(htype, paras)
+        previous = parts
+        sections.append(_section(i, sp, parts))
+    return Document(path, paragraphs, sections, styles)
+
+
+def _section_properties(body) -> list:
+    out = []
+    for p in body.iter(w("p")):
+        sp = p.find(f"{w('pPr')}/{w('sectPr')}")
+        if sp is not None:
+            out.append(sp)
+    last = body.find(w("sectPr"))
+    out.append(last if last is not None else etree.Element(w("sectPr")))
+    return out
+
+
+def _twips(value) -> float | None:
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        m = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|pc|pi)", value)
+        if not m:
+            return None
+        factor = {"mm": 1440 / 25.4, "cm": 1440 / 2.54, "in": 1440, "pt": 20, "pc": 240, "pi": 240}[m.group(2)]
+        return float(m.group(1)) * factor
+
+
+def _text_width(sect_pr) -> float | None:
+    size = sect_pr.find(w("pgSz"))
+    mar = sect_pr.find(w("pgMar"))
+    page_w = _twips(_wattr(size, "w"))
+    if page_w is None:
+        return None
+    left = _twips(_wattr(mar, "left")) or 0
+    right = _twips(_wattr(mar, "right")) or 0
+    gutter = _twips(_wattr(mar, "gutter")) or 0
+    return (page_w - left - right - gutter) / TWIPS_PER_PT
+
+
+def _section(i: int, sp, parts) -> Section:
+    size = sp.find(w("pgSz"))
+    mar = sp.find(w("pgMar"))
+    margins = {}
+    for side in ("top", "bottom", "left", "right", "gutter", "header", "footer"):
+        v = _twips(_wattr(mar, side))
+        if v is not None:
+            margins[side] = abs(v)
+    return Section(
+        index=i,
+        sect_pr=sp,
+        page_w=_twips(_wattr(size, "w")),
+        page_h=_twips(_wattr(size, "h")),
+        orient=_wattr(size, "orient"),
+        margins=margins,
+        title_pg=bool(_on(sp.find(w("titlePg")))),
+        headers=parts["header"],
+        footers=parts["footer"],
+    )
+
+
+_SKIP_ANCESTORS = {w("del"), w("moveFrom"), f"{{{MC_NS}}}Fallback"}
+
+
+class _Reader:
+    def __init__(self, styles: Styles):
+        self.styles = styles
+        self.table_count = 0
+
+    # ---- containers
+
+    def read_container(self, root, part: str, kind: str, widths: list[float | None]) -> list[Para]:
+        out: list[Para] = []
+        self._section = 0
+        self._widths = widths
+        self._walk(root, part, kind, None, None, out)
+        return out
+
+    def _walk(self, el, part, kind, cell: Cell | None, tbl_style: str | None, out: list[Para]) -> None:
+        for child in el:
+            tag = child.tag
+            if tag == w("p"):
+                self._paragraph(child, part, kind, cell, tbl_style, out)
+                if child.find(f"{w('pPr')}/{w('sectPr')}") is not None:
+                    self._section += 1
+            elif tag == w("tbl"):
+                self._table(child, part, kind, out)
+            elif tag in (w("sdt"), w("customXml"), w("sdtContent"), w("body"), w("hdr"), w("ftr"), w("txbxContent")):
+                self._walk(child, part, kind, cell, tbl_style, out)
+
+    def _table(self, tbl, part, kind, out) -> None:
+        index = self.table_count
+        self.table_count += 1
+        tbl_pr = tbl.find(w("tblPr"))
+        tbl_style = _wattr(tbl_pr.find(w("tblStyle")) if tbl_pr is not None else None, "val")
+        grid = [(_twips(_wattr(g, "w")) or 0) for g in tbl.findall(f"{w('tblGrid')}/{w('gridCol')}")]
+        for r, tr in enumerate(tbl.findall(w("tr"))):
+            tr_pr = tr.find(w("trPr"))
+            col = int(_wattr(tr_pr.find(w("gridBefore")) if tr_pr is not None else None, "val") or 0)
+            for tc in tr.findall(w("tc")):
+                tc_pr = tc.find(w("tcPr"))
+                span = int(_wattr(tc_pr.find(w("gridSpan")) if tc_pr is not None else None, "val") or 1)
+                width = self._cell_width(tbl, tbl_style, tc_pr, grid, col, span)
+                cell = Cell(index, r, col, span, width, tc, tbl)
+                self._walk(tc, part, kind, cell, tbl_style, out)
+                col += span
+
+    def _cell_width(self, tbl, tbl_style, tc_pr, grid, col, span) -> float | None:
+        width = None
+        tcw = tc_pr.find(w("tcW")) if tc_pr is not None else None
+        if tcw is not None and (_wattr(tcw, "type") in (None, "dxa")):
+            width = _twips(_wattr(tcw, "w"))
+        if not width and grid[col : col + span]:
+            width = sum(grid[col : col + span])
+        if not width:
+            return None
+        padding = 0.0
+        for side, alt in (("left", "start"), ("right", "end")):
+            padding += self._cell_margin(tbl, tbl_style, tc_pr, side, alt)
+        return (width - padding) / TWIPS_PER_PT
+
+    def _cell_margin(self, tbl, tbl_style, tc_pr, side, alt) -> float:
+        candidates = []
+        if tc_pr is not None:
+            candidates.append(tc_pr.find(w("tcMar")))
+        tbl_pr = tbl.find(w("tblPr"))
+        if tbl_pr is not None:
+            candidates.append(tbl_pr.find(w("tblCellMar")))
+        for st in self.styles.chain(tbl_style):
+            st_pr = st.find(w("tblPr"))
+            if st_pr is not None:
+                candidates.append(st_pr.find(w("tblCellMar")))
+        for mar in candidates:
+            if mar is None:
+                continue
+            el = mar.find(w(side))
+            if el is None:
+                el = mar.find(w(alt))
+            if el is not None and _wattr(el, "type") in (None, "dxa"):
+                return _twips(_wattr(el, "w")) or 0.0
+        return DEFAULT_CELL_MARGIN
+
+    # ---- paragraphs
+
+    def _paragraph(self, p, part, kind, cell, tbl_style, out) -> None:
+        ppr = p.find(w("pPr"))
+        style_id = self.styles.paragraph_style(ppr)
+        levels = [ppr] + [_ppr_of(s) for s in self.styles.chain(style_id)]
+        levels += [_ppr_of(s) for s in self.styles.chain(tbl_style)] + [self.styles.ppr_default]
+        runs, text, fields = read_runs(p, self.styles, style_id, tbl_style)
+        width = cell.width_pt if cell is not None else (
+            self._widths[min(self._section, len(self._widths) - 1)] if self._widths else None
+        )
+        para = Para(
+            index=len(out),
+            el=p,
+            part=part,
+            kind=kind,
+            text=text,
+            runs=runs,
+            style_id=_wattr(ppr.find(w("pStyle")) if ppr is not None else None, "val"),
+            cell=cell,
+            section=self._section,
+            jc=_jc(_first_attr(levels, "jc", "val") or "left"),
+            ind_left=_ind(levels, ("left", "start")),
+            ind_right=_ind(levels, ("right", "end")),
+            ind_first=_first_line(levels),
+            before=_spacing(levels, "before"),
+            after=_spacing(levels, "after"),
+            line=_twips(_first_attr(levels, "spacing", "line")),
+            line_rule=_first_attr(levels, "spacing", "lineRule") or "auto",
+            contextual=bool(_first_on(levels, "contextualSpacing")),
+            borders=_borders(levels),
+            box_width_pt=width,
+            drawings=_line_shapes(p),
+            fields=fields,
+        )
+        out.append(para)
+        # paragraphs inside text boxes anchored here come right after their anchor
+        for box in text_boxes(p):
+            self._walk(box, part, "textbox", None, None, out)
+
+W_TXBX = w("txbxContent")
+
+
+def text_boxes(p) -> list:
+    """The text boxes (``w:txbxContent``) anchored in paragraph ``p``, in document order, each once.
+
+    A DrawingML text box (``wps:txbx``), a VML one (``v:textbox``) or both as the Choice and
+    Fallback of ``mc:AlternateContent`` (what Word writes): the Fallback copy is not read, nor a
+    box inside a tracked deletion, nor a box of a box (it belongs to the paragraph inside the box).
+    """
+    return [box for box in p.iter(W_TXBX)
+            if _closest_p(box) is p and not any(a.tag in _SKIP_ANCESTORS for a in box.iterancestors())]
+
+
+def shape_hidden(box, p) -> bool:
+    """Whether the shape holding text box ``box`` (anchored in ``p``) is hidden, so that it does not print:
+    ``wp:docPr hidden="1"`` (DrawingML) or ``visibility:hidden`` in a VML shape's style."""
+    for a in box.iterancestors():
+        if a is p:
+            break
+        if a.tag in (f"{{{WP_NS}}}anchor", f"{{{WP_NS}}}inline"):
+            doc_pr = a.find(f"{{{WP_NS}}}docPr")
+            if doc_pr is not None and doc_pr.get("hidden") in ("1", "true", "on"):
+                return True
+        elif a.tag.startswith(f"{{{V_NS}}}"):
+            if "visibility:hidden" in (a.get("style") or "").replace(" ", "").lower():
+                return True
+    return False
+
+
+_P, _R, _T = w("p"), w("r"), w("t")
+_FLD_CHAR, _INSTR_TEXT, _FLD_SIMPLE = w("fldChar"), w("instrText"), w("fldSimple")
+_TEXT_OF = {_T: None, w("tab"): "\t", w("ptab"): "\t", w("br"): "\n", w("cr"): "\n", w("noBreakHyphen"): "-"}
+
+
+def _run_place(r, p) -> tuple[str, ...] | None:
+    """The instructions of the simple fields around run ``r`` (outermost first), or None when
+    ``r`` is not ``p``'s text: in a tracked deletion, a fallback, a text box's own paragraph."""
+    simple: list[str] = []
+    for a in r.iterancestors():
+        tag = a.tag
+        if tag == _P:
+            return tuple(reversed(simple)) if a is p else None
+        if tag in _SKIP_ANCESTORS:
+            return None
+        if tag == _FLD_SIMPLE:
+            simple.append(a.get(w("instr"), ""))
+    return None
+
+
+def read_runs(p, styles: Styles, style_id: str | None, tbl_style: str | None = None
+              ) -> tuple[list[Run], str, list[Field]]:
+    """The runs of paragraph ``p`` with their text and effective formatting, its text, and its fields.
+
+    What a reader sees: tracked deletions (``w:del``, ``w:moveFrom``), the fallback of
+    alternate content and the paragraphs of text boxes anchored here are not ``p``'s text;
+    a field shows its result, never its instruction (nor fields nested in the instruction).
+    A run's text is split where it enters or leaves a field's result, so that each
+    ``Run.fields`` holds for all of its text. Text is NFC-normalised.
+    """
+    runs: list[Run] = []
+    fields: list[Field] = []
+    pos = 0
+    # open fields, outermost first: [own instruction parts, showing its result, format at its begin]
+    stack: list[list] = []
+    outer_instr: list[str] = []  # the outermost field's instruction, nested fields' instructions included
+    hidden = any(a.tag in _SKIP_ANCESTORS for a in p.iterancestors())
+    for r in p.iter(_R):
+        simple_instrs = None if hidden else _run_place(r, p)
+        if simple_instrs is None:
+            continue
+        fmt = styles.run_format(r, style_id, tbl_style)
+        simple = r.getparent()
+        if simple.tag == _FLD_SIMPLE and r is simple.find(_R):
+            fields.append(Field(simple.get(w("instr"), ""), fmt))
+        chunks: list[tuple[list[str], tuple[str, ...]]] = []  # text split where the fields around it change
+        chunk: list[str] = []
+        for child in r:
+            tag = child.tag
+            if tag == _FLD_CHAR:
+                if chunk:
+                    chunks.append((chunk, simple_instrs + tuple("".join(level[0]) for level in stack)))
+                    chunk = []
+                kind = _wattr(child, "fldCharType")
+                if kind == "begin":
+                    if not stack:
+                        outer_instr = []
+                    stack.append([[], False, fmt])
+                elif kind == "separate" and stack:
+                    if len(stack) == 1 and not stack[0][1]:
+                        fields.append(Field("".join(outer_instr), stack[0][2]))
+                    stack[-1][1] = True
+                elif kind == "end" and stack:
+                    level = stack.pop()
+                    if not stack and not level[1]:
+                        fields.append(Field("".join(outer_instr), level[2]))
+            elif tag == _INSTR_TEXT:
+                if stack and not stack[0][1]:
+                    outer_instr.append(child.text or "")
+                if stack and not stack[-1][1]:
+                    stack[-1][0].append(child.text or "")
+            elif tag in _TEXT_OF and all(level[1] for level in stack):
+                chunk.append((child.text or "") if tag == _T else _TEXT_OF[tag])
+        if chunk:
+            chunks.append((chunk, simple_instrs + tuple("".join(level[0]) for level in stack)))
+        for parts, instrs in chunks:
+            text = unicodedata.normalize("NFC", "".join(parts))
+            if text:
+                runs.append(Run(text, pos, pos + len(text), fmt, r, instrs))
+                pos += len(text)
+    for simple in p.iter(_FLD_SIMPLE):
+        if simple.find(_R) is None and _closest_p(simple) is p:
+            fields.append(Field(simple.get(w("instr"), ""), None))
+    return runs, "".join(run.text for run in runs), fields
+
+
+def _closest_p(el):
+    for a in el.iterancestors():
+        if a.tag == w("p"):
+            return a
+    return None
+
+
+def _first_attr(levels, tag: str, attr: str):
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w(tag))
+        if el is not None and _wattr(el, attr) is not None:
+            return _wattr(el, attr)
+    return None
+
+
+def _first_on(levels, tag: str):
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w(tag))
+        if el is not None:
+            return _on(el)
+    return None
+
+
+def _toggle(direct, chains, default, tag: str) -> bool:
+    """ECMA-376 §17.7.3: direct formatting is absolute; each style level that turns it on flips it."""
+    if direct is not None and direct.find(w(tag)) is not None:
+        return bool(_on(direct.find(w(tag))))
+    value = bool(_on(default.find(w(tag)))) if default is not None and default.find(w(tag)) is not None else False
+    for chain in chains:
+        if _first_on(chain, tag):
+            value = not value
+    return value
+
+
+def _jc(value: str) -> str:
+    return {"start": "left", "end": "right", "both": "justify", "distribute": "justify", "lowKashida": "justify",
+            "mediumKashida": "justify", "highKashida": "justify", "thaiDistribute": "justify"}.get(value, value)
+
+
+def _ind(levels, names) -> float:
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w("ind"))
+        if el is None:
+            continue
+        for name in names:
+            if _wattr(el, name) is not None:
+                return _twips(_wattr(el, name)) or 0.0
+    return 0.0
+
+
+def _first_line(levels) -> float:
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w("ind"))
+        if el is None:
+            continue
+        if _wattr(el, "hanging") is not None:
+            return -(_twips(_wattr(el, "hanging")) or 0.0)
+        if _wattr(el, "firstLine") is not None:
+            return _twips(_wattr(el, "firstLine")) or 0.0
+    return 0.0
+
+
+def _spacing(levels, side: str) -> float:
+    for level in levels:
+        if level is None:
+            continue
+        el = level.find(w("spacing"))
+        if el is None:
+            continue
+        if _on_attr(el, f"{side}Autospacing"):
+            return 280.0  # Word's "auto" spacing is 14 pt
+        if _wattr(el, side) is not None:
+            return _twips(_wattr(el, side)) or 0.0
+    return 0.0
+
+
+def _on_attr(el, name) -> bool:
+    return _wattr(el, name) in ("1", "true", "on")
+
+
+def _borders(levels) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for level in reversed(levels):  # nearer levels override farther ones, side by side
+        if level is None:
+            continue
+        bdr = level.find(w("pBdr"))
+        if bdr is None:
+            continue
+        for side in bdr:
+            name = etree.QName(side).localname
+            out[name] = {k.split("}")[-1]: v for k, v in side.attrib.items()}
+    return {k: v for k, v in out.items() if v.get("val") not in (None, "nil", "none")}
+
+
+_LENGTH = re.compile(r"(-?[\d.]+)\s*(pt|in|cm|mm|px|emu)?")
+
+
+def _vml_length(value: str | None) -> float | None:
+    if not value:
+        return None
+    m = _LENGTH.fullmatch(value.strip())
+    if not m:
+        return None
+    factor = {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "emu": 1 / EMU_PER_PT, None: 1}[m.group(2)]
+    return float(m.group(1)) * factor
+
+
+def _line_shapes(p) -> list[float]:
+    """Lengths (pt) of the horizontal line-like shapes anchored in ``p`` (DrawingML or VML)."""
+    out: list[float] = []
+    for container in list(p.iter(f"{{{WP_NS}}}anchor")) + list(p.iter(f"{{{WP_NS}}}inline")):
+        if any(a.tag in _SKIP_ANCESTORS for a in container.iterancestors()):
+            continue
+        extent = container.find(f"{{{WP_NS}}}extent")
+        if extent is None:
+            continue
+        cx, cy = int(extent.get("cx", "0")), int(extent.get("cy", "0"))
+        geoms = [g.get("prst") for g in container.iter(f"{{{A_NS}}}prstGeom")]
+        is_line = any(g in ("line", "straightConnector1") for g in geoms) or (cy <= 3 * EMU_PER_PT and cx > 0)
+        has_text = any(True for _ in container.iter(w("txbxContent")))
+        if is_line and not has_text and cx > 0:
+            out.append(cx / EMU_PER_PT)
+    for line in p.iter(f"{{{V_NS}}}line"):
+        if any(a.tag in _SKIP_ANCESTORS for a in line.iterancestors()):
+            continue
+        a = [_vml_length(v) for v in (line.get("from") or "0,0").split(",")]
+        b = [_vml_length(v) for v in (line.get("to") or "0,0").split(",")]
+        if len(a) == 2 and len(b) == 2 and None not in a + b and abs(b[1] - a[1]) < 3:
+            out.append(abs(b[0] - a[0]))
+    for tag in ("shape", "rect"):
+        for shape in p.iter(f"{{{V_NS}}}{tag}"):
+            if any(a.tag in _SKIP_ANCESTORS for a in shape.iterancestors()):
+                continue
+            if shape.find(f".//{{{V_NS}}}textbox") is not None:
+                continue
+            style = dict(
+                part.split(":", 1) for part in (shape.get("style") or "").split(";") if ":" in part
+            )
+            width = _vml_length(style.get("width", "").strip())
+            height = _vml_length(style.get("height", "0").strip()) or 0
+            if width and height <= 3:
+                out.append(width)
+    return out

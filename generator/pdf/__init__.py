@@ -1,0 +1,1 @@
+"""Around the pipeline: PDF output through LibreOffice, reproducible and never hanging."""

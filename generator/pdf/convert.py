@@ -1,0 +1,473 @@
+"""PDF output: DOCX -> PDF with LibreOffice headless, in batches, made byte-reproducible.
+
+- **Batches.** One ``soffice --convert-to pdf`` call converts many files: start-up
+  (about 1 s) is paid once per call, each further letter costs about 0.1 s. Big jobs
+  are split into ``jobs`` parallel calls; every call has its own fresh LibreOffice
+  profile (``-env:UserInstallation=file:///tmp/…``), because two instances sharing a
+  profile hand work to each other or fail silently.
+- **Finding LibreOffice.** ``DISPATCH_SOFFICE``, then ``PATH``, then where the
+  installers put it: on Windows ``%ProgramFiles%\\LibreOffice\\program\\soffice.exe`` (and
+  the 32-bit Program Files) and the install path the MSI records in the registry
+  (``HKLM\\SOFTWARE\\LibreOffice\\UNO\\InstallPath``); on macOS
+  ``/Applications/LibreOffice.app`` and ``~/Applications/LibreOffice.app``. Missing: the
+  install command for this platform (winget, Homebrew, apt).
+- **Never hang.** A call that makes no progress (no new PDF) for ``timeout`` seconds
+  is killed with its whole process tree (psutil: the same on Windows and POSIX); the
+  file it was on is reported, and the files after it are converted by a fresh call.
+- **Same input, same bytes.** LibreOffice stamps the clock into every PDF. A pikepdf
+  post-pass drops the XMP metadata, sets ``/CreationDate`` and ``/ModDate`` to the
+  letter's date, removes ``/ID`` and ``/DocChecksum`` and saves with a content-derived
+  ``/ID`` (peers.md §6: identical output afterwards).
+- **Atomic.** PDFs are written with ``output.atomic_write``: a killed run leaves the
+  old PDF or the new one, never half of one. A PDF held open by a viewer (Windows)
+  is reported as busy; if every failure is of that kind, ``convert_or_raise`` raises
+  ``FileBusyError`` (exit 4: close the file and run again), else ``PdfError`` (exit 5).
+- ``concatenate`` joins PDFs into one print file (each letter keeps its own headers).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import psutil
+
+from generator.exceptions import DispatchError, FileBusyError, Problem, display_path
+from generator.write.output import atomic_write
+
+SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
+TIMEOUT_ENV = "DISPATCH_PDF_TIMEOUT"  # seconds a conversion may go without progress
+DEFAULT_TIMEOUT = 60.0
+BATCH_SIZE = 200  # files per soffice call at most
+FILES_PER_JOB = 20  # below this many files per parallel call, one call is faster than two
+POLL = 0.05
+KILL_WAIT = 10.0  # seconds to wait for killed processes to be gone
+
+# Where LibreOffice's installers put soffice when it is not on PATH (both monkeypatchable in tests).
+WINDOWS_ROOT_VARS = ("ProgramFiles", "ProgramW6432", "ProgramFiles(x86)")
+WINDOWS_REGISTRY_KEYS = (r"SOFTWARE\LibreOffice\UNO\InstallPath",)  # default value: ...\LibreOffice\program
+MACOS_APPLICATIONS = (Path("/Applications"), Path("~/Applications"))
+MACOS_SOFFICE = ("LibreOffice.app", "Contents", "MacOS", "soffice")
+
+INSTALL_COMMANDS = {
+    "win32": "winget install --id TheDocumentFoundation.LibreOffice (hoặc tải bộ cài ở https://www.libreoffice.org)",
+    "darwin": "brew install --cask libreoffice (hoặc tải bộ cài ở https://www.libreoffice.org)",
+}
+LINUX_INSTALL = "Trên Debian/Ubuntu, cài bằng: sudo apt-get install libreoffice-writer-nogui fonts-liberation2"
+
+
+def install_hint(platform: str | None = None) -> str:
+    """What to tell a user who has no LibreOffice, for ``platform`` (``sys.platform`` by default)."""
+    platform = platform or sys.platform
+    command = INSTALL_COMMANDS.get(platform)
+    how = f"Cài bằng lệnh: {command}" if command else LINUX_INSTALL
+    return (
+        f"Cần LibreOffice để xuất PDF nhưng không tìm thấy lệnh «soffice». {how} "
+        f"(hoặc đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice)."
+    )
+
+
+class PdfError(DispatchError):
+    """PDF output failed: LibreOffice missing, stalled, or could not convert a file."""
+
+    exit_code = 5
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    source: Path  # the .docx
+    target: Path  # the .pdf to write
+    date: dt.date | None = None  # the letter's date: the PDF's creation/modification date
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    job: PdfJob
+    error: str | None = None  # Vietnamese, None when the PDF was written
+    busy: bool = False  # the PDF could not replace one held open by another program (a viewer)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# --------------------------------------------------------------------------- finding soffice
+
+
+def _registry_install_paths() -> list[Path]:
+    """The ``program`` folders LibreOffice's Windows installer recorded in the registry (64- and 32-bit views,
+    machine-wide and per-user installs). Only asked for Windows: ``winreg`` exists nowhere else."""
+    try:
+        import winreg
+    except ImportError:  # platform="win32" asked for on another system
+        return []
+
+    found = []
+    for root in (winreg.HKEY_LOCAL_MACHINE, winreg.HKEY_CURRENT_USER):
+        for view in (winreg.KEY_WOW64_64KEY, winreg.KEY_WOW64_32KEY):
+            for subkey in WINDOWS_REGISTRY_KEYS:
+                try:
+                    with winreg.OpenKey(root, subkey, 0, winreg.KEY_READ | view) as key:
+                        value, _ = winreg.QueryValueEx(key, "")
+                except OSError:
+                    continue
+                if isinstance(value, str) and value.strip():
+                    found.append(Path(value.strip().strip('"')))
+    return found
+
+
+def soffice_candidates(platform: str | None = None, environ=None) -> list[Path]:
+    """Where LibreOffice's installers put ``soffice`` on ``platform``, most likely first (may not exist)."""
+    platform = platform or sys.platform
+    environ = os.environ if environ is None else environ
+    candidates: list[Path] = []
+    if platform == "win32":
+        for var in WINDOWS_ROOT_VARS:
+            root = environ.get(var)
+            if root:
+                candidates.append(Path(root) / "LibreOffice" / "program" / "soffice.exe")
+        candidates += [folder / "soffice.exe" for folder in _registry_install_paths()]
+    elif platform == "darwin":
+        for apps in MACOS_APPLICATIONS:
+            candidates.append(apps.expanduser().joinpath(*MACOS_SOFFICE))
+    return list(dict.fromkeys(candidates))
+
+
+def find_soffice(explicit: str | None = None, *, platform: str | None = None, environ=None) -> str:
+    """Path of LibreOffice's ``soffice``: ``explicit``, ``DISPATCH_SOFFICE``, ``PATH``, then the install
+    folders of ``platform``; ``PdfError`` with that platform's install instructions when absent."""
+    environ = os.environ if environ is None else environ
+    hint = install_hint(platform)
+    candidate = explicit or environ.get(SOFFICE_ENV)
+    if candidate:
+        found = shutil.which(candidate)
+        if found:
+            return found
+        raise PdfError(Problem(f"không chạy được «{candidate}». {hint}"))
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in soffice_candidates(platform, environ):
+        if path.is_file():
+            return str(path)
+    raise PdfError(Problem(hint))
+
+
+def timeout_seconds(value: float | None = None) -> float:
+    """The stall timeout: the option's value, else ``DISPATCH_PDF_TIMEOUT``, else 60 s."""
+    if value is None:
+        raw = os.environ.get(TIMEOUT_ENV, "").strip()
+        if not raw:
+            return DEFAULT_TIMEOUT
+        try:
+            value = float(raw)
+        except ValueError:
+            raise PdfError(Problem(f"biến môi trường {TIMEOUT_ENV}=«{raw}» phải là số giây, ví dụ 60")) from None
+    if not math.isfinite(value) or value <= 0:  # nan would pass "<= 0" and switch the stall guard off
+        raise PdfError(Problem(f"thời gian chờ LibreOffice phải là một số giây lớn hơn 0, ví dụ 60 (đang là {value})"))
+    return float(value)
+
+
+# --------------------------------------------------------------------------- deterministic PDF
+
+
+def pdf_date(date: dt.date) -> str:
+    """``D:20180308000000+07'00'``: midnight of the letter's date, Vietnam time."""
+    return f"D:{date:%Y%m%d}000000+07'00'"
+
+
+def normalize_pdf(data: bytes, date: dt.date | None = None) -> bytes:
+    """The same PDF without anything that changes from run to run."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        if "/Metadata" in pdf.Root:
+            del pdf.Root["/Metadata"]
+        info = pdf.docinfo
+        for key in ("/CreationDate", "/ModDate"):
+            if date is not None:
+                info[key] = pdf_date(date)
+            elif key in info:
+                del info[key]
+        for key in ("/ID", "/DocChecksum"):
+            if key in pdf.trailer:
+                del pdf.trailer[key]
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+def concatenate(sources: list[Path], target: Path, date: dt.date | None = None, title: str | None = None) -> int:
+    """Join ``sources`` (in order) into one PDF at ``target``, atomically; return its page count."""
+    import pikepdf
+
+    if not sources:
+        raise PdfError(Problem("không có tệp PDF nào để ghép"))
+    out = pikepdf.new()
+    opened = []
+    try:
+        for source in sources:
+            try:
+                pdf = pikepdf.open(source)
+            except (pikepdf.PdfError, OSError) as exc:
+                raise PdfError(Problem(f"không đọc được tệp PDF ({type(exc).__name__})", display_path(source))) from None
+            opened.append(pdf)
+            out.pages.extend(pdf.pages)
+        if title:
+            out.docinfo["/Title"] = title
+        if date is not None:
+            out.docinfo["/CreationDate"] = pdf_date(date)
+            out.docinfo["/ModDate"] = pdf_date(date)
+        buf = io.BytesIO()
+        out.save(buf, deterministic_id=True)
+        pages = len(out.pages)
+    finally:
+        for pdf in opened:
+            pdf.close()
+        out.close()
+    atomic_write(target, buf.getvalue())
+    return pages
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _kill(proc: subprocess.Popen) -> None:
+    """Kill soffice and everything it started (oosplash -> soffice.bin), on every platform.
+
+    The tree is collected first (a child whose parent died is no longer found under it),
+    then the parent is killed (so it starts nothing more), then its descendants."""
+    try:
+        parent = psutil.Process(proc.pid)
+        tree = [parent, *parent.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        tree = []
+    for process in tree:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+        except psutil.AccessDenied:  # it changed owner: not ours to stop any more
+            pass
+    try:
+        proc.wait(timeout=KILL_WAIT)
+    except subprocess.TimeoutExpired:
+        pass
+    _wait_gone(tree[1:], KILL_WAIT)
+
+
+def _gone(process: psutil.Process) -> bool:
+    """Ended: no such process, or a zombie (dead; only its parent's bookkeeping remains)."""
+    try:
+        return process.status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+    except psutil.AccessDenied:
+        return False
+
+
+def _wait_gone(processes: list[psutil.Process], timeout: float) -> None:
+    """Wait until every one of ``processes`` has ended, at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not all(_gone(p) for p in processes) and time.monotonic() < deadline:
+        time.sleep(POLL)
+
+
+def _new_group() -> dict:
+    """Popen arguments that keep soffice out of the terminal's Ctrl+C (we stop it ourselves)."""
+    if os.name == "nt":
+        return {"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def _valid_pdf(path: Path) -> bytes | None:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if data.startswith(b"%PDF") and b"%%EOF" in data[-1024:] else None
+
+
+class _Running:
+    """The soffice processes of one ``convert``: Ctrl+C (or any error) in the caller kills them all."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.procs: set[subprocess.Popen] = set()
+        self.cancelled = False
+
+    def add(self, proc: subprocess.Popen) -> None:
+        with self.lock:
+            if self.cancelled:
+                _kill(proc)
+                raise KeyboardInterrupt
+            self.procs.add(proc)
+
+    def discard(self, proc: subprocess.Popen) -> None:
+        with self.lock:
+            self.procs.discard(proc)
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            procs = list(self.procs)
+        for proc in procs:
+            _kill(proc)
+
+
+def _soffice_call(
+    soffice: str, inputs: list[Path], outdir: Path, profile: Path, timeout: float, log: Path, running: _Running
+) -> bool:
+    """Run one soffice call; return False if it was killed for making no progress."""
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
+        "--convert-to", "pdf", "--outdir", str(outdir),
+        *map(str, inputs),
+    ]
+    with open(log, "ab") as sink:
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, **_new_group())
+    running.add(proc)
+    try:
+        expected = {p.stem + ".pdf" for p in inputs}
+        seen = 0
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                proc.wait(timeout=POLL)
+                return True
+            except subprocess.TimeoutExpired:
+                pass
+            done = sum(1 for name in os.listdir(outdir) if name in expected)
+            if done != seen:
+                seen = done
+                deadline = time.monotonic() + timeout
+            elif time.monotonic() > deadline:
+                _kill(proc)
+                return False
+    finally:
+        running.discard(proc)
+        if proc.poll() is None:  # interrupted (Ctrl+C) or an error here: leave nothing running
+            _kill(proc)
+        if running.cancelled:
+            raise KeyboardInterrupt
+
+
+def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _Running) -> list[PdfResult]:
+    """Convert ``jobs`` with one soffice call (more only after a stall), in a private work folder."""
+    results: dict[int, PdfResult] = {}
+    work = Path(tempfile.mkdtemp(prefix="dispatch-pdf-"))
+    try:
+        indir, outdir, log = work / "in", work / "out", work / "soffice.log"
+        indir.mkdir()
+        outdir.mkdir()
+        staged: dict[int, Path] = {}
+        for i, job in enumerate(jobs):
+            # staged under plain names: no two inputs with one stem, no odd characters for soffice
+            path = indir / f"{i:05d}.docx"
+            try:
+                shutil.copyfile(job.source, path)
+            except OSError:
+                results[i] = PdfResult(job, "không đọc được tệp .docx")
+                continue
+            staged[i] = path
+        pending = sorted(staged)
+        attempt = 0
+        while pending:
+            attempt += 1
+            finished = _soffice_call(
+                soffice, [staged[i] for i in pending], outdir, work / f"profile-{attempt}", timeout, log, running
+            )
+            stalled_at = None
+            for n, i in enumerate(pending):
+                data = _valid_pdf(outdir / f"{i:05d}.pdf")
+                if data is not None:
+                    try:
+                        atomic_write(jobs[i].target, normalize_pdf(data, jobs[i].date))
+                        results[i] = PdfResult(jobs[i])
+                    except FileBusyError as exc:  # the old PDF is open in a viewer: it stays as it was
+                        results[i] = PdfResult(jobs[i], exc.problems[0].message, busy=True)
+                    except OSError as exc:  # the target folder cannot be written
+                        results[i] = PdfResult(jobs[i], f"không ghi được tệp PDF ({exc.strerror or exc})")
+                    except Exception as exc:  # pikepdf could not read what LibreOffice wrote
+                        results[i] = PdfResult(jobs[i], f"LibreOffice tạo ra tệp PDF hỏng ({type(exc).__name__})")
+                    continue
+                if not finished and stalled_at is None:
+                    stalled_at = n
+                    results[i] = PdfResult(
+                        jobs[i],
+                        f"LibreOffice không xong sau {timeout:g} giây nên đã bị dừng "
+                        f"(đặt thời gian chờ dài hơn bằng --pdf-timeout hoặc biến {TIMEOUT_ENV})",
+                    )
+                elif finished:
+                    results[i] = PdfResult(
+                        jobs[i], "LibreOffice không chuyển được tệp này sang PDF (tệp hỏng hoặc không phải .docx?)"
+                    )
+            if finished or stalled_at is None:
+                pending = []
+            else:  # the files after the one that stalled get a fresh soffice
+                pending = [i for i in pending[stalled_at + 1 :] if i not in results]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return [results[i] for i in range(len(jobs))]
+
+
+def convert(
+    jobs: list[PdfJob],
+    *,
+    timeout: float | None = None,
+    parallel: int | None = None,
+    soffice: str | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> list[PdfResult]:
+    """Convert every job's DOCX to its PDF; one result per job, in order.
+
+    ``parallel`` soffice calls run at once (default: one per core, and only when each
+    gets at least ``FILES_PER_JOB`` files); each converts up to ``batch_size`` files.
+    """
+    if not jobs:
+        return []
+    program = find_soffice(soffice)
+    limit = timeout_seconds(timeout)
+    if parallel is None:
+        parallel = max(1, min(os.cpu_count() or 1, len(jobs) // FILES_PER_JOB))
+    parallel = max(1, min(parallel, len(jobs)))
+    per_call = min(batch_size, -(-len(jobs) // parallel))
+    chunks = [jobs[i : i + per_call] for i in range(0, len(jobs), per_call)]
+    running = _Running()
+    try:
+        if len(chunks) == 1:
+            return _convert_chunk(program, chunks[0], limit, running)
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            futures = [pool.submit(_convert_chunk, program, chunk, limit, running) for chunk in chunks]
+            try:
+                parts = [f.result() for f in futures]
+            except BaseException:
+                running.cancel()  # Ctrl+C here: stop every soffice now, not when it finishes
+                raise
+        return [r for part in parts for r in part]
+    finally:
+        running.cancel()
+
+
+def convert_or_raise(jobs: list[PdfJob], **options) -> list[Path]:
+    """``convert``, raising one error that lists every file that failed: ``FileBusyError`` (exit 4)
+    when each failure is a PDF held open by another program, else ``PdfError`` (exit 5)."""
+    results = convert(jobs, **options)
+    failed = [r for r in results if not r.ok]
+    problems = [Problem(r.error, display_path(r.job.target if r.busy else r.job.source)) for r in failed]
+    if problems:
+        raise (FileBusyError if all(r.busy for r in failed) else PdfError)(problems)
+    return [r.job.target for r in results]

@@ -1,0 +1,220 @@
+"""Phụ lục (Nghị định 30/2020, Phụ lục I §III.1): communes × criteria with totals.
+
+The annex is its own section after the letter: it starts on a new page, turns to
+landscape when the table is wide (§I.2), repeats no letterhead (Mẫu 2.1), has the
+label "Phụ lục" (14, bold), the title (upper case, bold), the italic "(Kèm theo
+Công văn số … ngày … tháng … năm … của <cơ quan ban hành>)" line (§III.1.c, Mẫu 2.1)
+and a short rule, and numbers its pages on its own, from 1, hidden on its first page
+(§III.1.đ, §I.7). The table heads its criteria by number; a legend under it names
+them («1 – Quy hoạch; 2 – …», per set) and, when the communes have groups (nhóm xã),
+the groups, with a «Nhóm» column in the table.
+
+The issuing body in the "(Kèm theo …)" line is written in reading case: typed in
+capitals in ``co_quan_ban_hanh``, it is converted for the bodies whose spelling is
+regular (Ủy ban nhân dân / Hội đồng nhân dân <cấp> <Địa danh>, Ban Chỉ đạo …,
+Văn phòng Điều phối …); any other body is named by ``phu_luc: {co_quan: …}``.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass
+
+from docx.document import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+from generator.geometry import layout_spec as L
+from generator.assessments.results import ALL, Assessments
+from generator.exceptions import InputError
+from generator.render.role_format import border, para, table_borders
+from generator.wording.letter import Letter
+
+MET, FELL_BACK = "x", "sg"
+
+
+@dataclass(frozen=True)
+class Annex:
+    label: str
+    title: str
+    reference: str
+    columns: list[int]  # criterion numbers
+    show_set: bool
+    rows: list[tuple[str, str, list[str], int]]  # commune, set, marks per column, met count
+    totals: list[int]  # communes meeting each criterion
+    note: str
+    legend: list[str] = ()  # names of the criteria (and of the commune groups) under the table
+    groups: list[str] | None = None  # the «Nhóm» column, one value a row, when any commune has a group
+
+    @property
+    def landscape(self) -> bool:
+        return len(self.columns) > L.ANNEX_LANDSCAPE_ABOVE
+
+
+_LEVELS = r"thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|xã|phường"
+_REGULAR = {  # bodies whose reading-case spelling is fixed (Nghị định 30/2020, Phụ lục VI: viết hoa)
+    "ủy ban nhân dân": "Ủy ban nhân dân",
+    "uỷ ban nhân dân": "Ủy ban nhân dân",
+    "ubnd": "Ủy ban nhân dân",
+    "hội đồng nhân dân": "Hội đồng nhân dân",
+    "hđnd": "Hội đồng nhân dân",
+    "ban chỉ đạo": "Ban Chỉ đạo",
+    "văn phòng điều phối": "Văn phòng Điều phối",
+}
+
+
+def organ_in_text(lines: list[str]) -> str | None:
+    """``ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN`` → ``Ủy ban nhân dân tỉnh Lạng Sơn``; None when not regular.
+
+    Text not typed in capitals is kept as typed.
+    """
+    text = " ".join(" ".join(lines).split())
+    if text != text.upper():
+        return text
+    low = text.lower()
+    prefix = next((k for k in _REGULAR if low == k or low.startswith(k + " ")), None)
+    if prefix is None:
+        return None
+    rest = low[len(prefix):]
+    place = re.search(rf"\b({_LEVELS})\s+(\S.*)$", rest)
+    if place:
+        name = " ".join(w[:1].upper() + w[1:] for w in place.group(2).split(" "))
+        rest = rest[:place.start(2)] + name
+    return _REGULAR[prefix] + rest
+
+
+def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None) -> Annex:
+    chosen = assessments.select([ALL] if dispatch.annex.communes == ALL else list(dispatch.annex.communes))
+    sets = {c.criteria_set.id for c in chosen}
+    width = max(c.total for c in chosen)
+    columns = list(range(1, width + 1))
+    rows = []
+    for commune in chosen:
+        marks = [MET if n in commune.met else FELL_BACK if n in commune.fell_back else "" for n in columns]
+        rows.append((commune.name, commune.criteria_set.short_name, marks, len(commune.met)))
+    totals = [sum(1 for _, _, marks, _ in rows if marks[i] == MET) for i in range(len(columns))]
+    default = assessments.default_set
+    title = dispatch.annex.title or (
+        f"KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ {default.short_name.upper().removeprefix('XÃ ')} CỦA CÁC XÃ"
+    )
+    organ = dispatch.annex.organ or organ_in_text(list(dispatch.issuing_organ))
+    if organ is None:
+        problem = f"không tự viết được tên «{' '.join(dispatch.issuing_organ)}» bằng chữ thường cho dòng «(Kèm theo " \
+                  "Công văn … của …)» của phụ lục: ghi «phu_luc: {co_quan: …}», ví dụ «Sở Nông nghiệp và Môi trường»"
+        raise InputError(located.problem(("phu_luc",), problem) if located is not None else problem)
+    number = letter.number_line.replace("Số:", "số").strip()
+    reference = f"(Kèm theo Công văn {number} {dispatch.date.text()} của {organ})"
+    note = f"Ghi chú: {MET} – đạt; để trống – chưa đạt"
+    if any(FELL_BACK in marks for _, _, marks, _ in rows):
+        note += f"; {FELL_BACK} – sụt giảm so với lần đánh giá trước"
+    note += f". Bộ tiêu chí: {'; '.join(sorted({c.criteria_set.name for c in chosen}))}."
+    used = sorted({c.criteria_set.id: c.criteria_set for c in chosen}.values(), key=lambda s: s.id)
+    legend = []
+    for criteria_set in used:
+        names = "; ".join(f"{c.num} – {c.name}" for c in criteria_set.criteria)
+        legend.append(f"Tiêu chí ({criteria_set.short_name}): {names}." if len(used) > 1 else f"Tiêu chí: {names}.")
+    groups = None
+    if any(c.group is not None for c in chosen):
+        groups = ["" if c.group is None else str(c.group) for c in chosen]
+        for criteria_set in used:
+            if any(c.group is not None and c.criteria_set.id == criteria_set.id for c in chosen):
+                described = "; ".join(f"nhóm {g.num} – {g.description[:1].lower()}{g.description[1:]}"
+                                      for g in criteria_set.commune_groups)
+                legend.append(f"Nhóm xã theo {criteria_set.decision.text()}: {described}.")
+    return Annex("Phụ lục", title.upper(), " ".join(reference.split(" ")), columns, len(sets) > 1, rows, totals, note,
+                 legend, groups)
+
+
+def _new_section(doc: Document, landscape: bool):
+    """Close the letter's section on its last paragraph; the body's section becomes the annex's."""
+    body = doc.element.body
+    sect = body.sectPr
+    last = sect.getprevious()
+    if last is None or last.tag != qn("w:p"):
+        last = doc.add_paragraph()._p
+    ppr = last.get_or_add_pPr()
+    ppr.append(copy.deepcopy(sect))
+    for ref in sect.findall(qn("w:footerReference")) + sect.findall(qn("w:headerReference")):
+        if ref.get(qn("w:type")) == "first":
+            sect.remove(ref)  # the annex's first page has neither page number nor the letter's ô 13
+    section = doc.sections[-1]
+    section.start_type = 2  # new page
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(L.PAGE_HEIGHT_MM), Mm(L.PAGE_WIDTH_MM)
+    section.different_first_page_header_footer = True
+    section.first_page_header.is_linked_to_previous = False
+    section.first_page_footer.is_linked_to_previous = False
+    numbering = sect.find(qn("w:pgNumType"))
+    if numbering is None:
+        numbering = OxmlElement("w:pgNumType")
+        sect.find(qn("w:pgMar")).addnext(numbering)
+    numbering.set(qn("w:start"), "1")  # §III.1.đ: each annex numbered on its own
+    return section
+
+
+def _cell(cell, text: str, role_id: str) -> None:
+    p = cell.paragraphs[0]
+    new = para(cell, role_id, text)
+    p._p.addprevious(new._p)
+    p._p.getparent().remove(p._p)
+    cell.vertical_alignment = 1  # centre
+
+
+def append_annex(doc: Document, annex: Annex) -> None:
+    section = _new_section(doc, annex.landscape)
+    para(doc, "CVPhuLucSo", annex.label)
+    para(doc, "CVPhuLucTen", annex.title)
+    para(doc, "CVPhuLucKemTheo", annex.reference)
+    rule = para(doc, "CVDuongKe")
+    rule.paragraph_format.line_spacing = Pt(5)
+    border(rule, ("bottom",), space_pt=0)
+    text_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
+    side = (text_mm - L.ANNEX_RULE_MM) / 2
+    rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = Mm(side)
+    para(doc, "CVBang").paragraph_format.space_after = Pt(6)
+
+    fixed = [("TT", 10), ("Xã", 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
+    fixed += ([("Nhóm", 14)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 20)]
+    criteria_mm = (text_mm - sum(w for _, w in fixed)) / len(annex.columns)
+    headers = fixed[:-1] + [(str(n), criteria_mm) for n in annex.columns] + fixed[-1:]
+    table = doc.add_table(rows=len(annex.rows) + 2, cols=len(headers))
+    table.style = None
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _grid_borders(table)
+    for col, (head, width) in enumerate(headers):
+        table.columns[col].width = Mm(width)  # the grid: what a fixed-layout table is drawn with
+        for row in table.rows:
+            row.cells[col].width = Mm(width)
+        _cell(table.rows[0].cells[col], head, "CVBangTieuDe")
+    header_row = table.rows[0]._tr.get_or_add_trPr()
+    header_row.append(OxmlElement("w:tblHeader"))  # repeated on every page of a long table
+    for r, (name, set_name, marks, met) in enumerate(annex.rows, start=1):
+        values = [f"{r:02d}" if len(annex.rows) >= 10 else str(r), name]
+        values += [set_name] if annex.show_set else []
+        values += [annex.groups[r - 1]] if annex.groups is not None else []
+        values += marks + [f"{met}"]
+        for col, value in enumerate(values):
+            _cell(table.rows[r].cells[col], value, "CVBang")
+        table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    last = table.rows[-1].cells
+    first_data = len(fixed) - 1
+    merged = last[0].merge(last[first_data - 1])
+    _cell(merged, "Số xã đạt", "CVBangTieuDe")
+    for i, total in enumerate(annex.totals):
+        _cell(last[first_data + i], str(total), "CVBangTieuDe")
+    _cell(last[-1], "", "CVBang")
+    para(doc, "CVGhiChu", annex.note)
+    for line in annex.legend:
+        para(doc, "CVGhiChu", line)
+
+
+def _grid_borders(table) -> None:
+    """Single 0.5 pt lines around every cell, in a fixed-layout table."""
+    table_borders(table, "single", 4)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.find(qn("w:tblBorders")).addnext(layout)

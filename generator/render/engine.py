@@ -1,0 +1,147 @@
+"""Compile a Word template once, render many letters from it.
+
+docxtpl re-reads the template and recompiles its Jinja for every letter (its issue
+#110; ../shared/reference/peers.md measured half the time going to compilation).
+Here the template is read once: docxtpl's own ``patch_xml`` turns the tags Word
+may have split into plain Jinja, each templated part (the body, headers, footers)
+is compiled once, and the other parts are kept as bytes. A letter is then: render
+the parts, let docxtpl's ``resolve_listing`` handle line breaks, parse the result
+strictly (a template that would give broken XML fails loudly instead of losing
+text), apply the measured geometry, and zip with fixed dates and order.
+
+The single-letter path and the bulk path both use this, so one input gives the
+same bytes whichever way it is built.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import jinja2
+from docxtpl import DocxTemplate
+from lxml import etree
+
+from generator.geometry import measure as geometry
+from generator.render.sandbox import time_limit
+from generator.write.docx_zip import write_zip
+from generator.exceptions import Problem, TemplateError, display_path
+
+_BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
+_LISTING_CHARS = re.compile("[\t\n\a\f]")
+_TEMPLATED = re.compile(r"\{[{%#]")
+_PARA_START = re.compile(r"<w:p([ >])")
+_PARA_START_NL = re.compile(r"\n<w:p([ >])")
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+
+CORE_XML = (
+    "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+    'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+    'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+    "<dc:title>{title}</dc:title><dc:subject>Công văn</dc:subject><dc:creator>{author}</dc:creator>"
+    "<cp:keywords/><dc:description/><cp:lastModifiedBy>{author}</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+    '<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created>'
+    '<dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>'
+    "<cp:category>Công văn</cp:category><dc:language>vi-VN</dc:language></cp:coreProperties>"
+)
+
+
+@dataclass(frozen=True)
+class Properties:
+    """Document properties, from the input and never from the clock."""
+
+    title: str
+    author: str
+    date: dt.date
+
+    def xml(self) -> bytes:
+        return CORE_XML.format(
+            title=escape(self.title), author=escape(self.author), date=f"{self.date:%Y-%m-%d}T00:00:00Z"
+        ).encode("utf-8")
+
+
+def _post_render(xml: str) -> str:
+    """Undo the line splitting docxtpl adds so that Jinja's line numbers mean something."""
+    return _PARA_START_NL.sub(r"<w:p\1", xml)
+
+
+_LITERAL_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
+
+
+def _source(patched_xml: str) -> str:
+    """The Jinja source of a part: docxtpl's escapes for a literal ``{{`` in the *template* become
+    Jinja literals here, so that they are never applied to the rendered text (docxtpl replaces them
+    after rendering, which changed a value typed ``{_{`` into ``{{``)."""
+    for escape_, literal in _LITERAL_ESCAPES.items():
+        patched_xml = patched_xml.replace(escape_, literal)
+    return _PARA_START.sub(r"\n<w:p\1", patched_xml)
+
+
+class CompiledTemplate:
+    """A Word template read and compiled once."""
+
+    def __init__(self, path: Path, env: jinja2.Environment):
+        self.path = Path(path)
+        shown = display_path(self.path)
+        try:
+            with zipfile.ZipFile(self.path) as z:
+                self.parts = {name: z.read(name) for name in z.namelist()}
+            self._tpl = DocxTemplate(str(self.path))
+            docx = self._tpl.get_docx()
+        except FileNotFoundError:
+            raise TemplateError(Problem("không tìm thấy tệp mẫu", shown)) from None
+        except Exception as exc:  # python-docx raises several kinds for a file that is not a DOCX
+            raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", shown)) from None
+        self.styles = geometry.StyleTable(docx.styles.element)
+        from generator.render.docx import run_prototypes
+
+        self.prototypes = run_prototypes(self._tpl)
+        document = self.parts["word/document.xml"].decode("utf-8")
+        self._head, self._tail = _BODY.sub("\x00", document).split("\x00")
+        self._templates: dict[str, jinja2.Template] = {}
+        self._constant: frozenset[str] = frozenset()
+        try:
+            self._templates["word/document.xml"] = env.from_string(_source(self._tpl.patch_xml(self._tpl.get_xml())))
+            for name, blob in self.parts.items():
+                if re.fullmatch(r"word/(header|footer)\d+\.xml", name) and _TEMPLATED.search(blob.decode("utf-8")):
+                    xml = etree.tostring(etree.fromstring(blob), encoding="unicode")
+                    self._templates[name] = env.from_string(_source(self._tpl.patch_xml(xml)))
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message})", shown)) from None
+        self._constant = frozenset(self.parts) - set(self._templates) - {"docProps/core.xml"}
+
+    def _render_part(self, name: str, context: dict) -> str:
+        with time_limit():
+            xml = _post_render(self._templates[name].render(context))
+        if _LISTING_CHARS.search(xml):  # a value with a line break, tab, new paragraph or page break
+            xml = self._tpl.resolve_listing(xml)
+        return xml
+
+    def render(self, context: dict, props: Properties) -> bytes:
+        """One letter as DOCX bytes (deterministic)."""
+        return self.zip(self.render_parts(context, props))
+
+    def zip(self, parts: dict[str, bytes]) -> bytes:
+        return write_zip(parts, self._constant)
+
+    def render_parts(self, context: dict, props: Properties) -> dict[str, bytes]:
+        """Every part of one letter: the template's own, and the rendered ones."""
+        body = self._render_part("word/document.xml", context)
+        try:
+            document = etree.fromstring((self._head + body + self._tail).encode("utf-8"), _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(Problem(f"mẫu sinh ra XML hỏng ({exc.msg})", display_path(self.path))) from None
+        geometry.apply(document, self.styles)
+        parts = dict(self.parts)
+        parts["word/document.xml"] = etree.tostring(document, encoding="UTF-8", standalone=True)
+        for name in self._templates:
+            if name != "word/document.xml":
+                xml = self._render_part(name, context)
+                etree.fromstring(xml.encode("utf-8"), _STRICT)  # well-formed or a clear error
+                parts[name] = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml).encode("utf-8")
+        parts["docProps/core.xml"] = props.xml()
+        return parts

@@ -1,0 +1,1 @@
+"""Around the pipeline: ``dispatch text`` and ``dispatch diff`` (extract, compare, redline, HTML)."""

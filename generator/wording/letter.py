@@ -1,0 +1,212 @@
+"""Stage 2: the document model — every line of the letter as the decree words it.
+
+Takes a validated ``Dispatch`` and returns a ``Letter``: plain data (no XML) that
+the Word template prints. Each rule here cites its place in Nghị định 30/2020,
+Phụ lục I.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.assessments.results import Assessments
+from generator.vi.dates import BLANK
+from generator.wording.inline import Span, parse
+from generator.model.dispatch import ASSESSMENT_KINDS, Dispatch
+from generator.wording.sentences import write, write_assignments, write_summary
+
+END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One body paragraph: its kind (``doan``, ``muc``, ``gach``, ``can_cu``) and its emphasis spans."""
+
+    kind: str
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(s.text for s in self.spans)
+
+
+@dataclass(frozen=True)
+class Letter:
+    parent_lines: list[str]
+    issuer_lines: list[str]
+    number_line: str
+    date_line: str
+    subject: str
+    recipient: str | None  # one recipient: same line as "Kính gửi:"
+    recipient_lines: list[str]  # two or more: the dashed lines
+    paragraphs: list[Paragraph]
+    copies_label: str
+    copies: list[str]
+    titles: list[str]
+    signer_name: str
+    urgency: str | None = None
+    circulation: str | None = None
+    address: str | None = None
+    # for document properties
+    title: str = ""
+    author: str = ""
+
+
+def _strip_end(text: str) -> str:
+    """An item without the punctuation the generator adds (- at the start; ; , . at the end)."""
+    text = re.sub(r"^\s*[-–]\s+", "", text.strip())
+    return re.sub(r"\s*[;,.]+$", "", text)
+
+
+def punctuated_list(items: list[str], dash: str = "- ") -> list[str]:
+    """§II.9.d: each item on its own line, ``-`` first, ``;`` at the end, ``.`` after the last."""
+    items = [_strip_end(i) for i in items]
+    return [f"{dash}{item}{'.' if n == len(items) - 1 else ';'}" for n, item in enumerate(items)]
+
+
+def number_line(number: int | None, symbol: str) -> str:
+    """§II.3.c: ``Số: 05/UBND-VP`` — below 10 a leading 0; blank number for a draft awaiting registration."""
+    shown = f"{number:02d}" if number is not None else BLANK
+    return f"Số: {shown}/{symbol}"
+
+
+def date_line(place: str, date_text: str) -> str:
+    """§II.4.c: place name, comma, the date."""
+    return f"{place}, {date_text}"
+
+
+def signature_titles(authority: str | None, titles: list[str]) -> list[str]:
+    """§II.7.đ: authority prefix before the first title; all upper case."""
+    lines = [t.upper() for t in titles]
+    if authority:
+        lines[0] = f"{authority} {lines[0]}"
+    return lines
+
+
+# "Lưu: VT, NN" (or "Lưu VT, NN") typed as an item of noi_nhan: the archive line, not a recipient.
+# "Lưu" must be followed by a colon or by "VT" (văn thư), so "Lưu trữ lịch sử tỉnh" stays a recipient.
+_ARCHIVE_ITEM = re.compile(r"^\s*lưu\s*(?::\s*|(?=vt\b))", re.IGNORECASE)
+
+
+def _archive_parts(text: str) -> list[str]:
+    return [p.strip() for p in _strip_end(_ARCHIVE_ITEM.sub("", text)).split(",") if p.strip()]
+
+
+def copies_to(has_recipients: bool, others: list[str], archive: str | None) -> list[str]:
+    """§II.9.d: ``- Như trên;`` first for a công văn with Kính gửi, one line each, last ``- Lưu: VT, ….``
+
+    A "Lưu: …" the clerk typed among the recipients is recognised like "Như trên": its parts
+    join those of ``luu`` (each once, in order), and the letter has one Lưu line, the last.
+    ``archive`` None: ``luu`` was not given, so the typed line is used as it is (default ``VT``).
+    """
+    items = [_strip_end(o) for o in others]
+    typed_archives = [i for i in items if _ARCHIVE_ITEM.match(i)]
+    items = [i for i in items if i and not _ARCHIVE_ITEM.match(i)]
+    if has_recipients and not any(i.lower() == "như trên" for i in items):
+        items.insert(0, "Như trên")
+    parts = _archive_parts(archive) if archive is not None else []
+    for typed in typed_archives:
+        parts += [p for p in _archive_parts(typed) if p.lower() not in {q.lower() for q in parts}]
+    return [f"- {i};" for i in items] + [f"- Lưu: {', '.join(parts or ['VT'])}."]
+
+
+def with_end_mark(spans: tuple[Span, ...]) -> tuple[Span, ...]:
+    """The last paragraph ends with ``./.`` (added, or completing a final ``.``)."""
+    if not spans or spans[-1].text.rstrip().endswith(END_MARK):
+        return spans
+    last = spans[-1]
+    text = last.text.rstrip()
+    text = text[:-1] + END_MARK if text.endswith(".") else text + END_MARK
+    return spans[:-1] + (Span(text, last.bold, last.italic),)
+
+
+@dataclass(frozen=True)
+class CampaignFacts:
+    """What a bulk campaign adds to its letters: who helps with each criterion, and the deadline."""
+
+    assignments: dict[int, str]
+    deadline: str | None
+
+
+def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
+                    campaign: CampaignFacts | None = None) -> list[Paragraph]:
+    paragraphs: list[Paragraph] = []
+    letter_sets = _letter_sets(assessments)
+    for block in dispatch.body:
+        if block.kind == "tong_hop":
+            paragraphs.append(Paragraph("doan", tuple(parse(write_summary(assessments.select(block.lines))))))
+        elif block.kind == "phan_cong":
+            for commune in assessments.select(block.lines):
+                for sentence in write_assignments(commune, assessments.default_set.id, campaign.assignments,
+                                                  campaign.deadline, letter_sets=letter_sets):
+                    paragraphs.append(Paragraph("gach", tuple(parse("- " + sentence))))
+        elif block.kind in ASSESSMENT_KINDS:
+            # one dashed item per commune, written from the data by templates/cau/<kind>.j2
+            for commune in assessments.select(block.lines):
+                sentence = write(block.kind, commune, assessments.default_set.id, letter_sets=letter_sets)
+                paragraphs.append(Paragraph("gach", tuple(parse("- " + sentence))))
+        elif block.kind == "can_cu":
+            # §II.6.a: one căn cứ per line, "Căn cứ" first (unless typed), ";" at the end of each,
+            # "." after the last; italic
+            for line in punctuated_list([_with_can_cu(line) for line in block.lines], dash=""):
+                paragraphs.append(Paragraph("can_cu", tuple(parse(line, italic=True))))
+        elif block.kind == "gach":
+            for line in block.lines:
+                paragraphs.append(Paragraph("gach", tuple(parse("- " + _strip_dash(line)))))
+        else:
+            for line in block.lines:
+                paragraphs.append(Paragraph(block.kind, tuple(parse(line))))
+    # the end mark closes the content, never a căn cứ line (which ends its own list with ".")
+    at = next((i for i in range(len(paragraphs) - 1, -1, -1) if paragraphs[i].kind != "can_cu"), len(paragraphs) - 1)
+    paragraphs[at] = Paragraph(paragraphs[at].kind, with_end_mark(paragraphs[at].spans))
+    return paragraphs
+
+
+_SETS_OF: list = [None, ()]  # the last Assessments seen and its sets: a bulk run asks once per letter
+
+
+def _letter_sets(assessments: Assessments | None) -> tuple:
+    """The sets of all the letter's assessments: a sentence names its set when it could be mistaken."""
+    if assessments is None:
+        return ()
+    if _SETS_OF[0] is not assessments:
+        _SETS_OF[:] = [assessments, tuple({c.criteria_set.id: c.criteria_set
+                                           for c in assessments.communes.values()}.values())]
+    return _SETS_OF[1]
+
+
+def _with_can_cu(line: str) -> str:
+    """``Luật Tổ chức …`` -> ``Căn cứ Luật Tổ chức …``; a line that already says "Căn cứ" stays."""
+    if re.match(r"^\W*căn\s+cứ\b", line, re.IGNORECASE):
+        return line
+    return f"Căn cứ {line.lstrip()}"
+
+
+def _strip_dash(text: str) -> str:
+    return re.sub(r"^\s*[-–]\s*", "", text)
+
+
+def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
+                 campaign: CampaignFacts | None = None) -> Letter:
+    recipients = list(dispatch.recipients or [])
+    single = len(recipients) == 1
+    return Letter(
+        parent_lines=[line.upper() for line in dispatch.parent_organ or []],
+        issuer_lines=[line.upper() for line in dispatch.issuing_organ],
+        number_line=number_line(dispatch.number, dispatch.symbol),
+        date_line=date_line(dispatch.place, dispatch.date.text()),
+        subject=f"V/v {dispatch.subject}",
+        recipient=_strip_end(recipients[0]) if single else None,
+        recipient_lines=[] if single else punctuated_list(recipients),
+        paragraphs=body_paragraphs(dispatch, assessments, campaign),
+        copies_label="Nơi nhận:",
+        copies=copies_to(bool(recipients), list(dispatch.copies_to),
+                         dispatch.archive if "archive" in dispatch.model_fields_set else None),
+        titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),
+        signer_name=dispatch.signer.name,
+        urgency=dispatch.urgency,
+        circulation=dispatch.circulation.upper() if dispatch.circulation else None,
+        address=dispatch.address,
+        title=f"V/v {' '.join(dispatch.subject.split())}",
+        author=" ".join(dispatch.issuing_organ).upper(),
+    )

@@ -1,0 +1,223 @@
+"""Sentences written from assessments, through text templates staff can edit.
+
+``templates/cau/<kind>.j2`` (Jinja, sandboxed) turns one commune's assessment into
+one paragraph in the input's own markup (``**đậm**``). Values are data, never
+markup: every printed value has its asterisks escaped, so a commune called
+``A*B*`` stays as typed. Whitespace in a template is folded to single spaces, so a
+template can be laid out on several lines.
+
+The house rules of these sentences (tests/test_sentences.py):
+
+- **Counts have two digits**: every number that counts something (tiêu chí, chỉ tiêu,
+  xã), alone or in a ratio, is written with at least two digits, as the seeds write
+  them ("**04 tiêu chí và 07 chỉ tiêu**", "01 xã", "04 xã", "12/12 xã") and as the decree
+  writes the numbers of a letter ("Số: 05/…"): "đạt 08/10 tiêu chí", "còn 02/10",
+  "Trong 06 xã". Numbers that *name* something are not counts and are never padded:
+  "Số 1 – Quy hoạch", "tiêu chí số 2", "chỉ tiêu 13.2", dates ("06/9/2024" follows the
+  date rule).
+- **Nothing, everything, one**: "chưa đạt tiêu chí nào" (never "đạt 00/10"), "đã đạt đủ
+  10/10 tiêu chí", and one missing criterion is named in the sentence ("chỉ còn tiêu chí
+  số 4 – … chưa đạt") instead of a list of nine; the same for one criterion fallen back.
+- **One separator**: a criterion's number and its name are joined by an en dash with
+  spaces, "Số 2 – Hạ tầng kinh tế - xã hội", "Tiêu chí số 2 – …", everywhere. Names keep
+  their own hyphen ("kinh tế - xã hội"); an en dash inside a name is printed as a hyphen,
+  so the first en dash after the number is always the separator.
+- **The set is named when it could be mistaken**: when the letter's assessments use more
+  than one set, or a commune is assessed under a set other than the letter's default,
+  each sentence names the commune's set after "tiêu chí" ("đạt 10/19 tiêu chí nông thôn
+  mới nâng cao"); when two sets of the letter share that name, their period is added
+  ("… nông thôn mới giai đoạn 2021-2025"), or the set's full name if it has no period.
+  Templates see this as ``xa.ghi_bo`` (name it or not) and ``xa.bo.nhan`` (the words).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from generator.render import sandbox as sandbox
+from generator.assessments.results import CommuneAssessment
+from generator.vi.dates import short_date
+from generator.exceptions import Problem, TemplateError, display_path
+
+from generator.resources import SENTENCES as SENTENCE_DIR  # noqa: E402  (templates/cau, see resources.py)
+
+
+def _escape_markup(value):
+    return value.replace("*", "\\*") if isinstance(value, str) else value
+
+
+def two_digits(n: int) -> str:
+    """Counts as the seeds write them: ``04 tiêu chí và 07 chỉ tiêu``; ``08/10``; ``12`` stays ``12``."""
+    return f"{n:02d}"
+
+
+def and_list(items: list[str]) -> str:
+    """Vietnamese list joining: ``A``, ``A và B``, ``A, B và C``."""
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " và " + items[-1]
+
+
+@jinja2.pass_environment
+def listing(env: jinja2.Environment, criteria: list[dict], pattern: str) -> str:
+    """``Số 1 – Quy hoạch; Số 2 – Giao thông`` (the caller adds the final full stop).
+
+    ``pattern`` comes from the template: it is formatted by the sandbox (``sandbox.format_text``),
+    never by ``str.format`` directly, which would let ``{so.__class__.__mro__}`` read Python internals.
+    """
+    return "; ".join(sandbox.format_text(env, pattern, c) for c in criteria)
+
+
+@lru_cache(maxsize=4)
+def environment(folder: str) -> jinja2.Environment:
+    env = sandbox.environment(
+        loader=jinja2.FileSystemLoader(folder, followlinks=False),
+        finalize=_escape_markup,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+        auto_reload=False,  # no stat() of the template file for every sentence of a bulk run
+    )
+    env.filters["hai_chu_so"] = two_digits
+    env.filters["noi_va"] = and_list
+    env.filters["danh_sach"] = listing  # its result is escaped by ``finalize`` like any printed value
+    return env
+
+
+SEPARATOR = " – "  # between a criterion's number and its name (en dash); see the module docstring
+
+
+def _criterion(c) -> dict:
+    return {"so": c.num, "ten": c.name.replace("–", "-")}
+
+
+def _kind_of(criteria_set) -> str:
+    """``xã nông thôn mới nâng cao`` -> ``nông thôn mới nâng cao`` (the sentence already says "xã")."""
+    return re.sub(r"^xã\s+", "", criteria_set.short_name)
+
+
+def set_label(criteria_set, letter_sets=()) -> str:
+    """The words after "tiêu chí" that name ``criteria_set`` among the sets of the letter."""
+    kind = _kind_of(criteria_set)
+    if not any(s.id != criteria_set.id and _kind_of(s) == kind for s in letter_sets):
+        return kind
+    period = re.search(r"giai đoạn \d{4}\s*-\s*\d{4}", criteria_set.name)
+    return f"{kind} {period.group(0)}" if period else f"{kind} theo {criteria_set.name}"
+
+
+def facts(commune: CommuneAssessment, default_set_id: str, letter_sets=()) -> dict:
+    """What a sentence template sees of a commune (Vietnamese names, plain values).
+
+    ``letter_sets``: the criteria sets of all the letter's assessments, to know whether the
+    commune's set must be named (module docstring).
+    """
+    data = dict(_facts(commune))
+    s = commune.criteria_set
+    others = {x.id for x in letter_sets} - {s.id}
+    data["bo_mac_dinh"] = s.id == default_set_id
+    data["ghi_bo"] = s.id != default_set_id or bool(others)
+    data["bo"] = dict(data["bo"], nhan=set_label(s, letter_sets))
+    return data
+
+
+_FACTS: dict[int, tuple[CommuneAssessment, dict]] = {}
+
+
+def _facts(commune: CommuneAssessment) -> dict:
+    """The facts of one commune, computed once (a letter writes several sentences about it)."""
+    cached = _FACTS.get(id(commune))
+    if cached is not None and cached[0] is commune:
+        return cached[1]
+    if len(_FACTS) > 64:  # a letter reuses the facts of its commune; keep memory flat in bulk runs
+        _FACTS.clear()
+    s = commune.criteria_set
+    data = {
+        "ten": commune.name,
+        "tong": commune.total,
+        "dat": list(commune.met),
+        "bo": {"ma": s.id, "ten": s.name, "loai": _kind_of(s)},
+        "tieu_chi_dat": [_criterion(c) for c in commune.criteria(commune.met)],
+        "tieu_chi_chua_dat": [_criterion(c) for c in commune.criteria(commune.not_met)],
+        "tieu_chi_sut_giam": [_criterion(c) for c in commune.criteria(commune.fell_back)],
+        "ngay_truoc": _short(commune.previous_date),
+        "nam_phan_dau": commune.target_year,
+        "tham_dinh": None,
+    }
+    if commune.appraisal:
+        a = commune.appraisal
+        data["tham_dinh"] = {
+            "ngay": _short(a.date),
+            "don_vi": a.by,
+            "so_tieu_chi": len(a.criteria),
+            "so_chi_tieu": len(a.indicators),
+            "muc": [{"tieu_chi": _criterion(c), "chi_tieu": list(codes)} for c, codes in a.groups(s)],
+        }
+    _FACTS[id(commune)] = (commune, data)
+    return data
+
+
+def _short(date) -> str | None:
+    if date is None:
+        return None
+    if date.is_complete:
+        return short_date(date.as_date())
+    return f"{date.month}/{date.year}" if date.month else str(date.year)
+
+
+def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, *,
+          letter_sets=(), **extra) -> str:
+    """One paragraph of ``kind`` about ``commune``, in the input markup."""
+    return _render(kind, facts(commune, default_set_id, letter_sets), folder, **extra)
+
+
+def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
+    env = environment(str(folder))
+    name = f"{kind}.j2"
+    shown = display_path(folder / name)
+    try:
+        with sandbox.time_limit():
+            text = env.get_template(name).render(xa=commune_facts, **extra)
+    except jinja2.TemplateNotFound as exc:
+        missing = exc.name if exc.name != name else name
+        raise TemplateError(Problem(f"không có mẫu câu «{missing}»", display_path(folder))) from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(Problem(f"mẫu câu viết sai ({exc.message})", display_path(folder / name), exc.lineno)) from None
+    except jinja2.UndefinedError as exc:
+        raise TemplateError(Problem(f"mẫu câu dùng biến không có ({exc.message})", display_path(folder / name))) from None
+    except jinja2.exceptions.SecurityError as exc:
+        raise TemplateError(Problem(f"mẫu câu chứa thẻ không an toàn nên bị từ chối ({exc})", shown)) from None
+    except sandbox.RenderTimeout:
+        raise TemplateError(Problem(f"mẫu câu dựng quá {sandbox.RENDER_SECONDS:g} giây nên bị dừng", shown)) from None
+    except Exception as exc:  # 1/0, range(10**9), a filter given the wrong thing: the template's fault
+        raise TemplateError(Problem(f"mẫu câu gây lỗi khi dựng ({type(exc).__name__}: {str(exc)[:200]})", shown)) from None
+    return " ".join(text.split())
+
+
+def write_assignments(commune: CommuneAssessment, default_set_id: str, assignments: dict,
+                      deadline: str | None, folder: Path = SENTENCE_DIR, *, letter_sets=()) -> list[str]:
+    """One paragraph per criterion the commune has not met: who helps with it, and by when.
+
+    ``assignments`` maps a criterion's number to one department or a list of them; the
+    template sees ``muc.cac_don_vi`` (the list) and ``muc.don_vi`` (joined: "A, B và C").
+    """
+    out = []
+    base = facts(commune, default_set_id, letter_sets)
+    for criterion in commune.criteria(commune.not_met):
+        who = assignments[criterion.num]
+        departments = [who] if isinstance(who, str) else list(who)
+        item = {"tieu_chi": _criterion(criterion), "don_vi": and_list(departments), "cac_don_vi": departments,
+                "sut_giam": criterion.num in commune.fell_back}
+        out.append(_render("phan_cong", base, folder, muc=item, han=deadline))
+    return out
+
+
+def write_summary(communes: list[CommuneAssessment], folder: Path = SENTENCE_DIR) -> str:
+    """One paragraph about several communes (templates/cau/tong_hop.j2): who meets everything, who not."""
+    complete = [c.name for c in communes if not c.not_met]
+    missing = [c.name for c in communes if c.not_met]
+    return _render("tong_hop", {}, folder, so_xa=len(communes), xa_dat_du=complete, xa_chua_dat=missing)
