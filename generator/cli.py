@@ -167,7 +167,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     try:
         if bar is not None:
             bar.__enter__()
-        report = bulk.run(campaign, output or Path("out"), jobs=jobs, force=force, dry_run=dry_run,
+        report = bulk.run(campaign, output or Path("out"), jobs=jobs, force=force, dry_run=dry_run, pdf=with_pdf,
                           progress=(lambda _o: bar.update(1)) if bar is not None else None)
     finally:
         if bar is not None:
@@ -252,7 +252,7 @@ def schema(output: Path | None) -> None:
     """In lược đồ JSON Schema của tệp đầu vào (để trình soạn thảo gợi ý và kiểm tra)."""
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output:
-        output.write_text(text, encoding="utf-8")
+        _run(lambda: write_output(output, text.encode("utf-8")))  # the one overwrite rule (write/output.py)
         click.echo(f"Đã ghi {display_path(output)}")
     else:
         click.echo(text, nl=False)

@@ -94,7 +94,7 @@ def test_one_letter_per_commune_with_its_own_gaps(tmp_path):
            "hoàn thiện; hoàn thành trước ngày 15/12/2024." in qt
     assert qt.count("- Tiêu chí số") == 16  # one line per criterion not met
     assert "Hoàn thành trước ngày 15/12/2024./." in qt
-    th = letter_text(folder / "xa-thanh-ha-2.docx")  # Thạnh Hà: its own deadline from the table
+    th = letter_text(folder / "xa-thanh-ha_2.docx")  # Thạnh Hà: its own deadline from the table
     assert "xã Thạnh Hà" in th and "trước ngày 01/10/2024" in th and "15/12/2024" not in th
     assert "bị sụt giảm" not in th  # nothing fell back: no such paragraph
     dt = letter_text(folder / "xa-dong-tan.docx")  # everything met: the maintenance letter
@@ -105,7 +105,7 @@ def test_one_letter_per_commune_with_its_own_gaps(tmp_path):
 
 def test_file_names(tmp_path):
     names = bulk.file_names(["Thạnh Hà", "Thanh Hà", "Đồng Đăng", "../../etc/passwd", "***", "Ia H'Drai"])
-    assert names["Thanh Hà"] == "xa-thanh-ha.docx" and names["Thạnh Hà"] == "xa-thanh-ha-2.docx"
+    assert names["Thanh Hà"] == "xa-thanh-ha.docx" and names["Thạnh Hà"] == "xa-thanh-ha_2.docx"
     assert names["Đồng Đăng"] == "xa-dong-dang.docx"
     assert names["../../etc/passwd"] == "xa-etc-passwd.docx"
     assert names["***"] == "xa-khong-ten.docx" and names["Ia H'Drai"] == "xa-ia-h-drai.docx"

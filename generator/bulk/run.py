@@ -6,8 +6,20 @@
   campaign once, as the pool initializer's argument, and compiles the template from its
   path itself; a letter's task is then its commune's name and file.
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
-  transliterates đ/Đ; collisions get ``-2``, ``-3`` in Vietnamese alphabetical order;
-  the name can hold nothing but ``a-z``, ``0-9`` and ``-``).
+  transliterates đ/Đ, so a slug holds nothing but ``a-z``, ``0-9`` and ``-``). Twins (two names
+  with one slug) get ``_2``, ``_3`` in Vietnamese alphabetical order: ``_`` is never in a slug,
+  so a twin's file (``xa-huu-lung_2.docx``) cannot be another commune's (``Huu Lung 2`` is
+  ``xa-huu-lung-2.docx``): unique by construction.
+- Each letter goes through the same stages as a single letter (``pipeline.template_for``: the
+  same template resolution and checks; its annex, ``phu_luc``, included); a letter without an
+  annex takes the fast path (one compiled template, parts zipped directly).
+- One run per folder at a time (``output.folder_lock``); another run gets exit 4.
+- The folder always matches the last finished run: a file of an earlier run that this run does
+  not make (a commune that no longer gets a letter, ``tat-ca.docx`` when nothing is sent, a PDF
+  whose letter changed without ``--pdf``) is removed if it is ours and unedited, else kept and
+  reported (``Report.stale``). Workers journal each letter before moving it in, so after Ctrl-C
+  or a kill the next run knows every letter it wrote and calls none "sửa tay".
+- Every CSV cell goes through ``output.csv_cell`` (a commune called ``=HYPERLINK(…)`` is text).
 - A letter that has not changed is not rewritten; one that someone edited in Word
   since it was generated (its hash is not the manifest's) is left alone unless
   ``force``, and then backed up first. Each written file is journalled at once, so
@@ -28,6 +40,7 @@ import csv
 import gc
 import io
 import multiprocessing
+import os
 import re
 import signal
 from collections.abc import Callable
@@ -37,14 +50,16 @@ from pathlib import Path
 
 from slugify import slugify
 
-from generator.bulk.campaign import Campaign
+from generator.bulk.campaign import Campaign, _Under
 from generator.vi.collation import vi_sorted
 from generator.write.docx_zip import FIXED_TIME
 from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
-from generator.pipeline import render_dispatch
-from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
-                     remove_stale_temporaries)
-from generator.render.docx import DEFAULT_TEMPLATE, compiled_template, context, template_faults
+from generator.pipeline import render_dispatch, template_for
+from generator.render.annex import build_annex
+from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
+                                    folder_lock, place, place_staged, remove_stale_temporaries, sha256,
+                                    staging_file)
+from generator.render.docx import DEFAULT_TEMPLATE, compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
 
@@ -67,7 +82,7 @@ def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
         base = "xa-" + (slugify(name, max_length=60, word_boundary=True, save_order=True,
                                 backend="text-unidecode") or "khong-ten")
         taken[base] = taken.get(base, 0) + 1
-        out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}-{taken[base]}.docx"
+        out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}_{taken[base]}.docx"  # "_": never in a slug
     return out
 
 
@@ -88,6 +103,8 @@ class Report:
     extra_files: list[tuple[str, str]] = field(default_factory=list)  # (file, status)
     busy: list[str] = field(default_factory=list)  # files held open by another program, not replaced
     unwritten: list[Problem] = field(default_factory=list)  # files not written: the disk refused, edited by hand
+    removed: list[str] = field(default_factory=list)  # files of an earlier run this run does not make: removed
+    stale: list[str] = field(default_factory=list)  # such files edited by hand: kept, and reported
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -102,33 +119,53 @@ class Report:
 _CAMPAIGN: Campaign | None = None
 _FOLDER: Path | None = None
 _TEMPLATE = None  # the compiled template of the run, in this process
+_TEMPLATE_PATH: Path | None = None
+_JOURNAL: Manifest | None = None  # this process's journal of the letters it moves in
 
 
 def _template_path(campaign: Campaign) -> Path:
-    template = campaign.letter.get("mau")
-    return (campaign.path.parent / template).resolve() if template else DEFAULT_TEMPLATE
+    """The letter's template, resolved and checked as for a single letter (``pipeline.template_for``)."""
+    communes = list(campaign.assessments.communes.values())
+    if not communes:
+        template = campaign.letter.get("mau")
+        return (campaign.path.parent / template).resolve() if template else DEFAULT_TEMPLATE
+    return template_for(campaign.dispatch_for(communes[0]), campaign.path, _letter_located(campaign))
 
 
-def render_parts(campaign: Campaign, name: str, template=None) -> dict[str, bytes]:
+def _letter_located(campaign: Campaign):
+    return _Under(campaign.located, ("thu",))  # problems of the letter are located in the file's "thu" part
+
+
+def render_letter(campaign: Campaign, name: str, template=None, template_path: Path | None = None
+                  ) -> tuple[bytes, bytes]:
+    """One commune's letter, through the stages of a single letter: (the DOCX, its document.xml)."""
     commune = campaign.assessments.communes[name]
     dispatch, letter = campaign.letter_for(commune)
-    template = template or compiled_template(_template_path(campaign))
-    return template.render_parts(context(letter, template.prototypes),
-                                 Properties(letter.title, letter.author, dispatch.date.as_date()))
+    template_path = template_path or _template_path(campaign)
+    template = template or compiled_template(template_path)
+    if dispatch.annex is not None:  # the annex: python-docx appends it, as for a single letter
+        annex = build_annex(dispatch, letter, campaign.assessments, _letter_located(campaign))
+        data = render_docx(letter, dispatch.date.as_date(), template_path, annex)
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return data, z.read("word/document.xml")
+    parts = template.render_parts(context(letter, template.prototypes),
+                                  Properties(letter.title, letter.author, dispatch.date.as_date()))
+    return template.zip(parts), parts["word/document.xml"]
 
 
-def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes | None]:
+def _one(task: tuple[str, str, set, bool, bool]) -> tuple[Outcome, bytes | None]:
     """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx)."""
     name, file, recorded, force, dry_run = task
     try:
         with time_limit():  # one timer for the whole letter (its parts and sentences)
-            parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
-        data = _TEMPLATE.zip(parts)
+            data, document = render_letter(_CAMPAIGN, name, _TEMPLATE, _TEMPLATE_PATH)
     except Exception as exc:  # reported per letter; the others go on
         message = str(exc) if isinstance(exc, DispatchError) else f"{type(exc).__name__}: {exc}"
         return Outcome(name, file, FAILED, error=message), None
-    document = parts["word/document.xml"]
     try:
+        digest = sha256(data)
+        if not dry_run and digest not in recorded:
+            _JOURNAL.journal(file, digest)  # before it goes in: a kill between the two leaves it known
         result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
     except _BUSY_ERRORS:  # open in Word: this letter waits for the next run, the others go on
         return Outcome(name, file, BUSY), document
@@ -141,15 +178,18 @@ def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes 
 def _first_letter(campaign: Campaign, name: str) -> None:
     """Render one letter before starting: a fault of the template stops the run here, once, as a
     TemplateError (exit code 3), instead of failing every letter the same way."""
-    with template_faults(_template_path(campaign)):
-        render_parts(campaign, name, _TEMPLATE)
+    with template_faults(_TEMPLATE_PATH):
+        render_letter(campaign, name, _TEMPLATE, _TEMPLATE_PATH)
 
 
-def _setup(campaign: Campaign, folder: Path, template_path: Path) -> None:
+def _setup(campaign: Campaign, folder: Path, template_path: Path, journal: Manifest | None = None) -> None:
     """What ``_one`` needs, in this process: the campaign, the output folder, the compiled template."""
-    global _CAMPAIGN, _FOLDER, _TEMPLATE
-    _CAMPAIGN, _FOLDER = campaign, folder
+    global _CAMPAIGN, _FOLDER, _TEMPLATE, _TEMPLATE_PATH, _JOURNAL
+    _CAMPAIGN, _FOLDER, _TEMPLATE_PATH = campaign, folder, template_path
     _TEMPLATE = compiled_template(template_path)
+    _JOURNAL = journal if journal is not None else Manifest.__new__(Manifest)
+    if journal is None:  # a worker: only its own journal, no need to read the manifest
+        _JOURNAL.folder, _JOURNAL.files, _JOURNAL.pending, _JOURNAL._journal = Path(folder), {}, {}, None
 
 
 def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
@@ -162,9 +202,18 @@ def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
 # --- the run --------------------------------------------------------------------------------
 
 def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, dry_run: bool = False,
-        progress=None) -> Report:
-    """Write every letter of ``campaign`` under ``out_root/<campaign name>/``."""
+        progress=None, pdf: bool = False) -> Report:
+    """Write every letter of ``campaign`` under ``out_root/<campaign name>/``, holding the folder's lock.
+
+    ``pdf``: PDFs follow this run (the caller converts them next), so the letters' PDFs are not stale."""
     folder = out_root / campaign.name
+    if dry_run:
+        return _run(campaign, folder, jobs, force, dry_run, progress, pdf)
+    with folder_lock(folder):
+        return _run(campaign, folder, jobs, force, dry_run, progress, pdf)
+
+
+def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool, progress, pdf: bool) -> Report:
     report = Report(folder, problems=list(campaign.assessments.problems))
     communes = campaign.assessments.communes
     order = vi_sorted(communes)  # Vietnamese alphabetical order: files, the print file, the manifest
@@ -174,11 +223,11 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
     tasks, skipped = [], []
     for name in order:
         if campaign.sends(communes[name]):
-            tasks.append((name, names[name], manifest.files.get(names[name]), force, dry_run))
+            tasks.append((name, names[name], manifest.known(names[name]), force, dry_run))
         else:
             skipped.append(Outcome(name, "", NOT_SENT))
     template_path = _template_path(campaign)
-    _setup(campaign, folder, template_path)
+    _setup(campaign, folder, template_path, manifest)
     if tasks:
         _first_letter(campaign, tasks[0][0])
     if not dry_run:
@@ -186,7 +235,7 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     results: dict[str, Outcome] = {}
     pool = None
-    combined = None if dry_run or not tasks else Combined(folder / f".{COMBINED}.new", campaign, template_path)
+    combined = None if dry_run or not tasks else Combined(staging_file(folder, COMBINED), campaign, template_path)
     try:
         if jobs > 1 and len(tasks) > 1:
             pool = multiprocessing.get_context("spawn").Pool(
@@ -230,7 +279,7 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
                 _busy_guard(report, COMBINED, lambda: _keep(report, manifest, folder / COMBINED, combined.path, force))
             finally:
                 combined.path.unlink(missing_ok=True)
-        _write_extras(campaign, report, manifest, force)
+        _write_extras(campaign, report, manifest, force, pdf)
     return report
 
 
@@ -252,33 +301,78 @@ def _document_of(path: Path) -> bytes:
         return letter.read("word/document.xml")
 
 
-def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force: bool) -> None:
+def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force: bool, pdf: bool) -> None:
     folder = report.folder
+    made = {o.file for o in report.outcomes if o.file}
     if campaign.overview is not None:
         _, data = render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
-        staged = folder / f".{OVERVIEW}.new"
-        atomic_write(staged, data)
+        staged = staging_file(folder, OVERVIEW)
         try:
+            staged.write_bytes(data)
             _busy_guard(report, OVERVIEW, lambda: _keep(report, manifest, folder / OVERVIEW, staged, force))
         finally:
             staged.unlink(missing_ok=True)
+        made.add(OVERVIEW)
+    if any(name == COMBINED for name, _ in report.extra_files):
+        made.add(COMBINED)
+    _remove_stale(report, manifest, made, pdf)
     rows = [("xa", "tep", "trang_thai", "sha256")]
     rows += [(o.commune, o.file, o.status, o.digest) for o in report.outcomes]
+    rows += [("", name, STALE, "") for name in report.stale]
     buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    # Excel reads UTF-8 with a BOM; a manifest.csv open in Excel keeps its old rows (the hashes are in MANIFEST)
-    _busy_guard(report, MANIFEST_CSV, lambda: atomic_write(folder / MANIFEST_CSV, buf.getvalue().encode("utf-8-sig")))
+    csv.writer(buf, lineterminator="\n").writerows([[csv_cell(v) for v in row] for row in rows])
+    # Excel reads UTF-8 with a BOM; a manifest.csv open in Excel keeps its old rows (the hashes are in MANIFEST).
+    # manifest.csv is ours like a letter: one a clerk annotated is kept (and reported) unless --force.
+    staged = staging_file(folder, MANIFEST_CSV)
+    try:
+        staged.write_bytes(buf.getvalue().encode("utf-8-sig"))
+        _busy_guard(report, MANIFEST_CSV, lambda: _keep(report, manifest, folder / MANIFEST_CSV, staged, force,
+                                                        listed=False))
+    finally:
+        staged.unlink(missing_ok=True)
     _busy_guard(report, MANIFEST, manifest.save)
 
 
-def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: bool) -> None:
+STALE = "cũ, đã sửa tay"  # a file of an earlier run, edited by hand: kept, not part of this run
+
+
+def _remove_stale(report: Report, manifest: Manifest, made: set[str], pdf: bool) -> None:
+    """Files an earlier run wrote that this run does not make: removed if ours and unedited, else reported."""
+    folder = report.folder
+    unchanged = {o.file for o in report.outcomes if o.status == UNCHANGED}
+    unchanged |= {name for name, status in report.extra_files if status == UNCHANGED}
+    for name in sorted(set(manifest.files) | set(manifest.pending)):
+        if name in made or name == MANIFEST_CSV:
+            continue
+        stem, suffix = name.rpartition(".")[::2]
+        if suffix == "pdf" and f"{stem}.docx" in made and (pdf or f"{stem}.docx" in unchanged):
+            continue  # the PDF of a letter of this run: kept (unchanged) or replaced next (--pdf)
+        path = folder / name
+        if not os.path.lexists(path):
+            manifest.forget(name)
+            continue
+        try:
+            ours = path.is_file() and not path.is_symlink() and manifest.ours(name, file_sha256(path))
+            if ours:
+                path.unlink()
+        except OSError:
+            ours = False
+        if ours:
+            manifest.forget(name)
+            report.removed.append(name)
+        else:
+            report.stale.append(name)
+
+
+def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: bool, listed: bool = True) -> None:
     """Move the file built at ``staged`` to ``path`` under the same rules as a letter."""
-    result = place_staged(path, staged, manifest.files.get(path.name), force)
+    result = place_staged(path, staged, manifest.known(path.name), force)
     if result.status == EDITED:  # refused to protect someone's edits: an output matter (exit code 4)
         report.unwritten.append(Problem("tệp đã bị sửa tay nên không ghi đè (dùng --force)", display_path(path)))
     else:
         manifest.record(path.name, result.digest)
-    report.extra_files.append((path.name, result.status))
+    if listed:
+        report.extra_files.append((path.name, result.status))
 
 
 # --- the combined print file -------------------------------------------------------------------

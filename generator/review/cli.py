@@ -13,10 +13,10 @@ from pathlib import Path
 import click
 
 from generator.review.compare import compare
-from generator.exceptions import DispatchError, InputError, OutputError, Problem, display_path
+from generator.exceptions import DispatchError, InputError, Problem, display_path
 from generator.review.extract import Extracted, extract, format_text, open_docx, read_bytes
 from generator.pipeline import build_file
-from generator.write.output import atomic_write
+from generator.write.output import write_output
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -40,10 +40,7 @@ def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
                 raise InputError(Problem("tệp ghi ra trùng với một tệp đầu vào; hãy chọn tên khác", display_path(path)))
         except OSError:
             pass
-    try:
-        atomic_write(path, data)
-    except OSError as exc:
-        raise OutputError(Problem(f"không ghi được tệp ({exc.strerror or exc})", display_path(path))) from None
+    write_output(path, data)  # the one overwrite rule: a report someone edited is not replaced silently
 
 
 def _use_color(no_color: bool) -> bool:

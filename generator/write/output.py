@@ -14,24 +14,41 @@
   user-visible file (``_rename``) retries for about ``BUSY_WAIT`` seconds, then raises
   ``FileBusyError`` (exit 4) naming the file: the old file stays as it was, the temporary
   is removed, and a backup already taken is moved back.
-- Temporaries of a killed run (``.<name>.<pid>.tmp``) are removed when their process is
-  gone; the check asks psutil about the process and never signals it.
+- Staging files are created exclusively (``tempfile.mkstemp``: ``O_EXCL``, a random part in
+  the name, ``.<name>.<pid>-<random>.tmp``) in the target's folder, so a file or symlink
+  planted at a predictable name is never written through; the journal is such a file too
+  (``.dispatch-manifest.<random>.log``, one per process). Temporaries of a killed run are
+  removed when their process is gone; the check asks psutil and never signals it.
+- One folder, one run at a time: ``folder_lock`` holds an OS lock (``filelock``: ``fcntl.flock``
+  on POSIX, ``msvcrt.locking`` on Windows; the OS drops it when the process dies, so a killed run
+  never leaves the folder locked) on ``.dispatch.lock``, and writes who holds it and since when
+  in ``.dispatch.lock.txt``. A second run is refused with exit 4, naming that holder.
+- One overwrite rule for every file the tool writes (letters, PDFs, print files,
+  ``manifest.csv``, ``--html``, ``--redline``, ``schema -o``): ``place``/``write_output``.
+- ``csv_cell`` neutralises a value that Excel would read as a formula (OWASP CSV injection).
 """
 from __future__ import annotations
 
+import contextlib
+import getpass
 import hashlib
 import json
 import os
+import socket
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
+from filelock import FileLock, Timeout
 
 from generator.exceptions import FileBusyError, OutputError, Problem, display_path
 
 MANIFEST = ".dispatch-manifest.json"
-JOURNAL = ".dispatch-manifest.log"
+JOURNAL_PREFIX, JOURNAL_SUFFIX = ".dispatch-manifest.", ".log"  # + a random part: one journal per process
+LOCK = ".dispatch.lock"
+LOCK_INFO = ".dispatch.lock.txt"
 
 NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED = "mới", "cập nhật", "không đổi", "ghi đè", "đã sửa tay"
 
@@ -79,17 +96,28 @@ def _rename(source: Path, target: Path, busy: Path) -> None:
         pause = min(pause * 2, 0.25)
 
 
+def staging_file(folder: Path, name: str, suffix: str = ".tmp") -> Path:
+    """A new, empty file in ``folder`` for staging ``name``: created exclusively (O_EXCL) under an
+    unpredictable name, so nothing planted there (a file, a symlink) is ever written through."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}-", suffix=suffix, dir=folder)
+    os.close(fd)
+    return Path(tmp)
+
+
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     """Write ``data`` to a temporary file beside ``path``, then rename it over ``path``.
 
     ``durable`` also waits for the disk (fsync): a must for the manifest and single letters,
     skipped for the letters of a bulk run, where it cost more than rendering a letter — a
     killed process loses nothing either way; only a power cut could, and a re-run redoes it.
+    The temporary is made by ``tempfile.mkstemp`` (exclusive, random name); the rename replaces
+    a symlink at ``path`` itself, never the file it points to.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
+    tmp = Path(name)
     try:
-        with open(tmp, "wb") as handle:
+        with open(fd, "wb") as handle:
             handle.write(data)
             if durable:
                 handle.flush()
@@ -103,46 +131,98 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
         raise
 
 
+def _journals(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.glob(f"{JOURNAL_PREFIX}*{JOURNAL_SUFFIX}") if not p.is_symlink())
+    except OSError:
+        return []
+
+
 class Manifest:
-    """The hashes of the files dispatch wrote in one folder."""
+    """The hashes of the files dispatch wrote in one folder.
+
+    ``files`` holds the last recorded hash of each file; ``pending`` the hashes journalled by a run
+    that did not finish (a file is ours if it has any of them: a worker journals a letter before
+    it moves it in, so a run killed between the two still knows the file on disk)."""
 
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.files: dict[str, str] = {}
+        self.pending: dict[str, set[str]] = {}
         self._journal = None
+        self._journal_path: Path | None = None
         try:
             data = json.loads((self.folder / MANIFEST).read_text("utf-8"))
             self.files = {str(k): str(v) for k, v in data.get("files", {}).items()}
-        except (FileNotFoundError, ValueError, AttributeError):
+            for name, digests in (data.get("pending") or {}).items():
+                self.pending[str(name)] = {str(d) for d in digests}
+        except (OSError, ValueError, AttributeError):
             pass
-        try:
-            for line in (self.folder / JOURNAL).read_text("utf-8").splitlines():
+        for journal in _journals(self.folder):
+            try:
+                lines = journal.read_text("utf-8").splitlines()
+            except (OSError, ValueError):
+                continue
+            for line in lines:
                 name, _, digest = line.partition("\t")
                 if name and len(digest) == 64:
-                    self.files[name] = digest
-        except FileNotFoundError:
-            pass
+                    self.pending.setdefault(name, set()).add(digest)
+
+    def known(self, name: str) -> set[str]:
+        """Every hash ``name`` had when dispatch wrote it (recorded or journalled)."""
+        found = set(self.pending.get(name, ()))
+        if name in self.files:
+            found.add(self.files[name])
+        return found
+
+    def ours(self, name: str, digest: str) -> bool:
+        return digest in self.known(name)
+
+    def journal(self, name: str, digest: str) -> None:
+        """Note at once (it survives a kill) that ``name`` is about to hold ``digest``."""
+        if self._journal is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, path = tempfile.mkstemp(prefix=JOURNAL_PREFIX, suffix=JOURNAL_SUFFIX, dir=self.folder)
+            self._journal = open(fd, "w", encoding="utf-8")
+            self._journal_path = Path(path)
+        self._journal.write(f"{name}\t{digest}\n")
+        self._journal.flush()  # in the OS's hands at once: a killed run keeps every line
+        self.pending.setdefault(name, set()).add(digest)
+
+    def close_journal(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
 
     def record(self, name: str, digest: str) -> None:
         if self.files.get(name) == digest:
             return
+        self.journal(name, digest)
         self.files[name] = digest
-        if self._journal is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            self._journal = open(self.folder / JOURNAL, "a", encoding="utf-8")
-        self._journal.write(f"{name}\t{digest}\n")
-        self._journal.flush()  # in the OS's hands at once: a killed run keeps every line
+        self.pending[name] = {digest}  # what an interrupted run journalled for it is now past
+
+    def forget(self, name: str) -> None:
+        self.files.pop(name, None)
+        self.pending.pop(name, None)
 
     def save(self) -> None:
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        text = json.dumps({"files": dict(sorted(self.files.items()))}, ensure_ascii=False, indent=1) + "\n"
+        """Write the JSON; the journals (this run's and any a killed run left) are then folded in."""
+        self.close_journal()
+        content = {"files": dict(sorted(self.files.items()))}
+        # hashes journalled but never recorded (a run stopped between writing a letter and hearing of it)
+        pending = {n: sorted(h - {self.files.get(n)}) for n, h in sorted(self.pending.items())}
+        pending = {n: h for n, h in pending.items() if h}
+        if pending:
+            content["pending"] = pending
+        text = json.dumps(content, ensure_ascii=False, indent=1) + "\n"
         atomic_write(self.folder / MANIFEST, text.encode("utf-8"))
-        try:
-            os.unlink(self.folder / JOURNAL)
-        except FileNotFoundError:
-            pass
+        for journal in _journals(self.folder):
+            try:
+                os.unlink(journal)
+            except OSError:
+                pass
+        self._journal_path = None
+        self.pending = {}
 
 
 @dataclass(frozen=True)
@@ -157,19 +237,25 @@ def _backup_path(path: Path) -> Path:
     n = 1
     while True:
         candidate = path.with_name(f"{path.stem}.bak-{n}{path.suffix}")
-        if not candidate.exists():
+        if not os.path.lexists(candidate):
             return candidate
         n += 1
 
 
-def _decide(path: Path, digest: str, recorded: str | None, force: bool) -> tuple[str, str | None]:
-    """What writing a file with ``digest`` at ``path`` would do, and the hash of what is there now."""
-    if not path.exists():
+def _decide(path: Path, digest: str, recorded, force: bool) -> tuple[str, str | None]:
+    """What writing a file with ``digest`` at ``path`` would do, and the hash of what is there now.
+
+    ``recorded``: the hash (or set of hashes) dispatch wrote there; a symlink is never ours."""
+    if not os.path.lexists(path):
         return NEW, None
-    current = file_sha256(path)
+    if path.is_symlink() or not path.is_file():
+        current = ""
+    else:
+        current = file_sha256(path)
     if current == digest:
         return UNCHANGED, current
-    if recorded != current:
+    known = recorded if isinstance(recorded, (set, frozenset)) else {recorded}
+    if current not in known:
         return (OVERWRITTEN if force else EDITED), current
     return UPDATED, current
 
@@ -244,7 +330,7 @@ def remove_stale_temporaries(folder: Path, name: str | None = None) -> None:
     A killed run cannot remove its own temporary file; the target itself was never touched.
     """
     for tmp in folder.glob(f".{glob_escape(name)}.*.tmp" if name else ".*.tmp"):
-        pid = tmp.name[:-4].rpartition(".")[2]
+        pid = tmp.name[:-4].rpartition(".")[2].partition("-")[0]  # .<name>.<pid>-<random>.tmp
         if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
             try:
                 tmp.unlink()
@@ -256,19 +342,77 @@ def glob_escape(name: str) -> str:
     return "".join(f"[{c}]" if c in "*?[" else c for c in name)
 
 
-def write_output(path: Path, data: bytes, force: bool = False) -> WriteResult:
-    """Write one file (the single-letter path), keeping the folder's manifest.
-
-    ``FileBusyError`` (a file open in Word) passes through as itself, with its own message."""
+def _lock_holder(folder: Path) -> str:
     try:
-        manifest = Manifest(path.parent)
-        if path.parent.is_dir():
+        path = folder / LOCK_INFO
+        if path.is_symlink():
+            return ""
+        return path.read_text("utf-8", errors="replace").strip()[:200]
+    except OSError:
+        return ""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path):
+    """Hold ``folder`` for this run; another run holding it: ``OutputError`` (exit 4) naming it.
+
+    An OS lock on an open handle (``filelock``): released by the OS if the process dies, so a killed
+    run never leaves the folder locked; the lock file stays, and the next run simply takes it."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(folder / LOCK, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        holder = _lock_holder(folder)
+        raise OutputError(Problem(
+            "một lần chạy dispatch khác đang ghi vào thư mục này" + (f" ({holder})" if holder else "")
+            + "; chờ lần chạy đó xong rồi chạy lại lệnh (hai lần chạy cùng lúc sẽ ghi đè lên nhau)",
+            display_path(folder))) from None
+    try:
+        try:
+            user = getpass.getuser()
+        except Exception:
+            user = "?"
+        info = f"{user}@{socket.gethostname()}, tiến trình {os.getpid()}, từ {time.strftime('%d/%m/%Y %H:%M:%S')}\n"
+        try:
+            atomic_write(folder / LOCK_INFO, info.encode("utf-8"), durable=False)
+        except OSError:
+            pass
+        yield
+    finally:
+        try:
+            os.unlink(folder / LOCK_INFO)
+        except OSError:
+            pass
+        lock.release()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A CSV cell Excel shows as text: a value starting with = + - @ (or tab/CR) gets a leading quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def write_output(path: Path, data: bytes, force: bool = False, locked: bool = False) -> WriteResult:
+    """Write one file (a single letter, its PDF, --html/--redline, schema -o), keeping the folder's manifest:
+    the one overwrite rule (a file edited since we wrote it, or not ours, is refused unless ``force``).
+
+    ``FileBusyError`` (a file open in Word) passes through as itself, with its own message;
+    ``locked``: the caller already holds the folder's lock."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with (contextlib.nullcontext() if locked else folder_lock(path.parent)):
+            manifest = Manifest(path.parent)
             remove_stale_temporaries(path.parent, path.name)
-        result = place(path, data, manifest.files.get(path.name), force)
-        if result.status == EDITED:
-            raise OutputError(refusal(result, path.name in manifest.files))
-        manifest.record(path.name, result.digest)
-        manifest.save()
+            result = place(path, data, manifest.known(path.name), force)
+            if result.status == EDITED:
+                raise OutputError(refusal(result, path.name in manifest.files))
+            manifest.record(path.name, result.digest)
+            manifest.save()
     except OSError as exc:  # disk full, no permission, a folder where the file should be…
         raise OutputError(Problem(f"không ghi được tệp ({exc.strerror or exc}); tệp cũ (nếu có) vẫn giữ nguyên",
                                   display_path(path))) from None
