@@ -23,7 +23,7 @@ from generator.pdf import convert as pdf_output
 from generator.exceptions import DispatchError, Problem, display_path
 from generator.pipeline import build_file, default_output
 from generator.model.dispatch import json_schema
-from generator.write.output import write_output
+from generator.write.output import UNCHANGED, write_output
 from generator.bulk.campaign import is_campaign
 from generator.load.yaml_source import load_yaml
 
@@ -142,7 +142,10 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
         click.echo(f"Đã ghi {display_path(result.path)} [{result.status}]{note}")
         if with_pdf:
             target = result.path.with_suffix(".pdf")
-            job = pdf_output.PdfJob(result.path, target, built.dispatch.date.as_date())
+            if result.status == UNCHANGED and not force and pdf_output.is_current(result.path, target):
+                click.echo(f"Giữ nguyên {display_path(target)} (công văn không đổi; bản PDF có thể đã được ký số)")
+                return
+            job = pdf_output.PdfJob(result.path, target, built.dispatch.date.as_date(), force=force)
             pdf_output.convert_or_raise([job], timeout=pdf_timeout)
             click.echo(f"Đã ghi {display_path(target)}")
 
@@ -182,7 +185,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
             click.echo(f"  {name} [{status}]")
         click.echo(f"  {bulk.MANIFEST_CSV}" + (f" [{bulk.BUSY}]" if bulk.MANIFEST_CSV in report.busy else ""))
     if with_pdf and not dry_run:
-        _campaign_pdf(report, campaign, pdf_timeout)
+        _campaign_pdf(report, campaign, pdf_timeout, force)
     problems = list(report.unwritten)
     if report.edited:
         names = ", ".join(o.file for o in report.edited[:10])
@@ -204,7 +207,7 @@ def _busy_problem(report) -> Problem:
                    display_path(report.folder))
 
 
-def _campaign_pdf(report, campaign, pdf_timeout: float | None) -> None:
+def _campaign_pdf(report, campaign, pdf_timeout: float | None, force: bool = False) -> None:
     from generator.bulk import run as bulk
     from generator.exceptions import FileBusyError
 
@@ -215,13 +218,13 @@ def _campaign_pdf(report, campaign, pdf_timeout: float | None) -> None:
     for o in on_disk:
         source = folder / o.file
         target = source.with_suffix(".pdf")
-        if o.status != bulk.UNCHANGED or not target.exists():
-            jobs.append(pdf_output.PdfJob(source, target, date))
+        if force or o.status != bulk.UNCHANGED or not pdf_output.is_current(source, target):
+            jobs.append(pdf_output.PdfJob(source, target, date, force=force))
     pdf_output.convert_or_raise(jobs, timeout=pdf_timeout)
     pdfs = [folder / Path(o.file).with_suffix(".pdf") for o in on_disk]
     if pdfs:
         try:
-            pages = pdf_output.concatenate(pdfs, folder / "tat-ca.pdf")
+            pages = pdf_output.concatenate(pdfs, folder / "tat-ca.pdf", force=force)
         except (FileBusyError, PermissionError):  # open in a PDF reader
             report.busy.append("tat-ca.pdf")
             click.echo("  tat-ca.pdf [đang mở]")

@@ -279,8 +279,12 @@ def test_build_pdf_with_the_pdf_open_in_a_viewer_exits_4(monkeypatch, tmp_path, 
     monkeypatch.setattr(output, "BUSY_WAIT", 0.2)
     out = tmp_path / "ra"
     target = out / f"{SEED.stem}.pdf"
-    out.mkdir()
-    target.write_bytes(b"%PDF ban cu dang mo")
+    changed = tmp_path / SEED.name  # the PDF there is ours (an earlier build); the letter has changed since
+    changed.write_text(SEED.read_text("utf-8"), "utf-8")
+    assert CliRunner().invoke(main, ["build", str(changed), "-o", f"{out}/", "--pdf"]).exit_code == 0
+    old_pdf = target.read_bytes()
+    # a new date: the new PDF differs from the old one (its dates are the letter's)
+    changed.write_text(SEED.read_text("utf-8").replace("ngay: \"08/3/2018\"", "ngay: \"09/3/2018\""), "utf-8")
     real_replace = os.replace
 
     def locked(src, dst, *args, **kwargs):
@@ -291,11 +295,11 @@ def test_build_pdf_with_the_pdf_open_in_a_viewer_exits_4(monkeypatch, tmp_path, 
         return real_replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(output.os, "replace", locked)
-    result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{out}/", "--pdf"])
+    result = CliRunner().invoke(main, ["build", str(changed), "-o", f"{out}/", "--pdf"])
     assert result.exit_code == 4, result.output
     assert f"{SEED.stem}.pdf" in result.output and "đang được mở trong một chương trình khác" in result.output
     assert "Hãy đóng tệp đó rồi chạy lại" in result.output
-    assert target.read_bytes() == b"%PDF ban cu dang mo"
+    assert target.read_bytes() == old_pdf
     assert not [p for p in os.listdir(out) if p.endswith(".tmp")]
 
 
@@ -380,7 +384,8 @@ def test_concatenate_joins_in_order_atomically_and_reproducibly(tmp_path):
         widths = [float(p.mediabox[2]) for p in joined.pages]
         assert widths == [596, 597, 597, 598, 598, 598]
         assert str(joined.docinfo["/Title"]) == "Tất cả công văn"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["tat-ca.pdf"]  # no temporary left over
+    # no temporary left over (the manifest and the folder's lock file are dispatch's own)
+    assert sorted(p.name for p in target.parent.iterdir()) == [".dispatch-manifest.json", ".dispatch.lock", "tat-ca.pdf"]
     with pytest.raises(PdfError):
         concatenate([tmp_path / "khong-co.pdf"], tmp_path / "x.pdf")
 
@@ -401,7 +406,8 @@ def test_every_seed_converts_in_one_batch():
             assert str(doc.docinfo["/CreationDate"]) == f"D:{date:%Y%m%d}000000+07'00'"
             assert "/Metadata" not in doc.Root
             assert str(doc.docinfo["/Title"]).startswith("V/v ")
-    assert sorted(p.suffix for p in batch.folder.iterdir()) == [".docx"] * len(SEEDS) + [".pdf"] * len(SEEDS)
+    assert sorted(p.suffix for p in batch.folder.iterdir() if not p.name.startswith(".dispatch")) == \
+        [".docx"] * len(SEEDS) + [".pdf"] * len(SEEDS)
 
 
 @requires_soffice

@@ -18,14 +18,17 @@
   post-pass drops the XMP metadata, sets ``/CreationDate`` and ``/ModDate`` to the
   letter's date, removes ``/ID`` and ``/DocChecksum`` and saves with a content-derived
   ``/ID`` (peers.md §6: identical output afterwards).
-- **Atomic.** PDFs are written with ``output.atomic_write``: a killed run leaves the
-  old PDF or the new one, never half of one. A PDF held open by a viewer (Windows)
-  is reported as busy; if every failure is of that kind, ``convert_or_raise`` raises
-  ``FileBusyError`` (exit 4: close the file and run again), else ``PdfError`` (exit 5).
+- **Atomic, and never over a signed PDF.** PDFs are written under the one overwrite rule of
+  ``write/output.py`` (the same as DOCX files): atomically (a killed run leaves the old PDF or
+  the new one, never half of one), and a PDF edited or digitally signed (ký số) since dispatch
+  wrote it — the file that usually gets signed — is never replaced without ``--force`` (then
+  backed up as ``.bak-N.pdf``): exit 4. A PDF held open by a viewer (Windows) is reported as
+  busy (exit 4: close the file and run again). A conversion that failed is ``PdfError`` (exit 5).
 - ``concatenate`` joins PDFs into one print file (each letter keeps its own headers).
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import math
@@ -42,8 +45,8 @@ from pathlib import Path
 
 import psutil
 
-from generator.exceptions import DispatchError, FileBusyError, Problem, display_path
-from generator.write.output import atomic_write
+from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
+from generator.write.output import EDITED, Manifest, WriteResult, folder_lock, place, write_output
 
 SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
 TIMEOUT_ENV = "DISPATCH_PDF_TIMEOUT"  # seconds a conversion may go without progress
@@ -88,6 +91,7 @@ class PdfJob:
     source: Path  # the .docx
     target: Path  # the .pdf to write
     date: dt.date | None = None  # the letter's date: the PDF's creation/modification date
+    force: bool = False  # replace a PDF edited or signed since dispatch wrote it (a backup is kept)
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,65 @@ class PdfResult:
     job: PdfJob
     error: str | None = None  # Vietnamese, None when the PDF was written
     busy: bool = False  # the PDF could not replace one held open by another program (a viewer)
+    edited: bool = False  # the PDF there was edited or signed since dispatch wrote it: left as it was
 
     @property
     def ok(self) -> bool:
         return self.error is None
+
+
+class _Writer:
+    """Finished PDFs go in under the one overwrite rule of every file dispatch writes
+    (``write/output.py``): a PDF edited or signed (ký số) since dispatch wrote it is never replaced
+    without ``--force``, and then it is backed up first. Each target folder is held
+    (``folder_lock``) for the whole conversion, by the thread that started it; the conversion
+    threads record what they write in the folder's manifest under one thread lock, and the
+    manifests are saved when the conversion ends (also after an error)."""
+
+    def __init__(self, jobs: list[PdfJob]):
+        self._stack = contextlib.ExitStack()
+        self._lock = threading.Lock()
+        self._manifests: dict[Path, Manifest] = {}
+        try:
+            for folder in sorted({job.target.parent for job in jobs}):
+                self._stack.enter_context(folder_lock(folder))
+                self._manifests[folder] = Manifest(folder)
+        except BaseException:
+            self._stack.close()
+            raise
+
+    def write(self, job: PdfJob, data: bytes) -> WriteResult:
+        manifest = self._manifests[job.target.parent]
+        with self._lock:
+            known = manifest.known(job.target.name)
+        result = place(job.target, data, known, job.force)
+        if result.status != EDITED:
+            with self._lock:
+                manifest.record(job.target.name, result.digest)
+        return result
+
+    def close(self) -> None:
+        try:
+            for manifest in self._manifests.values():
+                manifest.save()
+        finally:
+            self._stack.close()
+
+
+def is_current(docx: Path, pdf: Path) -> bool:
+    """Whether ``pdf`` is the PDF of the letter now at ``docx``: it exists and is not older than the
+    letter. A letter rewritten while its signed PDF was kept (refused) leaves an older PDF, which is
+    then converted again (and refused again, unless ``--force``) rather than passed over as current."""
+    try:
+        return pdf.stat().st_mtime_ns >= docx.stat().st_mtime_ns
+    except OSError:
+        return False
+
+
+def _edited_message(job: PdfJob) -> str:
+    return ("tệp PDF đã có và đã bị sửa hoặc ký số sau lần tạo trước (hoặc không phải do dispatch tạo ra); "
+            "không ghi đè để khỏi mất bản đã ký. Dùng --force để ghi đè (bản cũ được lưu thành .bak), "
+            "hoặc chuyển bản đã ký sang thư mục khác")
 
 
 # --------------------------------------------------------------------------- finding soffice
@@ -208,8 +267,11 @@ def normalize_pdf(data: bytes, date: dt.date | None = None) -> bytes:
         return out.getvalue()
 
 
-def concatenate(sources: list[Path], target: Path, date: dt.date | None = None, title: str | None = None) -> int:
-    """Join ``sources`` (in order) into one PDF at ``target``, atomically; return its page count."""
+def concatenate(sources: list[Path], target: Path, date: dt.date | None = None, title: str | None = None,
+                force: bool = False) -> int:
+    """Join ``sources`` (in order) into one PDF at ``target``, atomically, under the one overwrite rule
+    (a ``target`` edited or signed since dispatch wrote it: ``OutputError``, unless ``force``);
+    return its page count."""
     import pikepdf
 
     if not sources:
@@ -236,7 +298,7 @@ def concatenate(sources: list[Path], target: Path, date: dt.date | None = None, 
         for pdf in opened:
             pdf.close()
         out.close()
-    atomic_write(target, buf.getvalue())
+    write_output(target, buf.getvalue(), force=force)
     return pages
 
 
@@ -365,7 +427,8 @@ def _soffice_call(
             raise KeyboardInterrupt
 
 
-def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _Running) -> list[PdfResult]:
+def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _Running,
+                   writer: _Writer) -> list[PdfResult]:
     """Convert ``jobs`` with one soffice call (more only after a stall), in a private work folder."""
     results: dict[int, PdfResult] = {}
     work = Path(tempfile.mkdtemp(prefix="dispatch-pdf-"))
@@ -395,8 +458,9 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
                 data = _valid_pdf(outdir / f"{i:05d}.pdf")
                 if data is not None:
                     try:
-                        atomic_write(jobs[i].target, normalize_pdf(data, jobs[i].date))
-                        results[i] = PdfResult(jobs[i])
+                        written = writer.write(jobs[i], normalize_pdf(data, jobs[i].date))
+                        results[i] = (PdfResult(jobs[i], _edited_message(jobs[i]), edited=True)
+                                      if written.status == EDITED else PdfResult(jobs[i]))
                     except FileBusyError as exc:  # the old PDF is open in a viewer: it stays as it was
                         results[i] = PdfResult(jobs[i], exc.problems[0].message, busy=True)
                     except OSError as exc:  # the target folder cannot be written
@@ -447,11 +511,12 @@ def convert(
     per_call = min(batch_size, -(-len(jobs) // parallel))
     chunks = [jobs[i : i + per_call] for i in range(0, len(jobs), per_call)]
     running = _Running()
+    writer = _Writer(jobs)  # the target folders held, their manifests read: before soffice starts
     try:
         if len(chunks) == 1:
-            return _convert_chunk(program, chunks[0], limit, running)
+            return _convert_chunk(program, chunks[0], limit, running, writer)
         with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = [pool.submit(_convert_chunk, program, chunk, limit, running) for chunk in chunks]
+            futures = [pool.submit(_convert_chunk, program, chunk, limit, running, writer) for chunk in chunks]
             try:
                 parts = [f.result() for f in futures]
             except BaseException:
@@ -460,14 +525,19 @@ def convert(
         return [r for part in parts for r in part]
     finally:
         running.cancel()
+        writer.close()
 
 
 def convert_or_raise(jobs: list[PdfJob], **options) -> list[Path]:
-    """``convert``, raising one error that lists every file that failed: ``FileBusyError`` (exit 4)
-    when each failure is a PDF held open by another program, else ``PdfError`` (exit 5)."""
+    """``convert``, raising one error that lists every file that failed: ``PdfError`` (exit 5) when a
+    conversion failed; otherwise ``OutputError`` (exit 4) when a PDF there was edited or signed (not
+    replaced), or ``FileBusyError`` (exit 4) when each failure is a PDF held open by another program."""
     results = convert(jobs, **options)
     failed = [r for r in results if not r.ok]
-    problems = [Problem(r.error, display_path(r.job.target if r.busy else r.job.source)) for r in failed]
+    problems = [Problem(r.error, display_path(r.job.target if r.busy or r.edited else r.job.source))
+                for r in failed]
     if problems:
-        raise (FileBusyError if all(r.busy for r in failed) else PdfError)(problems)
+        if not all(r.busy or r.edited for r in failed):
+            raise PdfError(problems)
+        raise (FileBusyError if all(r.busy for r in failed) else OutputError)(problems)
     return [r.job.target for r in results]
