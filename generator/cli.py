@@ -164,11 +164,19 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
     show = sys.stderr.isatty() and total > 1
     bar = click.progressbar(length=total, label="Đang dựng thư", file=sys.stderr) if show else None
+    out_root = output or Path("out")
+    if out_root.exists() and not out_root.is_dir():
+        raise OutputError(Problem("tệp chiến dịch ghi nhiều thư nên «-o» phải là một thư mục, không phải một tệp",
+                                  display_path(out_root)))
     try:
         if bar is not None:
             bar.__enter__()
-        report = bulk.run(campaign, output or Path("out"), jobs=jobs, force=force, dry_run=dry_run,
+        report = bulk.run(campaign, out_root, jobs=jobs, force=force, dry_run=dry_run,
                           progress=(lambda _o: bar.update(1)) if bar is not None else None)
+    except OSError as exc:  # the folder cannot be made, the disk is full…: an output problem (exit code 4)
+        where = exc.filename2 or exc.filename or out_root / campaign.name
+        raise OutputError(Problem(f"không ghi được ({exc.strerror or exc}); các thư đã ghi xong vẫn giữ nguyên, "
+                                  "chạy lại lệnh sau khi sửa chỗ này sẽ ghi tiếp", display_path(Path(where)))) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
