@@ -243,7 +243,10 @@ def check(input_file: Path) -> None:
     """Kiểm tra TỆP_YAML (và dựng thử trong bộ nhớ) mà không ghi tệp nào."""
 
     def action():
-        built = build_file(input_file)
+        data, located = load_yaml(input_file)
+        if is_campaign(data):
+            return _check_campaign(input_file, data, located)
+        built = build_file(input_file, data, located)
         _warn(built)
         click.echo(
             f"Hợp lệ: {display_path(input_file)} — {built.letter.number_line}, {built.letter.title}, "
@@ -251,6 +254,34 @@ def check(input_file: Path) -> None:
         )
 
     _run(action)
+
+
+def _check_campaign(input_file: Path, data, located) -> None:
+    """``dispatch check campaign.yaml``: every letter built in memory, as ``build --dry-run`` does, nothing written."""
+    from generator.bulk import run as bulk
+    from generator.bulk.campaign import load_campaign
+    from generator.exceptions import InputError
+    from generator.pipeline import campaign_warnings
+
+    campaign = load_campaign(input_file, data, located)
+    for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
+        click.echo(warning, err=True)
+    report = bulk.run(campaign, Path("out"), jobs=min(os.cpu_count() or 1, 8), dry_run=True)
+    if report.problems:
+        raise InputError(report.problems)
+    if campaign.overview is not None:
+        from generator.pipeline import render_dispatch
+
+        render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
+    communes = campaign.assessments.communes.values()
+    remedial = sum(1 for c in communes if c.not_met)
+    maintenance = sum(1 for c in communes if not c.not_met and campaign.sends(c))
+    not_sent = len(communes) - remedial - maintenance
+    parts = [f"{remedial} thư nhắc khắc phục"] + ([f"{maintenance} thư duy trì"] if maintenance else [])
+    parts += [f"{not_sent} xã không gửi"] if not_sent else []
+    overview = ", kèm công văn tổng hợp" if campaign.overview is not None else ""
+    click.echo(f"Hợp lệ: {display_path(input_file)} — tệp chiến dịch «{campaign.name}»: {remedial + maintenance} thư "
+               f"({', '.join(parts)}){overview}; chưa ghi gì (ghi bằng «dispatch build»).")
 
 
 @main.command()
