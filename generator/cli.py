@@ -12,8 +12,10 @@ import codecs
 import io
 import json
 import os
+import signal
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -71,10 +73,32 @@ class _Main(click_vi.Group):
         return super().main(*args, **kwargs)
 
 
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (``kill``, a service or scheduler stopping the task) stops the command as Ctrl-C does, so the
+    ``finally`` blocks run: no temporary folder of ``--pdf`` left holding copies of letters, no LibreOffice
+    left running, the bulk manifest saved. Windows has no SIGTERM from outside (only ``TerminateProcess``,
+    which nothing can catch); there the handler is set but never called. Only the main thread may set it."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except (ValueError, OSError, AttributeError):  # not the main thread (an embedding program)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(action):
     """Run a command body: user errors -> message and their exit code; anything else -> exit 70."""
     try:
-        return action()
+        with _sigterm_as_interrupt():
+            return action()
     except DispatchError as err:
         click.echo(str(err), err=True)
         sys.exit(err.exit_code)
