@@ -126,8 +126,6 @@ def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes 
         with time_limit():  # one timer for the whole letter (its parts and sentences)
             parts = render_parts(_CAMPAIGN, name, _TEMPLATE)
         data = _TEMPLATE.zip(parts)
-    except OSError as exc:  # the disk, not the letter: an output problem (exit code 4)
-        return Outcome(name, file, UNWRITTEN, error=f"không ghi được tệp ({exc.strerror or exc})"), None
     except Exception as exc:  # reported per letter; the others go on
         message = str(exc) if isinstance(exc, DispatchError) else f"{type(exc).__name__}: {exc}"
         return Outcome(name, file, FAILED, error=message), None
