@@ -203,7 +203,8 @@ def test_fifo_as_input(tmp_path, command):
     fifo = tmp_path / f"ong{suffix}"
     os.mkfifo(fifo)
     args = [a.replace("{fifo}" + suffix, str(fifo)) for a in command]
-    result = dispatch(*args, "-o", tmp_path / "ra.docx") if command[0] == "build" else dispatch(*args)
+    result = (dispatch(*args, "-o", tmp_path / "ra.docx", timeout=20) if command[0] == "build"
+              else dispatch(*args, timeout=20))
     assert result.returncode == 2, result.stderr
     assert "ong" + suffix in result.stderr and "không phải một tệp thường" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "ra.docx").exists()
@@ -226,7 +227,7 @@ def test_fifo_named_inside_the_input(tmp_path, kind):
         source.write_text(yaml_text.replace("bang: bang-danh-gia-2026.csv", f"bang: {name}"), encoding="utf-8")
         os.mkfifo(source.parent / name)
         expected_code = 2
-    result = dispatch("build", source, "-o", tmp_path / "ra.docx")
+    result = dispatch("build", source, "-o", tmp_path / "ra.docx", timeout=20)
     assert result.returncode == expected_code, result.stderr
     assert name in result.stderr and "không phải một tệp thường" in result.stderr
     assert "Traceback" not in result.stderr and not (tmp_path / "ra.docx").exists()
