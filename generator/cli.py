@@ -5,6 +5,9 @@ whatever they are connected to (``_safe_streams``): a Windows console redirected
 a pipe, Git Bash or a scheduled task gets the ANSI code page (cp1252, cp1258), which has no
 "ệ"; there they are switched to UTF-8, and a character that still cannot be written becomes a
 replacement character instead of a traceback.
+
+Every command runs in ``_run``: a ``DispatchError`` prints its Vietnamese message and exits with
+its code, Ctrl-C and SIGTERM stop cleanly (130, the ``finally`` blocks run), anything else is 70.
 """
 from __future__ import annotations
 

@@ -4,7 +4,8 @@
   ``jobs > 1`` several processes share the work. They are started with ``spawn`` on
   every platform (the only way on Windows, the default on macOS): each worker gets the
   campaign once, as the pool initializer's argument, and compiles the template from its
-  path itself; a letter's task is then its commune's name and file.
+  path itself; a letter's task is then its commune's name and file. A worker whose parent
+  was killed (``kill -9``, Task Manager) stops at once, quietly (``_die_with_parent``).
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
   transliterates đ/Đ; collisions get ``-2``, ``-3`` in Vietnamese alphabetical order;
   the name can hold nothing but ``a-z``, ``0-9`` and ``-``).

@@ -9,6 +9,10 @@ the parts, let docxtpl's ``resolve_listing`` handle line breaks, parse the resul
 strictly (a template that would give broken XML fails loudly instead of losing
 text), apply the measured geometry, and zip with fixed dates and order.
 
+A template that cannot hold the letter is refused (exit code 3) when it is compiled: its main
+part is not ``word/document.xml``, or its body never uses the paragraphs or the signer's name
+(a blank Word file, a deleted body loop), which gave an empty letter.
+
 The single-letter path and the bulk path both use this, so one input gives the
 same bytes whichever way it is built.
 """

@@ -76,6 +76,8 @@ def register_review_commands(main: click.Group, run) -> None:
     def text_command(input_file: Path) -> None:
         """In chữ của công văn TỆP (.docx, hoặc .yaml dựng trong bộ nhớ) theo thứ tự đọc.
 
+        Tệp chiến dịch (mỗi xã một thư): in thư đầu tiên theo thứ tự chữ cái, có ghi chú trên stderr.
+
         Mỗi dòng một phần (cơ quan ban hành, số, ngày, V/v, Kính gửi, từng đoạn nội dung,
         Nơi nhận, chức vụ, người ký…) có nhãn đứng trước; **đậm** và *nghiêng* như cách gõ
         trong tệp YAML. Dùng được làm bộ lọc cho «git diff» (xem docs/review.md).
