@@ -153,7 +153,16 @@ def test_workers_die_quietly_with_their_parent(tmp_path):
         assert len(workers) == 2
         proc.send_signal(signal.SIGKILL)
         proc.wait()
-        _, alive = psutil.wait_procs(workers, timeout=10)
+        def running(p):  # not psutil.wait_procs: it calls os.kill(pid, 0), which --windows mode forbids
+            try:
+                return p.is_running() and p.status() != psutil.STATUS_ZOMBIE
+            except psutil.NoSuchProcess:
+                return False
+
+        deadline = time.time() + 10
+        while time.time() < deadline and any(running(p) for p in workers):
+            time.sleep(0.1)
+        alive = [p for p in workers if running(p)]
         for p in alive:
             p.kill()
     assert not alive, "workers went on after their parent was killed"
