@@ -5,6 +5,9 @@ whatever they are connected to (``_safe_streams``): a Windows console redirected
 a pipe, Git Bash or a scheduled task gets the ANSI code page (cp1252, cp1258), which has no
 "ệ"; there they are switched to UTF-8, and a character that still cannot be written becomes a
 replacement character instead of a traceback.
+
+Every command runs in ``_run``: a ``DispatchError`` prints its Vietnamese message and exits with
+its code, Ctrl-C and SIGTERM stop cleanly (130, the ``finally`` blocks run), anything else is 70.
 """
 from __future__ import annotations
 
@@ -12,8 +15,10 @@ import codecs
 import io
 import json
 import os
+import signal
 import sys
 import traceback
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -71,10 +76,32 @@ class _Main(click_vi.Group):
         return super().main(*args, **kwargs)
 
 
+def _interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (``kill``, a service or scheduler stopping the task) stops the command as Ctrl-C does, so the
+    ``finally`` blocks run: no temporary folder of ``--pdf`` left holding copies of letters, no LibreOffice
+    left running, the bulk manifest saved. Windows has no SIGTERM from outside (only ``TerminateProcess``,
+    which nothing can catch); there the handler is set but never called. Only the main thread may set it."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    except (ValueError, OSError, AttributeError):  # not the main thread (an embedding program)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _run(action):
     """Run a command body: user errors -> message and their exit code; anything else -> exit 70."""
     try:
-        return action()
+        with _sigterm_as_interrupt():
+            return action()
     except DispatchError as err:
         click.echo(str(err), err=True)
         sys.exit(err.exit_code)
@@ -167,11 +194,19 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
     show = sys.stderr.isatty() and total > 1
     bar = click.progressbar(length=total, label="Đang dựng thư", file=sys.stderr) if show else None
+    out_root = output or Path("out")
+    if out_root.exists() and not out_root.is_dir():
+        raise OutputError(Problem("tệp chiến dịch ghi nhiều thư nên «-o» phải là một thư mục, không phải một tệp",
+                                  display_path(out_root)))
     try:
         if bar is not None:
             bar.__enter__()
-        report = bulk.run(campaign, output or Path("out"), jobs=jobs, force=force, dry_run=dry_run, pdf=with_pdf,
+        report = bulk.run(campaign, out_root, jobs=jobs, force=force, dry_run=dry_run, pdf=with_pdf,
                           progress=(lambda _o: bar.update(1)) if bar is not None else None)
+    except OSError as exc:  # the folder cannot be made, the disk is full…: an output problem (exit code 4)
+        where = exc.filename2 or exc.filename or out_root / campaign.name
+        raise OutputError(Problem(f"không ghi được ({exc.strerror or exc}); các thư đã ghi xong vẫn giữ nguyên, "
+                                  "chạy lại lệnh sau khi sửa chỗ này sẽ ghi tiếp", display_path(Path(where)))) from None
     finally:
         if bar is not None:
             bar.__exit__(None, None, None)
@@ -238,7 +273,10 @@ def check(input_file: Path) -> None:
     """Kiểm tra TỆP_YAML (và dựng thử trong bộ nhớ) mà không ghi tệp nào."""
 
     def action():
-        built = build_file(input_file)
+        data, located = load_yaml(input_file)
+        if is_campaign(data):
+            return _check_campaign(input_file, data, located)
+        built = build_file(input_file, data, located)
         _warn(built)
         click.echo(
             f"Hợp lệ: {display_path(input_file)} — {built.letter.number_line}, {built.letter.title}, "
@@ -246,6 +284,34 @@ def check(input_file: Path) -> None:
         )
 
     _run(action)
+
+
+def _check_campaign(input_file: Path, data, located) -> None:
+    """``dispatch check campaign.yaml``: every letter built in memory, as ``build --dry-run`` does, nothing written."""
+    from generator.bulk import run as bulk
+    from generator.bulk.campaign import load_campaign
+    from generator.exceptions import InputError
+    from generator.pipeline import campaign_warnings
+
+    campaign = load_campaign(input_file, data, located)
+    for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
+        click.echo(warning, err=True)
+    report = bulk.run(campaign, Path("out"), jobs=min(os.cpu_count() or 1, 8), dry_run=True)
+    if report.problems:
+        raise InputError(report.problems)
+    if campaign.overview is not None:
+        from generator.pipeline import render_dispatch
+
+        render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
+    communes = campaign.assessments.communes.values()
+    remedial = sum(1 for c in communes if c.not_met)
+    maintenance = sum(1 for c in communes if not c.not_met and campaign.sends(c))
+    not_sent = len(communes) - remedial - maintenance
+    parts = [f"{remedial} thư nhắc khắc phục"] + ([f"{maintenance} thư duy trì"] if maintenance else [])
+    parts += [f"{not_sent} xã không gửi"] if not_sent else []
+    overview = ", kèm công văn tổng hợp" if campaign.overview is not None else ""
+    click.echo(f"Hợp lệ: {display_path(input_file)} — tệp chiến dịch «{campaign.name}»: {remedial + maintenance} thư "
+               f"({', '.join(parts)}){overview}; chưa ghi gì (ghi bằng «dispatch build»).")
 
 
 @main.command()

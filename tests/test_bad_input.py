@@ -59,6 +59,11 @@ CASES = [
      ["quyền hạn ký «KÝ THAY»", "TM., KT., Q., TL., TUQ."]),
     ("KT. with one title", lambda s: s.replace("[GIÁM ĐỐC, PHÓ GIÁM ĐỐC]", "[GIÁM ĐỐC]"), 11, ["hai dòng chức vụ"]),
     ("number not a number", lambda s: s.replace("so: 5", "so: năm"), 3, ["trường «so»", "số nguyên"]),
+    # YAML reads true/yes/on as a boolean, which pydantic took as 1: "Số: 01" (#11 §4)
+    ("number true", lambda s: s.replace("so: 5", "so: true"), 3, ["trường «so»", "số nguyên", "đúng/sai"]),
+    ("number yes", lambda s: s.replace("so: 5", "so: yes"), 3, ["trường «so»", "số nguyên", "đúng/sai"]),
+    ("number 5.0", lambda s: s.replace("so: 5", "so: 5.0"), 3, ["trường «so»", "số nguyên", "«5.0»"]),
+    ("number text with digits", lambda s: s.replace("so: 5", 'so: "5a"'), 3, ["trường «so»", "«5a»"]),
     ("symbol with spaces", lambda s: s.replace("SNNMT-PTNT", "SNNMT - PTNT"), 4, ["ký hiệu", "không đúng dạng"]),
     ("control character", lambda s: s.replace("rà soát tiêu chí", "rà soát\x0btiêu chí"), 7,
      ["trường «trich_yeu»", "ký tự điều khiển U+000B"]),
@@ -138,3 +143,11 @@ def test_click_messages_are_vietnamese():
     assert result.exit_code == 2 and "Thiếu tham số" in result.output
     result = runner.invoke(main, ["biuld"])
     assert result.exit_code == 2 and "Không có lệnh" in result.output
+
+
+def test_number_typed_as_quoted_digits_is_that_number(tmp_path):
+    result, out = run(tmp_path, GOOD.replace("so: 5", 'so: "05"'))
+    assert result.exit_code == 0, result.output
+    from docx import Document
+
+    assert "Số: 05/SNNMT-PTNT" in [p.text for t in Document(out).tables for c in t._cells for p in c.paragraphs]

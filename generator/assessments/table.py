@@ -224,6 +224,10 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
     shown = display_path(path)
     if not path.exists():
         raise _fail(shown, "không tìm thấy tệp bảng đánh giá")
+    from generator.load.yaml_source import NOT_REGULAR, special_file
+
+    if special_file(path.stat().st_mode):  # a FIFO: reading it would wait forever
+        raise _fail(shown, NOT_REGULAR)
     if path.stat().st_size > MAX_BYTES:
         raise _fail(shown, f"tệp quá lớn (tối đa {MAX_BYTES // 1024 // 1024} MB)")
     suffix = path.suffix.lower()

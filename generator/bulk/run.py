@@ -4,7 +4,8 @@
   ``jobs > 1`` several processes share the work. They are started with ``spawn`` on
   every platform (the only way on Windows, the default on macOS): each worker gets the
   campaign once, as the pool initializer's argument, and compiles the template from its
-  path itself; a letter's task is then its commune's name and file.
+  path itself; a letter's task is then its commune's name and file. A worker whose parent
+  was killed (``kill -9``, Task Manager) stops at once, quietly (``_die_with_parent``).
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
   transliterates đ/Đ, so a slug holds nothing but ``a-z``, ``0-9`` and ``-``). Twins (two names
   with one slug) get ``_2``, ``_3`` in Vietnamese alphabetical order: ``_`` is never in a slug,
@@ -43,6 +44,7 @@ import multiprocessing
 import os
 import re
 import signal
+import threading
 from collections.abc import Callable
 import zipfile
 from dataclasses import dataclass, field
@@ -192,9 +194,38 @@ def _setup(campaign: Campaign, folder: Path, template_path: Path, journal: Manif
         _JOURNAL.folder, _JOURNAL.files, _JOURNAL.pending, _JOURNAL._journal = Path(folder), {}, {}, None
 
 
+def _die_with_parent() -> None:
+    """In a worker: wait for the parent to end, then stop at once, quietly. A parent killed (Task Manager,
+    ``kill -9``) cannot stop its pool; without this its workers went on writing and printing tracebacks.
+    ``parent_process().join()`` waits on the parent's handle (Windows) or pipe (POSIX)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        parent.join()
+        os._exit(0)  # a letter being written stays a hidden temporary file, removed by the next run
+
+
+def _quiet_tracker() -> None:
+    """POSIX: start multiprocessing's resource tracker with its English "leaked semaphore" warning off
+    (it prints it when the run was killed: the semaphores die with the run, nothing is lost)."""
+    if os.name != "posix":
+        return
+    from multiprocessing import resource_tracker
+
+    old = os.environ.get("PYTHONWARNINGS")
+    os.environ["PYTHONWARNINGS"] = "ignore:resource_tracker:UserWarning" + (f",{old}" if old else "")
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        if old is None:
+            del os.environ["PYTHONWARNINGS"]
+        else:
+            os.environ["PYTHONWARNINGS"] = old
+
+
 def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
     """A spawned worker starts from nothing: it gets the campaign once (pickled) and compiles the template."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+    threading.Thread(target=_die_with_parent, daemon=True).start()
     _setup(campaign, folder, template_path)
     gc.freeze()  # the campaign and the template live for the whole run: the collector need not scan them
 
@@ -238,6 +269,7 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
     combined = None if dry_run or not tasks else Combined(staging_file(folder, COMBINED), campaign, template_path)
     try:
         if jobs > 1 and len(tasks) > 1:
+            _quiet_tracker()
             pool = multiprocessing.get_context("spawn").Pool(
                 min(jobs, len(tasks)), initializer=_worker_init, initargs=(campaign, folder, template_path))
             stream = pool.imap(_one, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1)))
@@ -293,6 +325,10 @@ def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
             report.busy.append(name)
             if name not in (MANIFEST, MANIFEST_CSV):  # the caller names manifest.csv itself
                 report.extra_files.append((name, BUSY))
+        return False
+    except OSError as exc:  # a folder in its place, a full disk: an output problem (exit code 4), the rest stays
+        report.unwritten.append(Problem(f"không ghi được tệp ({exc.strerror or exc}); tệp cũ (nếu có) vẫn giữ nguyên",
+                                        display_path(report.folder / name)))
         return False
 
 

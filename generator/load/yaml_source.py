@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -223,10 +224,23 @@ def _stand_ins(text: str) -> dict[str, str]:
     return {char: next(free) for char in found}
 
 
+NOT_REGULAR = ("không phải một tệp thường (là đường ống, thiết bị hoặc socket) nên không đọc; hãy chỉ ra một tệp "
+               "lưu trên đĩa")
+
+
+def special_file(mode: int) -> bool:
+    """Whether ``mode`` (``st_mode``) is a FIFO, a device or a socket: opening one may wait forever or
+    read without end, so every file the user names is refused before it is opened."""
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 def read_input(path: Path, limit: int, shown: str, noun: str = "tệp") -> bytes:
     """The bytes of a file the user names, at most ``limit`` of them; InputError (Vietnamese) otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if special_file(info.st_mode):
+            raise InputError(Problem(NOT_REGULAR, shown))
+        size = info.st_size
         if size > limit:
             raise InputError(Problem(f"tệp quá lớn ({_number(size)} byte; tối đa {_number(limit)} byte)", shown))
         with open(path, "rb") as handle:

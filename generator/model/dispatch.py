@@ -51,6 +51,21 @@ def _title(name: str, info) -> str:
     return info.alias or name
 
 
+def _document_number(value: Any) -> Any:
+    """``so``: a whole number as typed (``32``, or ``"032"``). ``true`` (YAML's yes/on), ``3.5`` or ``"3a"`` are
+    refused: pydantic would have printed true as «Số: 01» and 3.0 as «Số: 03»."""
+    if isinstance(value, bool):
+        raise ValueError("số văn bản phải là một số nguyên, ví dụ 32 (YAML đọc true/false, yes/no, on/off thành "
+                         "đúng/sai); bỏ trống khi chờ cấp số")
+    if isinstance(value, float):
+        raise ValueError(f"số văn bản phải là một số nguyên, ví dụ 32, không phải «{value}»")
+    if isinstance(value, str):
+        if not re.fullmatch(r"[0-9]+", value.strip()):
+            raise ValueError(f"số văn bản phải là một số nguyên, ví dụ 32, không phải «{value}»")
+        return int(value.strip())
+    return value
+
+
 class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, field_title_generator=_title)
 
@@ -198,7 +213,7 @@ class Dispatch(_Input):
     issuing_organ: Lines = Field(
         alias="co_quan_ban_hanh", description="Tên cơ quan, tổ chức ban hành; tên dài có thể chia nhiều dòng"
     )
-    number: int | None = Field(
+    number: Annotated[int | None, BeforeValidator(_document_number)] = Field(
         None, alias="so", ge=1, le=999999, description="Số văn bản; bỏ trống khi dự thảo chờ cấp số"
     )
     symbol: Text = Field(alias="ky_hieu", description="Ký hiệu sau dấu /, ví dụ UBND-NN")

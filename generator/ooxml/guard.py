@@ -31,6 +31,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from generator.load.yaml_source import NOT_REGULAR, special_file
+
 # The limits fit every file ``dispatch`` writes, measured (docs/hostile-input.md): a letter's
 # document.xml is ~25 KB; tat-ca.docx of 5,000 letters holds a 125 MB document.xml packed 21:1
 # (10,000 letters: ~250 MB); tong-hop.docx of 650 communes 5 MB at 84:1, its annex rows alone
@@ -115,7 +117,10 @@ def check_docx(source: Path | bytes) -> None:
         size, head = len(source), bytes(source[:8])
     else:
         try:
-            size = source.stat().st_size
+            info = source.stat()
+            if special_file(info.st_mode):  # a FIFO would hang open() below
+                raise DocxReadError(NOT_REGULAR)
+            size = info.st_size
             with open(source, "rb") as handle:
                 head = handle.read(8)
         except FileNotFoundError:
@@ -143,7 +148,10 @@ def check_docx(source: Path | bytes) -> None:
 def check_spreadsheet(path: Path) -> None:
     """The same limits for an Excel .xlsx table before openpyxl opens it (it is a zip of XML too)."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if special_file(info.st_mode):
+            raise DocxReadError(NOT_REGULAR)
+        size = info.st_size
         with open(path, "rb") as handle:
             head = handle.read(8)
     except OSError as exc:

@@ -399,8 +399,11 @@ def _soffice_call(
         "--convert-to", "pdf", "--outdir", str(outdir),
         *map(str, inputs),
     ]
+    scratch = profile.parent / "tmp"  # LibreOffice's own temporary files, removed with the work folder (even when
+    scratch.mkdir(exist_ok=True)      # it is killed: SIGTERM, a stall), never left in the user's temp folder
+    env = {**os.environ, "TMPDIR": str(scratch), "TMP": str(scratch), "TEMP": str(scratch)}
     with open(log, "ab") as sink:
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, **_new_group())
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, env=env, **_new_group())
     running.add(proc)
     try:
         expected = {p.stem + ".pdf" for p in inputs}

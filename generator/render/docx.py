@@ -153,10 +153,14 @@ def compiled(path: Path, stamp: tuple) -> CompiledTemplate:
 
 
 def compiled_template(path: Path) -> CompiledTemplate:
+    from generator.load.yaml_source import NOT_REGULAR, special_file
+
     try:
         stat = path.stat()
     except FileNotFoundError:
         raise TemplateError(Problem("không tìm thấy tệp mẫu", display_path(path))) from None
+    if special_file(stat.st_mode):  # a FIFO would hang the reading
+        raise TemplateError(Problem(NOT_REGULAR, display_path(path)))
     return compiled(path.resolve(), (stat.st_size, stat.st_mtime_ns))
 
 

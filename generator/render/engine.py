@@ -9,6 +9,10 @@ the parts, let docxtpl's ``resolve_listing`` handle line breaks, parse the resul
 strictly (a template that would give broken XML fails loudly instead of losing
 text), apply the measured geometry, and zip with fixed dates and order.
 
+A template that cannot hold the letter is refused (exit code 3) when it is compiled: its main
+part is not ``word/document.xml``, or its body never uses the paragraphs or the signer's name
+(a blank Word file, a deleted body loop), which gave an empty letter.
+
 The single-letter path and the bulk path both use this, so one input gives the
 same bytes whichever way it is built.
 """
@@ -22,10 +26,12 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 import jinja2
+import jinja2.meta
 from docxtpl import DocxTemplate
 from lxml import etree
 
 from generator.geometry import measure as geometry
+from generator.ooxml.guard import main_part
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
@@ -81,6 +87,31 @@ def _source(patched_xml: str) -> str:
     return _PARA_START.sub(r"\n<w:p\1", patched_xml)
 
 
+def _check_main_part(main: str, parts: dict[str, bytes], shown: str) -> None:
+    """The letter is written into ``word/document.xml``, where Word always saves the main part; a file
+    from another tool may name it otherwise in ``_rels/.rels``: refused (exit code 3), never a crash."""
+    if main != "word/document.xml" or main not in parts:
+        raise TemplateError(Problem(f"phần chính của mẫu là «{main}», không phải «word/document.xml» như Word vẫn lưu "
+                                    "(tệp do công cụ khác tạo?); hãy mở mẫu trong Word rồi lưu lại dạng .docx", shown))
+
+
+# What a template must print for the letter to be the letter: without them a blank Word file, or a template
+# whose body loop was deleted, gave an empty letter and exit code 0.
+REQUIRED_TAGS = {
+    "paragraphs": "nội dung công văn ({%p for para in paragraphs %} … {%p endfor %})",
+    "signer_name": "họ tên người ký ({{ signer_name }})",
+}
+
+
+def _check_holds_letter(ast: jinja2.nodes.Template, shown: str) -> None:
+    """The body of the template uses every variable of ``REQUIRED_TAGS``, or a TemplateError (exit code 3)."""
+    used = jinja2.meta.find_undeclared_variables(ast)
+    missing = [what for name, what in REQUIRED_TAGS.items() if name not in used]
+    if missing:
+        raise TemplateError(Problem("mẫu không có chỗ cho " + " và ".join(missing) + "; công văn dựng từ mẫu này sẽ "
+                                    "thiếu phần đó. Hãy thêm thẻ vào mẫu (xem templates/cong-van.docx)", shown))
+
+
 class CompiledTemplate:
     """A Word template read and compiled once."""
 
@@ -90,12 +121,14 @@ class CompiledTemplate:
         try:
             with zipfile.ZipFile(self.path) as z:
                 self.parts = {name: z.read(name) for name in z.namelist()}
+                main = main_part(z)
             self._tpl = DocxTemplate(str(self.path))
             docx = self._tpl.get_docx()
         except FileNotFoundError:
             raise TemplateError(Problem("không tìm thấy tệp mẫu", shown)) from None
         except Exception as exc:  # python-docx raises several kinds for a file that is not a DOCX
             raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", shown)) from None
+        _check_main_part(main, self.parts, shown)
         self.styles = geometry.StyleTable(docx.styles.element)
         from generator.render.docx import run_prototypes
 
@@ -105,7 +138,9 @@ class CompiledTemplate:
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
         try:
-            self._templates["word/document.xml"] = env.from_string(_source(self._tpl.patch_xml(self._tpl.get_xml())))
+            source = _source(self._tpl.patch_xml(self._tpl.get_xml()))
+            _check_holds_letter(env.parse(source), shown)
+            self._templates["word/document.xml"] = env.from_string(source)
             for name, blob in self.parts.items():
                 if re.fullmatch(r"word/(header|footer)\d+\.xml", name) and _TEMPLATED.search(blob.decode("utf-8")):
                     xml = etree.tostring(etree.fromstring(blob), encoding="unicode")

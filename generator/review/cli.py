@@ -21,11 +21,29 @@ from generator.write.output import write_output
 YAML_SUFFIXES = (".yaml", ".yml")
 
 
-def read_source(path: Path) -> tuple[bytes, Extracted]:
+def _from_yaml(path: Path, campaign_first: bool) -> bytes:
+    """The letter an input YAML makes. A campaign file makes one per commune: ``campaign_first`` takes the
+    first (said on stderr); otherwise it is refused, naming the way to see its letters."""
+    from generator.bulk.campaign import first_letter, is_campaign, load_campaign
+    from generator.load.yaml_source import load_yaml
+
+    data, located = load_yaml(path)
+    if not is_campaign(data):
+        return build_file(path, data, located).docx
+    if not campaign_first:
+        raise InputError(Problem("đây là tệp chiến dịch (mỗi xã một thư), không phải một công văn; hãy dựng các thư bằng "
+                                 "«dispatch build» rồi so sánh từng tệp .docx", display_path(path)))
+    name, docx = first_letter(load_campaign(path, data, located))
+    click.echo(f"{display_path(path)} là tệp chiến dịch (mỗi xã một thư); đây là thư gửi xã {name}, thư đầu tiên. "
+               "Xem mọi thư: «dispatch build» rồi «dispatch text» từng tệp .docx.", err=True)
+    return docx
+
+
+def read_source(path: Path, campaign_first: bool = False) -> tuple[bytes, Extracted]:
     """The DOCX bytes of ``path`` (built from it when it is an input YAML) and its elements."""
     shown = display_path(path)
     if path.suffix.lower() in YAML_SUFFIXES:
-        data = build_file(path).docx
+        data = _from_yaml(path, campaign_first)
     else:
         data = read_bytes(path, shown)
         if path.suffix.lower() != ".docx" and not data.startswith(b"PK"):
@@ -55,13 +73,15 @@ def register_review_commands(main: click.Group, run) -> None:
     def text_command(input_file: Path) -> None:
         """In chữ của công văn TỆP (.docx, hoặc .yaml dựng trong bộ nhớ) theo thứ tự đọc.
 
+        Tệp chiến dịch (mỗi xã một thư): in thư đầu tiên theo thứ tự chữ cái, có ghi chú trên stderr.
+
         Mỗi dòng một phần (cơ quan ban hành, số, ngày, V/v, Kính gửi, từng đoạn nội dung,
         Nơi nhận, chức vụ, người ký…) có nhãn đứng trước; **đậm** và *nghiêng* như cách gõ
         trong tệp YAML. Dùng được làm bộ lọc cho «git diff» (xem docs/review.md).
         """
 
         def action():
-            _, extracted = read_source(input_file)
+            _, extracted = read_source(input_file, campaign_first=True)
             out = click.get_binary_stream("stdout")
             out.write(format_text(extracted.elements).encode("utf-8"))
             out.flush()
