@@ -28,7 +28,7 @@ from generator.pdf import convert as pdf_output
 from generator.exceptions import DispatchError, Problem, display_path
 from generator.pipeline import build_file, default_output
 from generator.model.dispatch import json_schema
-from generator.write.output import UNCHANGED, write_output
+from generator.write.output import UNCHANGED, staged_for, write_output
 from generator.bulk.campaign import is_campaign
 from generator.load.yaml_source import load_yaml
 
@@ -204,7 +204,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
         report = bulk.run(campaign, out_root, jobs=jobs, force=force, dry_run=dry_run, pdf=with_pdf,
                           progress=(lambda _o: bar.update(1)) if bar is not None else None)
     except OSError as exc:  # the folder cannot be made, the disk is full…: an output problem (exit code 4)
-        where = exc.filename2 or exc.filename or out_root / campaign.name
+        where = staged_for(Path(exc.filename2 or exc.filename or out_root / campaign.name))
         raise OutputError(Problem(f"không ghi được ({exc.strerror or exc}); các thư đã ghi xong vẫn giữ nguyên, "
                                   "chạy lại lệnh sau khi sửa chỗ này sẽ ghi tiếp", display_path(Path(where)))) from None
     finally:

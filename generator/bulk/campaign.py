@@ -244,8 +244,8 @@ def _letter_date(letter: dict, located: Located):
 def first_letter(campaign: Campaign) -> tuple[str, bytes]:
     """The commune whose letter comes first (Vietnamese alphabetical order, as in ``tat-ca.docx``) and that
     letter as DOCX bytes, built in memory: what ``dispatch text`` shows of a campaign file."""
-    from generator.bulk.run import _template_path, render_parts
-    from generator.render.docx import compiled_template, template_faults
+    from generator.bulk.run import _template_path, render_letter
+    from generator.render.docx import template_faults
     from generator.vi.collation import vi_sorted
 
     communes = campaign.assessments.communes
@@ -253,7 +253,6 @@ def first_letter(campaign: Campaign) -> tuple[str, bytes]:
     if not names:
         raise InputError(Problem("chiến dịch không gửi thư cho xã nào nên không có thư để in", campaign.located.file))
     path = _template_path(campaign)
-    template = compiled_template(path)
     with template_faults(path):
-        parts = render_parts(campaign, names[0], template)
-    return names[0], template.zip(parts)
+        docx, _ = render_letter(campaign, names[0], template_path=path)
+    return names[0], docx

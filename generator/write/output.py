@@ -30,6 +30,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import getpass
 import hashlib
 import json
@@ -102,6 +103,18 @@ def staging_file(folder: Path, name: str, suffix: str = ".tmp") -> Path:
     fd, tmp = tempfile.mkstemp(prefix=f".{name}.{os.getpid()}-", suffix=suffix, dir=folder)
     os.close(fd)
     return Path(tmp)
+
+
+def staged_for(path: Path) -> Path:
+    """The file a staging temporary (``.NAME.PID-RANDOM.tmp``, ``staging_file``) stands for: what a
+    message should name; any other path unchanged."""
+    name = path.name
+    if name.startswith(".") and name.endswith((".tmp", ".new")) and "." in name[1:]:
+        stem = name[1:].rsplit(".", 1)[0]
+        base, _, tail = stem.rpartition(".")
+        if base and tail.split("-", 1)[0].isdigit():
+            return path.with_name(base)
+    return path
 
 
 def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
@@ -248,6 +261,8 @@ def _decide(path: Path, digest: str, recorded, force: bool) -> tuple[str, str | 
     ``recorded``: the hash (or set of hashes) dispatch wrote there; a symlink is never ours."""
     if not os.path.lexists(path):
         return NEW, None
+    if path.is_dir() and not path.is_symlink():  # a folder where the file goes: it cannot be written
+        raise IsADirectoryError(errno.EISDIR, "ở đó là một thư mục", str(path))
     if path.is_symlink() or not path.is_file():
         current = ""
     else:
