@@ -31,6 +31,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from generator.ooxml.ns import OFFICE_DOC, PKG_REL_NS, STRICT_OFFICE_DOC
+
 # The limits fit every file ``dispatch`` writes, measured (docs/hostile-input.md): a letter's
 # document.xml is ~25 KB; tat-ca.docx of 5,000 letters holds a 125 MB document.xml packed 21:1
 # (10,000 letters: ~250 MB); tong-hop.docx of 650 communes 5 MB at 84:1, its annex rows alone
@@ -48,11 +50,7 @@ LARGE_RATIO = 50  # so that what it costs to read is paid for in bytes sent (our
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and a .docx with a password
 _ZIP_MAGIC = b"PK\x03\x04"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_OFFICE_DOCUMENT = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
-)
+_OFFICE_DOCUMENT = (OFFICE_DOC, STRICT_OFFICE_DOC)
 
 
 class DocxReadError(Exception):
@@ -102,7 +100,7 @@ def main_part(zf: zipfile.ZipFile) -> str:
         root = etree.fromstring(zf.read("_rels/.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
     except (KeyError, etree.XMLSyntaxError):
         return "word/document.xml"
-    for rel in root.findall(f"{{{_PKG_REL_NS}}}Relationship"):
+    for rel in root.findall(f"{{{PKG_REL_NS}}}Relationship"):
         if rel.get("Type") in _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(target)
