@@ -1,6 +1,6 @@
 """One check for every .docx that comes from outside, before anything unpacks or parses it.
 
-``dispatch lint`` (``docx_read.py``), ``dispatch text`` and ``dispatch diff`` (``extract.py``,
+``dispatch lint`` (``ooxml/read.py``), ``dispatch text`` and ``dispatch diff`` (``review/extract.py``,
 through python-docx) and a Word template given with ``mau:`` all read files someone else
 made. A .docx is a zip of XML parts, so a hostile one can be:
 

@@ -15,7 +15,7 @@ resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
 - paragraph properties: direct -> paragraph style chain -> table style -> defaults.
 
 ``read_runs`` (a paragraph's runs, text and fields) and ``Styles.run_format`` are also
-what ``extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
+what ``review/extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
 text and emphasis as ``dispatch lint``.
 
 Text boxes (DrawingML ``wps:txbx``, VML ``v:textbox``; of ``mc:AlternateContent`` only the
@@ -42,7 +42,7 @@ from generator.ooxml import guard as docx_guard
 from generator.ooxml.model import Cell, Document, Field, Para, Run, Section
 from generator.ooxml.ns import EMU_PER_PT, MC_NS, PKG_REL_NS, R_NS, TWIPS_PER_PT, V_NS, WP_NS, A_NS, OFFICE_DOC, \
     STRICT_OFFICE_DOC, TWIPS_PER_CM, TWIPS_PER_INCH, TWIPS_PER_MM, PT_PER_CM, PT_PER_MM, w
-from generator.ooxml.styles import Styles, _first_attr, _first_on, _on, _ppr_of, _wattr
+from generator.ooxml.styles import Styles, _first_attr, _first_on, _on, _ppr_of, _wattr, found_in
 
 DEFAULT_CELL_MARGIN = 108  # twips: Word's default left/right cell padding (0,19 cm)
 
@@ -460,12 +460,7 @@ def _jc(value: str) -> str:
 
 
 def _ind(levels, names) -> float:
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w("ind"))
-        if el is None:
-            continue
+    for el in found_in(levels, "ind"):
         for name in names:
             if _wattr(el, name) is not None:
                 return _twips(_wattr(el, name)) or 0.0
@@ -473,12 +468,7 @@ def _ind(levels, names) -> float:
 
 
 def _first_line(levels) -> float:
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w("ind"))
-        if el is None:
-            continue
+    for el in found_in(levels, "ind"):
         if _wattr(el, "hanging") is not None:
             return -(_twips(_wattr(el, "hanging")) or 0.0)
         if _wattr(el, "firstLine") is not None:
@@ -487,12 +477,7 @@ def _first_line(levels) -> float:
 
 
 def _spacing(levels, side: str) -> float:
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w("spacing"))
-        if el is None:
-            continue
+    for el in found_in(levels, "spacing"):
         if _on_attr(el, f"{side}Autospacing"):
             return 280.0  # Word's "auto" spacing is 14 pt
         if _wattr(el, side) is not None:

@@ -98,6 +98,7 @@ class Styles:
         self.theme_fonts = _theme_fonts(theme_root)
         self._chains: dict[str, list] = {}
         self._formats: dict[tuple, Fmt] = {}
+        self._style_formats: dict[str | None, Fmt] = {}
 
     def chain(self, style_id: str | None) -> list:
         """The style and its ``basedOn`` ancestors, nearest first (cycles cut)."""
@@ -146,6 +147,19 @@ class Styles:
             fmt = self._formats[key] = self._resolve(rpr, style_id, tbl_style)
         return fmt
 
+    def style_format(self, style_id: str | None) -> Fmt:
+        """The formatting of a run without properties of its own in a paragraph of ``style_id``,
+        resolved once per style id (the hot path of every bulk letter's geometry)."""
+        fmt = self._style_formats.get(style_id)
+        if fmt is None:
+            fmt = self._style_formats[style_id] = self._resolve(None, style_id, None)
+        return fmt
+
+    def style_indent_twips(self, style_id: str | None, attr: str) -> int:
+        """The ``w:ind`` attribute ``attr`` ("left", "firstLine" …) the style or one it is based on sets; 0 if none."""
+        value = _first_attr([_ppr_of(s) for s in self.chain(style_id)], "ind", attr)
+        return int(value) if value is not None else 0
+
     def _resolve(self, rpr, style_id: str | None, tbl_style: str | None) -> Fmt:
         char_style = _wattr(rpr.find(w("rStyle")) if rpr is not None else None, "val")
         char_chain = [_rpr_of(s) for s in self.chain(char_style or self.default_of.get("character"))]
@@ -170,12 +184,7 @@ class Styles:
         )
 
     def _font(self, ordered, slot: str, lang) -> FontName:
-        for rpr in ordered:
-            if rpr is None:
-                continue
-            fonts = rpr.find(w("rFonts"))
-            if fonts is None:
-                continue
+        for fonts in found_in(ordered, "rFonts"):
             theme = _wattr(fonts, f"{slot}Theme")
             if theme:
                 return FontName(self.theme_font(theme, lang), theme)
@@ -187,10 +196,8 @@ class Styles:
 
 def _size(levels) -> float | None:
     """The font size in points from the nearest level that gives a readable ``w:sz`` (half-points)."""
-    for level in levels:
-        if level is None:
-            continue
-        value = _wattr(level.find(w("sz")), "val")
+    for el in found_in(levels, "sz"):
+        value = _wattr(el, "val")
         if value is not None:
             try:
                 return float(value) / 2
@@ -227,24 +234,21 @@ def _ppr_of(style) -> etree._Element | None:
     return style.find(w("pPr")) if style is not None else None
 
 
-def _first_attr(levels, tag: str, attr: str):
+def found_in(levels, tag: str):
+    """The ``tag`` child of each level that has one, nearest level first (``None`` levels skipped)."""
     for level in levels:
-        if level is None:
-            continue
-        el = level.find(w(tag))
-        if el is not None and _wattr(el, attr) is not None:
-            return _wattr(el, attr)
-    return None
+        if level is not None:
+            el = level.find(w(tag))
+            if el is not None:
+                yield el
+
+
+def _first_attr(levels, tag: str, attr: str):
+    return next((_wattr(el, attr) for el in found_in(levels, tag) if _wattr(el, attr) is not None), None)
 
 
 def _first_on(levels, tag: str):
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w(tag))
-        if el is not None:
-            return _on(el)
-    return None
+    return next((_on(el) for el in found_in(levels, tag)), None)
 
 
 def _toggle(direct, chains, default, tag: str) -> bool:

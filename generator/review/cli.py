@@ -14,7 +14,9 @@ import click
 
 from generator.review.compare import compare
 from generator.exceptions import DispatchError, InputError, OutputError, Problem, display_path
-from generator.review.extract import Extracted, extract, format_text, open_docx, read_bytes
+from generator.review.extract import Extracted, extract
+from generator.review.opening import open_docx, read_bytes
+from generator.review.text_output import format_text
 from generator.pipeline import build_file
 from generator.write.output import atomic_write
 
