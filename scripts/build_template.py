@@ -28,6 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.geometry import layout_spec as L
+from generator.geometry.layout_spec import StyleId
+from generator.ooxml.ns import TWIPS_PER_MM, TWIPS_PER_PT
 from generator.write.docx_zip import normalize  # noqa: E402
 from generator.render.role_format import (  # noqa: E402
     border as _border,
@@ -53,7 +55,7 @@ def add_styles(doc) -> None:
 
 def tag(container, text: str):
     """A paragraph holding only a docxtpl paragraph tag ({%p … %}); docxtpl removes it when rendering."""
-    p = container.add_paragraph(style=doc_style_name("CVNoiDung"))
+    p = container.add_paragraph(style=doc_style_name(StyleId.BODY))
     run = p.add_run(text)
     _set_run_font(run._r)
     return p
@@ -79,14 +81,14 @@ def _fixed_table(doc, rows: int, widths_mm: tuple, top_margin_pt: float = 0):
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
     width = OxmlElement("w:tblW")
-    width.set(qn("w:w"), str(round(sum(widths_mm) / 25.4 * 1440)))
+    width.set(qn("w:w"), str(round(sum(widths_mm) * TWIPS_PER_MM)))
     width.set(qn("w:type"), "dxa")
     for old in tbl_pr.findall(qn("w:tblW")):
         tbl_pr.remove(old)
     tbl_pr.append(width)
     margins = OxmlElement("w:tblCellMar")
-    for edge, value in (("top", top_margin_pt * 20), ("left", L.CELL_MARGIN_MM / 25.4 * 1440),
-                        ("bottom", 0), ("right", L.CELL_MARGIN_MM / 25.4 * 1440)):
+    for edge, value in (("top", top_margin_pt * TWIPS_PER_PT), ("left", L.CELL_MARGIN_MM * TWIPS_PER_MM),
+                        ("bottom", 0), ("right", L.CELL_MARGIN_MM * TWIPS_PER_MM)):
         el = OxmlElement(f"w:{edge}")
         el.set(qn("w:w"), str(round(value)))
         el.set(qn("w:type"), "dxa")
@@ -120,7 +122,7 @@ def _drop_initial(cell) -> None:
 
 def _rule(cell):
     """An empty, 1 pt paragraph whose bottom border is the rule; geometry.py sets its length."""
-    p = para(cell, "CVDuongKe")
+    p = para(cell, StyleId.RULE)
     p.paragraph_format.line_spacing = Pt(5)
     _border(p, ("bottom",), space_pt=0, size_eighths=6)
     return p
@@ -136,7 +138,7 @@ def _page_field(p) -> None:
             fonts.set(qn(key), L.FONT)
         rpr.append(fonts)
         sz = OxmlElement("w:sz")
-        sz.set(qn("w:val"), str(int(L.ROLES["CVSoTrang"].size * 2)))
+        sz.set(qn("w:val"), str(int(L.ROLES[StyleId.PAGE_NUMBER].size * 2)))
         rpr.append(sz)
         r.append(rpr)
         r.append(child)
@@ -237,78 +239,78 @@ def build() -> bytes:
 
     # ô 11: phạm vi lưu hành, boxed, above the letterhead
     tag(doc, "{%p if circulation %}")
-    _border(para(doc, "CVPhamVi", "{{ circulation }}"), ("top", "left", "bottom", "right"), space_pt=2)
+    _border(para(doc, StyleId.CIRCULATION, "{{ circulation }}"), ("top", "left", "bottom", "right"), space_pt=2)
     tag(doc, "{%p endif %}")
 
     # Letterhead: row 1 organ names | quốc hiệu, tiêu ngữ; row 2 số | địa danh, ngày; row 3 V/v
     head = _fixed_table(doc, 3, L.HEADER_COLUMNS_MM)
     left, right = head.cell(0, 0), head.cell(0, 1)
-    each(left, "parent_lines", "CVCoQuanChuQuan")
-    each(left, "issuer_lines", "CVCoQuanBanHanh")
+    each(left, "parent_lines", StyleId.PARENT_BODY)
+    each(left, "issuer_lines", StyleId.ISSUER)
     _rule(left)
-    para(right, "CVQuocHieu", L.QUOC_HIEU)
-    para(right, "CVTieuNgu", L.TIEU_NGU)
+    para(right, StyleId.NATIONAL_TITLE, L.QUOC_HIEU)
+    para(right, StyleId.MOTTO, L.TIEU_NGU)
     _rule(right)
-    para(head.cell(1, 0), "CVSoKyHieu", "{{ number_line }}")
-    para(head.cell(1, 1), "CVDiaDanhNgay", "{{ date_line }}")
-    para(head.cell(2, 0), "CVTrichYeu", "{{ subject }}")
-    para(head.cell(2, 1), "CVTrichYeu")
+    para(head.cell(1, 0), StyleId.NUMBER, "{{ number_line }}")
+    para(head.cell(1, 1), StyleId.PLACE_DATE, "{{ date_line }}")
+    para(head.cell(2, 0), StyleId.SUBJECT, "{{ subject }}")
+    para(head.cell(2, 1), StyleId.SUBJECT)
     for row in head.rows:
         for cell in row.cells:
             _drop_initial(cell)
 
     # ô 10b: độ khẩn, boxed, left, under the letterhead
     tag(doc, "{%p if urgency %}")
-    _border(para(doc, "CVDoKhan", "{{ urgency }}"), ("top", "left", "bottom", "right"), space_pt=1)
+    _border(para(doc, StyleId.URGENCY, "{{ urgency }}"), ("top", "left", "bottom", "right"), space_pt=1)
     tag(doc, "{%p endif %}")
 
     # ô 9a: Kính gửi
     tag(doc, "{%p if recipient %}")
-    para(doc, "CVKinhGui", "Kính gửi: {{ recipient }}")
+    para(doc, StyleId.RECIPIENT, "Kính gửi: {{ recipient }}")
     tag(doc, "{%p elif recipient_lines %}")
-    kg = para(doc, "CVKinhGui", "Kính gửi:")
+    kg = para(doc, StyleId.RECIPIENT, "Kính gửi:")
     kg.alignment = WD_ALIGN_PARAGRAPH.LEFT
     kg.paragraph_format.left_indent = Cm(3.5)
     kg.paragraph_format.space_after = Pt(0)
-    each(doc, "recipient_lines", "CVKinhGuiDanhSach")
+    each(doc, "recipient_lines", StyleId.RECIPIENT_LIST)
     tag(doc, "{%p endif %}")
 
     # ô 6: nội dung
     tag(doc, "{%p for para in paragraphs %}")
     tag(doc, "{%p if para.kind == 'muc' %}")
-    para(doc, "CVDeMuc", "{{r para.runs.muc }}")
+    para(doc, StyleId.HEADING, "{{r para.runs.muc }}")
     tag(doc, "{%p elif para.kind == 'can_cu' %}")
-    para(doc, "CVCanCu", "{{r para.runs.can_cu }}")
+    para(doc, StyleId.GROUNDS, "{{r para.runs.can_cu }}")
     tag(doc, "{%p else %}")
-    para(doc, "CVNoiDung", "{{r para.runs.doan }}")
+    para(doc, StyleId.BODY, "{{r para.runs.doan }}")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p endfor %}")
 
     # ô 9b | ô 7: nơi nhận beside quyền hạn, chức vụ, họ tên; one row that never splits
     sign = _fixed_table(doc, 1, L.SIGNATURE_COLUMNS_MM, top_margin_pt=12)
     left, right = sign.cell(0, 0), sign.cell(0, 1)
-    para(left, "CVNoiNhan", "{{ copies_label }}")
-    each(left, "copies", "CVNoiNhanDanhSach")
-    each(right, "titles", "CVQuyenHan")
-    para(right, "CVHoTen", "{{ signer_name }}")
+    para(left, StyleId.COPIES, "{{ copies_label }}")
+    each(left, "copies", StyleId.COPIES_LIST)
+    each(right, "titles", StyleId.AUTHORITY)
+    para(right, StyleId.SIGNER, "{{ signer_name }}")
     _drop_initial(left)
     _drop_initial(right)
     # a section's body must end with a paragraph: keep it one point high
-    end = para(doc, "CVDuongKe")
+    end = para(doc, StyleId.RULE)
     end.paragraph_format.line_spacing = Pt(1)
 
     # Page numbers (§I.7): centred in the top margin, not on page 1
     section.different_first_page_header_footer = True
     header_p = section.header.paragraphs[0]
-    header_p.style = doc.styles[doc_style_name("CVSoTrang")]
-    _format_paragraph(header_p.paragraph_format, L.ROLES["CVSoTrang"])
+    header_p.style = doc.styles[doc_style_name(StyleId.PAGE_NUMBER)]
+    _format_paragraph(header_p.paragraph_format, L.ROLES[StyleId.PAGE_NUMBER])
     _page_field(header_p)
     section.first_page_header.paragraphs[0].text = ""
     # ô 13: address line at the foot of page 1 only, under a full-width rule
     first_footer = section.first_page_footer
     first_footer.paragraphs[0]._p.getparent().remove(first_footer.paragraphs[0]._p)
     tag(first_footer, "{%p if address %}")
-    _border(para(first_footer, "CVDiaChi", "{{ address }}"), ("top",), space_pt=2)
+    _border(para(first_footer, StyleId.ADDRESS, "{{ address }}"), ("top",), space_pt=2)
     tag(first_footer, "{%p endif %}")
     section.footer.paragraphs[0].text = ""
 

@@ -12,7 +12,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.run import Run
 
-from generator.review.extract import extract, format_text, open_docx
+from generator.review.extract import extract
+from generator.review.opening import open_docx
+from generator.review.text_output import format_text
 from generator.pipeline import build_file
 
 ROOT = Path(__file__).resolve().parent.parent

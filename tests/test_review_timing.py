@@ -6,7 +6,8 @@ import time
 from generator.review import html as review_html
 from generator.review import terminal as review_terminal
 from generator.review.compare import compare
-from generator.review.extract import extract, open_docx
+from generator.review.extract import extract
+from generator.review.opening import open_docx
 from generator.review.redline import redline
 from review_helpers import accept_all, build_yaml, reject_all, seed_text, text_of
 

@@ -4,7 +4,8 @@ Each role is a named paragraph style in the Word template ("CV Nội dung", …)
 template builder (``scripts/build_template.py``) writes every paragraph with its
 role's style *and* the same formatting directly on the paragraph and its runs, so
 a clerk who changes a size in Word changes what the next build prints. The
-geometry pass (``geometry.py``) finds paragraphs by these style ids.
+geometry pass (``measure.py``) finds paragraphs by these style ids, written once in
+``StyleId`` and used by every module that writes or finds a role.
 
 Sizes are the "14 set" used by most provincial offices, each inside the range of
 Nghị định 30/2020, Phụ lục I (section in ``decree``).
@@ -36,6 +37,42 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 
 
+class StyleId:
+    """The paragraph style id of each role, the one place these strings are written.
+
+    Word keeps the ids in the template; every module that writes or finds a role uses these
+    names (``geometry``, ``render``, ``review``, ``lint``, ``scripts/build_template.py``).
+    """
+
+    PARENT_BODY = "CVCoQuanChuQuan"  # Cơ quan, tổ chức chủ quản (ô 2)
+    ISSUER = "CVCoQuanBanHanh"  # Cơ quan, tổ chức ban hành (ô 2)
+    RULE = "CVDuongKe"  # the rules under the issuer and the motto
+    NATIONAL_TITLE = "CVQuocHieu"  # Quốc hiệu (ô 1)
+    MOTTO = "CVTieuNgu"  # Tiêu ngữ (ô 1)
+    NUMBER = "CVSoKyHieu"  # Số, ký hiệu (ô 3)
+    PLACE_DATE = "CVDiaDanhNgay"  # Địa danh và thời gian (ô 4)
+    SUBJECT = "CVTrichYeu"  # Trích yếu nội dung, "V/v …" (ô 5b)
+    CIRCULATION = "CVPhamVi"  # Phạm vi lưu hành (ô 10b)
+    URGENCY = "CVDoKhan"  # Độ khẩn (ô 10b)
+    RECIPIENT = "CVKinhGui"  # "Kính gửi:" (ô 9a)
+    RECIPIENT_LIST = "CVKinhGuiDanhSach"  # a dashed line of the "Kính gửi" list
+    BODY = "CVNoiDung"  # Nội dung (ô 6)
+    HEADING = "CVDeMuc"  # a bold heading of the body
+    GROUNDS = "CVCanCu"  # Căn cứ ban hành
+    COPIES = "CVNoiNhan"  # "Nơi nhận:" (ô 9b)
+    COPIES_LIST = "CVNoiNhanDanhSach"  # a line of the "Nơi nhận" list
+    AUTHORITY = "CVQuyenHan"  # Quyền hạn, chức vụ người ký (ô 7a, 7b)
+    SIGNER = "CVHoTen"  # Họ tên người ký (ô 7b)
+    PAGE_NUMBER = "CVSoTrang"  # Số trang (ô 11)
+    ADDRESS = "CVDiaChi"  # Địa chỉ cơ quan (ô 14)
+    ANNEX_NUMBER = "CVPhuLucSo"  # "Phụ lục …"
+    ANNEX_TITLE = "CVPhuLucTen"  # the annex's title
+    ANNEX_REFERENCE = "CVPhuLucKemTheo"  # "(Kèm theo …)"
+    TABLE = "CVBang"  # a cell of a table
+    TABLE_HEADING = "CVBangTieuDe"  # a heading cell of a table
+    NOTE = "CVGhiChu"  # Ghi chú under an annex's table
+
+
 @dataclass(frozen=True)
 class Role:
     style_id: str
@@ -57,38 +94,38 @@ class Role:
 ROLES = {
     r.style_id: r
     for r in [
-        Role("CVCoQuanChuQuan", "CV Cơ quan chủ quản", 13, align="center", decree="PL I §II.2.b"),
-        Role("CVCoQuanBanHanh", "CV Cơ quan ban hành", 13, bold=True, align="center", decree="PL I §II.2.b"),
-        Role("CVDuongKe", "CV Đường kẻ", 2, align="center", decree="PL I §II.1.b, §II.2.b"),
-        Role("CVQuocHieu", "CV Quốc hiệu", 12, bold=True, align="center", decree="PL I §II.1.a"),
-        Role("CVTieuNgu", "CV Tiêu ngữ", 13, bold=True, align="center", decree="PL I §II.1.b"),
-        Role("CVSoKyHieu", "CV Số, ký hiệu", 13, align="center", before_pt=6, decree="PL I §II.3.c"),
-        Role("CVDiaDanhNgay", "CV Địa danh và thời gian", 14, italic=True, align="center", before_pt=6,
+        Role(StyleId.PARENT_BODY, "CV Cơ quan chủ quản", 13, align="center", decree="PL I §II.2.b"),
+        Role(StyleId.ISSUER, "CV Cơ quan ban hành", 13, bold=True, align="center", decree="PL I §II.2.b"),
+        Role(StyleId.RULE, "CV Đường kẻ", 2, align="center", decree="PL I §II.1.b, §II.2.b"),
+        Role(StyleId.NATIONAL_TITLE, "CV Quốc hiệu", 12, bold=True, align="center", decree="PL I §II.1.a"),
+        Role(StyleId.MOTTO, "CV Tiêu ngữ", 13, bold=True, align="center", decree="PL I §II.1.b"),
+        Role(StyleId.NUMBER, "CV Số, ký hiệu", 13, align="center", before_pt=6, decree="PL I §II.3.c"),
+        Role(StyleId.PLACE_DATE, "CV Địa danh và thời gian", 14, italic=True, align="center", before_pt=6,
              decree="PL I §II.4.c"),
-        Role("CVTrichYeu", "CV Trích yếu", 12, align="center", before_pt=6, decree="PL I §II.5.b"),
-        Role("CVPhamVi", "CV Phạm vi lưu hành", 13, bold=True, align="center", after_pt=6, decree="PL I §III.2.c"),
-        Role("CVDoKhan", "CV Độ khẩn", 13, bold=True, align="center", before_pt=6, color="FF0000",
+        Role(StyleId.SUBJECT, "CV Trích yếu", 12, align="center", before_pt=6, decree="PL I §II.5.b"),
+        Role(StyleId.CIRCULATION, "CV Phạm vi lưu hành", 13, bold=True, align="center", after_pt=6, decree="PL I §III.2.c"),
+        Role(StyleId.URGENCY, "CV Độ khẩn", 13, bold=True, align="center", before_pt=6, color="FF0000",
              decree="PL I §III.2.b"),
-        Role("CVKinhGui", "CV Kính gửi", 14, align="center", before_pt=18, after_pt=6, decree="PL I §II.9.d"),
-        Role("CVKinhGuiDanhSach", "CV Kính gửi danh sách", 14, decree="PL I §II.9.d"),
-        Role("CVNoiDung", "CV Nội dung", 14, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
+        Role(StyleId.RECIPIENT, "CV Kính gửi", 14, align="center", before_pt=18, after_pt=6, decree="PL I §II.9.d"),
+        Role(StyleId.RECIPIENT_LIST, "CV Kính gửi danh sách", 14, decree="PL I §II.9.d"),
+        Role(StyleId.BODY, "CV Nội dung", 14, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
              decree="PL I §II.6.e"),
-        Role("CVDeMuc", "CV Đề mục", 14, bold=True, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
+        Role(StyleId.HEADING, "CV Đề mục", 14, bold=True, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
              keep_next=True, decree="PL I §II.6.e"),
-        Role("CVCanCu", "CV Căn cứ", 14, italic=True, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
+        Role(StyleId.GROUNDS, "CV Căn cứ", 14, italic=True, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
              decree="PL I §II.6.a"),
-        Role("CVNoiNhan", "CV Nơi nhận", 12, bold=True, italic=True, keep_next=True, decree="PL I §II.9.d"),
-        Role("CVNoiNhanDanhSach", "CV Nơi nhận danh sách", 11, keep_next=True, decree="PL I §II.9.d"),
-        Role("CVQuyenHan", "CV Quyền hạn, chức vụ", 14, bold=True, align="center", keep_next=True,
+        Role(StyleId.COPIES, "CV Nơi nhận", 12, bold=True, italic=True, keep_next=True, decree="PL I §II.9.d"),
+        Role(StyleId.COPIES_LIST, "CV Nơi nhận danh sách", 11, keep_next=True, decree="PL I §II.9.d"),
+        Role(StyleId.AUTHORITY, "CV Quyền hạn, chức vụ", 14, bold=True, align="center", keep_next=True,
              decree="PL I §II.7.đ"),
-        Role("CVHoTen", "CV Họ tên người ký", 14, bold=True, align="center", before_pt=78, decree="PL I §II.7.đ"),
-        Role("CVSoTrang", "CV Số trang", 14, align="center", decree="PL I §I.7"),
-        Role("CVDiaChi", "CV Địa chỉ", 11, align="center", decree="PL I §III.4"),
-        Role("CVPhuLucSo", "CV Phụ lục", 14, bold=True, align="center", decree="PL I §III.1.b"),
-        Role("CVPhuLucTen", "CV Tên phụ lục", 14, bold=True, align="center", decree="PL I §III.1.b"),
-        Role("CVPhuLucKemTheo", "CV Kèm theo văn bản", 14, italic=True, align="center", decree="PL I §III.1.c"),
-        Role("CVBang", "CV Bảng", 12, align="center", decree="PL I §III.1"),
-        Role("CVBangTieuDe", "CV Tiêu đề bảng", 12, bold=True, align="center", decree="PL I §III.1"),
-        Role("CVGhiChu", "CV Ghi chú", 12, italic=True, before_pt=6, decree="PL I §III.1"),
+        Role(StyleId.SIGNER, "CV Họ tên người ký", 14, bold=True, align="center", before_pt=78, decree="PL I §II.7.đ"),
+        Role(StyleId.PAGE_NUMBER, "CV Số trang", 14, align="center", decree="PL I §I.7"),
+        Role(StyleId.ADDRESS, "CV Địa chỉ", 11, align="center", decree="PL I §III.4"),
+        Role(StyleId.ANNEX_NUMBER, "CV Phụ lục", 14, bold=True, align="center", decree="PL I §III.1.b"),
+        Role(StyleId.ANNEX_TITLE, "CV Tên phụ lục", 14, bold=True, align="center", decree="PL I §III.1.b"),
+        Role(StyleId.ANNEX_REFERENCE, "CV Kèm theo văn bản", 14, italic=True, align="center", decree="PL I §III.1.c"),
+        Role(StyleId.TABLE, "CV Bảng", 12, align="center", decree="PL I §III.1"),
+        Role(StyleId.TABLE_HEADING, "CV Tiêu đề bảng", 12, bold=True, align="center", decree="PL I §III.1"),
+        Role(StyleId.NOTE, "CV Ghi chú", 12, italic=True, before_pt=6, decree="PL I §III.1"),
     ]
 }

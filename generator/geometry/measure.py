@@ -13,9 +13,11 @@ template has been filled in, this pass measures the text (``metrics.py``) and se
   at the top of a page.
 
 It works on the document's XML (plain lxml), so it runs in the compiled bulk path
-without building a python-docx ``Document``. Paragraphs are
-found by their role (paragraph style id), so a template edited in Word keeps
-working as long as the roles stay on their paragraphs.
+without building a python-docx ``Document``. Paragraphs are found by their role
+(paragraph style id, ``layout_spec.StyleId``), so a template edited in Word keeps working
+as long as the roles stay on their paragraphs. Fonts and indents come from the styles as
+``ooxml/styles.py`` resolves them (the resolver lint and extract use too), looked up once
+per style id (``StyleTable``).
 """
 from __future__ import annotations
 
@@ -26,76 +28,51 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from generator.geometry import layout_spec as L
+from generator.geometry.layout_spec import StyleId
 from generator.geometry.metrics import text_width_pt
+from generator.ooxml.ns import PT_PER_MM, TWIPS_PER_PT
+from generator.ooxml.styles import DEFAULT_SIZE_PT, Styles
 
-TWIPS_PER_PT = 20
 NS = {"w": nsmap["w"]}
-
-
-def _on(el) -> bool | None:
-    """A w:b / w:i toggle: present means on unless w:val says 0/false."""
-    if el is None:
-        return None
-    return el.get(qn("w:val"), "true") not in ("0", "false", "off")
 
 
 @dataclass(frozen=True)
 class Font:
-    size: float | None = None
-    bold: bool | None = None
-    italic: bool | None = None
-
-    def over(self, base: "Font") -> "Font":
-        return Font(
-            self.size if self.size is not None else base.size,
-            self.bold if self.bold is not None else base.bold,
-            self.italic if self.italic is not None else base.italic,
-        )
-
-
-def font_of_rpr(rpr) -> Font:
-    if rpr is None:
-        return Font()
-    sz = rpr.find(qn("w:sz"))
-    return Font(int(sz.get(qn("w:val"))) / 2 if sz is not None else None, _on(rpr.find(qn("w:b"))),
-                _on(rpr.find(qn("w:i"))))
+    size: float
+    bold: bool
+    italic: bool
 
 
 class StyleTable:
-    """Resolved run font and indents of each paragraph style (basedOn chain, then docDefaults)."""
+    """The template's styles as ``ooxml.styles.Styles`` resolves them (the one resolver of the
+    package), with the font of each paragraph style looked up once: ``font`` runs for every
+    measured paragraph of every bulk letter."""
 
     def __init__(self, styles_root):
-        self._styles = {s.get(qn("w:styleId")): s for s in styles_root.findall(qn("w:style"))}
-        defaults = styles_root.find(qn("w:docDefaults"))
-        rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")) if defaults is not None else None
-        self._default = font_of_rpr(rpr).over(Font(10.0, False, False))
+        self.styles = Styles(styles_root, None)
         self._fonts: dict[str | None, Font] = {}
 
     def font(self, style_id: str | None) -> Font:
-        if style_id not in self._fonts:
-            font, seen, sid = Font(), set(), style_id
-            while sid and sid in self._styles and sid not in seen:
-                seen.add(sid)
-                style = self._styles[sid]
-                font = font.over(font_of_rpr(style.find(qn("w:rPr"))))
-                based = style.find(qn("w:basedOn"))
-                sid = based.get(qn("w:val")) if based is not None else None
-            self._fonts[style_id] = font.over(self._default)
-        return self._fonts[style_id]
+        font = self._fonts.get(style_id)
+        if font is None:
+            font = self._fonts[style_id] = _font(self.styles.style_format(style_id))
+        return font
+
+    def run_font(self, r, style_id: str | None) -> Font:
+        """The font of run ``r`` (its own formatting over the style's)."""
+        if r.find(_RPR) is None:
+            return self.font(style_id)
+        return _font(self.styles.run_format(r, style_id, None))
 
     def indent_twips(self, style_id: str | None, attr: str) -> int:
-        sid, seen = style_id, set()
-        while sid and sid in self._styles and sid not in seen:
-            seen.add(sid)
-            ind = self._styles[sid].find(qn("w:pPr") + "/" + qn("w:ind")) if self._styles[sid].find(qn("w:pPr")) is not None else None
-            if ind is not None and ind.get(qn(f"w:{attr}")) is not None:
-                return int(ind.get(qn(f"w:{attr}")))
-            based = self._styles[sid].find(qn("w:basedOn"))
-            sid = based.get(qn("w:val")) if based is not None else None
-        return 0
+        return self.styles.style_indent_twips(style_id, attr)
 
 
-_PPR, _PSTYLE, _VAL, _T = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t")
+def _font(fmt) -> Font:
+    return Font(fmt.size if fmt.size is not None else DEFAULT_SIZE_PT, fmt.bold, fmt.italic)
+
+
+_PPR, _PSTYLE, _VAL, _T, _RPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t"), qn("w:rPr")
 
 
 def role(p) -> str | None:
@@ -111,16 +88,16 @@ def text_of(p) -> str:
 
 def paragraph_font(p, styles: StyleTable) -> Font:
     """Effective font of the paragraph's first run that has text."""
-    style = styles.font(role(p))
+    style_id = role(p)
     for r in p.iter(qn("w:r")):
-        if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip():
-            return font_of_rpr(r.find(qn("w:rPr"))).over(style)
-    return style
+        if "".join(t.text or "" for t in r.iter(_T)).strip():
+            return styles.run_font(r, style_id)
+    return styles.font(style_id)
 
 
 def width_pt(p, styles: StyleTable, text: str | None = None) -> float:
     font = paragraph_font(p, styles)
-    return text_width_pt(text_of(p) if text is None else text, font.size or 14, font.bold, font.italic)
+    return text_width_pt(text_of(p) if text is None else text, font.size, font.bold, font.italic)
 
 
 def _margin(el, side: str) -> int | None:
@@ -202,15 +179,15 @@ def _with_role(root, path: str, *roles: str) -> list:
 
 
 def _rules(body, styles: StyleTable) -> None:
-    for p in _with_role(body, ".//w:tc/w:p", "CVDuongKe"):
+    for p in _with_role(body, ".//w:tc/w:p", StyleId.RULE):
         tc = p.getparent()
         tbl = tc.getparent().getparent()
         paragraphs = tc.findall(qn("w:p"))
         above = [q for q in paragraphs[: paragraphs.index(p)] if text_of(q).strip()]
         if not above:
             continue
-        if role(above[-1]) == "CVCoQuanBanHanh":
-            issuer = [q for q in above if role(q) == "CVCoQuanBanHanh"]
+        if role(above[-1]) == StyleId.ISSUER:
+            issuer = [q for q in above if role(q) == StyleId.ISSUER]
             rule = max(width_pt(q, styles) for q in issuer) * L.ISSUER_RULE_FRACTION
         else:
             rule = width_pt(above[-1], styles) * L.MOTTO_RULE_FRACTION
@@ -236,10 +213,10 @@ def _indent_pt(p, styles: StyleTable) -> float:
 def _recipients(body, styles: StyleTable) -> None:
     """Dashes of the recipient list start under the colon of "Kính gửi:"."""
     label = None
-    for p in _with_role(body, "./w:p", "CVKinhGui", "CVKinhGuiDanhSach"):
-        if role(p) == "CVKinhGui":
+    for p in _with_role(body, "./w:p", StyleId.RECIPIENT, StyleId.RECIPIENT_LIST):
+        if role(p) == StyleId.RECIPIENT:
             label = p
-        elif role(p) == "CVKinhGuiDanhSach" and label is not None:
+        elif role(p) == StyleId.RECIPIENT_LIST and label is not None:
             # the dash under the colon; a wrapped line goes on under the text, not under the dash
             colon_at = _indent_pt(label, styles) + width_pt(label, styles, "Kính gửi")
             dash = width_pt(p, styles, "- ")
@@ -247,13 +224,13 @@ def _recipients(body, styles: StyleTable) -> None:
 
 
 def _boxes(body, styles: StyleTable, text_width: float) -> None:
-    for p in _with_role(body, "./w:p", "CVDoKhan", "CVPhamVi"):
-        if role(p) == "CVDoKhan":
-            box = L.URGENCY_BOX_MM.get(text_of(p).strip(), 30) / 25.4 * 72
+    for p in _with_role(body, "./w:p", StyleId.URGENCY, StyleId.CIRCULATION):
+        if role(p) == StyleId.URGENCY:
+            box = L.URGENCY_BOX_MM.get(text_of(p).strip(), 30) * PT_PER_MM
             set_indents(p, 0, text_width - box)
-        elif role(p) == "CVPhamVi":
+        elif role(p) == StyleId.CIRCULATION:
             box = width_pt(p, styles) + 12
-            left_col, right_col = (mm / 25.4 * 72 for mm in L.HEADER_COLUMNS_MM)
+            left_col, right_col = (mm * PT_PER_MM for mm in L.HEADER_COLUMNS_MM)
             left = left_col + (right_col - box) / 2
             set_indents(p, left, text_width - left - box)
 

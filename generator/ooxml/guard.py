@@ -1,6 +1,6 @@
 """One check for every .docx that comes from outside, before anything unpacks or parses it.
 
-``dispatch lint`` (``docx_read.py``), ``dispatch text`` and ``dispatch diff`` (``extract.py``,
+``dispatch lint`` (``ooxml/read.py``), ``dispatch text`` and ``dispatch diff`` (``review/extract.py``,
 through python-docx) and a Word template given with ``mau:`` all read files someone else
 made. A .docx is a zip of XML parts, so a hostile one can be:
 
@@ -32,6 +32,7 @@ from pathlib import Path
 from lxml import etree
 
 from generator.load.yaml_source import NOT_REGULAR, special_file
+from generator.ooxml.ns import OFFICE_DOC, PKG_REL_NS, STRICT_OFFICE_DOC
 
 # The limits fit every file ``dispatch`` writes, measured (docs/hostile-input.md): a letter's
 # document.xml is ~25 KB; tat-ca.docx of 5,000 letters holds a 125 MB document.xml packed 21:1
@@ -50,11 +51,7 @@ LARGE_RATIO = 50  # so that what it costs to read is paid for in bytes sent (our
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and a .docx with a password
 _ZIP_MAGIC = b"PK\x03\x04"
-_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-_OFFICE_DOCUMENT = (
-    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument",
-    "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument",
-)
+_OFFICE_DOCUMENT = (OFFICE_DOC, STRICT_OFFICE_DOC)
 
 
 class DocxReadError(Exception):
@@ -104,7 +101,7 @@ def main_part(zf: zipfile.ZipFile) -> str:
         root = etree.fromstring(zf.read("_rels/.rels"), etree.XMLParser(resolve_entities=False, no_network=True))
     except (KeyError, etree.XMLSyntaxError):
         return "word/document.xml"
-    for rel in root.findall(f"{{{_PKG_REL_NS}}}Relationship"):
+    for rel in root.findall(f"{{{PKG_REL_NS}}}Relationship"):
         if rel.get("Type") in _OFFICE_DOCUMENT and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
             return target.lstrip("/") if target.startswith("/") else posixpath.normpath(target)

@@ -15,14 +15,15 @@ resolved the way Word resolves it (ECMA-376 Part 1, §17.7.2-17.7.3):
 - paragraph properties: direct -> paragraph style chain -> table style -> defaults.
 
 ``read_runs`` (a paragraph's runs, text and fields) and ``Styles.run_format`` are also
-what ``extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
+what ``review/extract.py`` reads a paragraph with, so ``dispatch text``/``diff`` see the same
 text and emphasis as ``dispatch lint``.
 
 Text boxes (DrawingML ``wps:txbx``, VML ``v:textbox``; of ``mc:AlternateContent`` only the
 Choice) are read as paragraphs of kind ``textbox`` right after the paragraph they are
 anchored in (``text_boxes``).
 
-Only the standard library and lxml are used: the file is read as the zip it is.
+Only the standard library and lxml are used: the file is read as the zip it is. What it
+gives is ``model.py``'s ``Document``; the style resolution is ``styles.py``'s.
 """
 from __future__ import annotations
 
@@ -38,345 +39,16 @@ from lxml import etree
 
 from generator.ooxml import guard as docx_guard
 
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-A_NS = "http://schemas.openxmlformats.org/drawingml/2006/main"
-WP_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
-MC_NS = "http://schemas.openxmlformats.org/markup-compatibility/2006"
-V_NS = "urn:schemas-microsoft-com:vml"
-PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
-OFFICE_DOC = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
-STRICT_OFFICE_DOC = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
+from generator.ooxml.model import Cell, Document, Field, Para, Run, Section
+from generator.ooxml.ns import EMU_PER_PT, MC_NS, PKG_REL_NS, R_NS, TWIPS_PER_PT, V_NS, WP_NS, A_NS, OFFICE_DOC, \
+    STRICT_OFFICE_DOC, TWIPS_PER_CM, TWIPS_PER_INCH, TWIPS_PER_MM, PT_PER_CM, PT_PER_MM, w
+from generator.ooxml.styles import Styles, _first_attr, _first_on, _on, _ppr_of, _wattr, found_in
 
-EMU_PER_PT = 12700
-TWIPS_PER_PT = 20
 DEFAULT_CELL_MARGIN = 108  # twips: Word's default left/right cell padding (0,19 cm)
-SUPERSCRIPT_SCALE = 0.6  # a superscript glyph is drawn at about 60 % (LibreOffice 58 %, Word about 2/3)
-
-
-def w(tag: str) -> str:
-    return f"{{{W_NS}}}{tag}"
-
-
-_RPR = w("rPr")
-
-
-def _wattr(el, name: str):
-    return None if el is None else el.get(w(name))
-
-
-def _on(el) -> bool | None:
-    """A boolean (toggle) property element: ``<w:b/>`` is on, ``w:val="0|false|off"`` is off."""
-    if el is None:
-        return None
-    return _wattr(el, "val") not in ("0", "false", "off", "none")
-
 
 # The file is not a Word document we can (or dare to) read; the message is Vietnamese.
 # Defined with the guard that every untrusted .docx passes first (``docx_guard.py``).
 DocxReadError = docx_guard.DocxReadError
-
-
-# --------------------------------------------------------------------------- styles
-
-
-@dataclass(frozen=True)
-class FontName:
-    """A font slot's value: a name, or a theme reference resolved to the theme's font."""
-
-    name: str | None
-    theme: str | None = None  # e.g. "minorHAnsi"
-
-    def label(self) -> str:
-        if self.theme:
-            return f"phông chủ đề {self.theme} ({self.name or 'không rõ'})"
-        return self.name or "không khai báo"
-
-
-@dataclass(frozen=True)
-class Fmt:
-    """Effective formatting of one run."""
-
-    font_ascii: FontName
-    font_hansi: FontName
-    size: float | None  # points
-    bold: bool
-    italic: bool
-    caps: bool
-    underline: bool
-    color: str | None
-    vert_align: str | None
-    highlight: str | None = None
-    hidden: bool = False  # w:vanish: Word neither shows (unless asked) nor prints it
-
-    @property
-    def scale(self) -> float:
-        return SUPERSCRIPT_SCALE if self.vert_align in ("superscript", "subscript") else 1.0
-
-
-class Styles:
-    """The styles part and the theme fonts, with the inheritance chains resolved lazily."""
-
-    def __init__(self, styles_root, theme_root):
-        self.by_id: dict[str, etree._Element] = {}
-        self.default_of: dict[str, str] = {}
-        self.rpr_default = None
-        self.ppr_default = None
-        if styles_root is not None:
-            for st in styles_root.findall(w("style")):
-                sid = st.get(w("styleId"))
-                if sid is None:
-                    continue
-                self.by_id[sid] = st
-                if st.get(w("default")) in ("1", "true", "on"):
-                    self.default_of.setdefault(st.get(w("type"), "paragraph"), sid)
-            defaults = styles_root.find(w("docDefaults"))
-            if defaults is not None:
-                self.rpr_default = defaults.find(f"{w('rPrDefault')}/{w('rPr')}")
-                self.ppr_default = defaults.find(f"{w('pPrDefault')}/{w('pPr')}")
-        self.theme_fonts = _theme_fonts(theme_root)
-        self._chains: dict[str, list] = {}
-        self._formats: dict[tuple, Fmt] = {}
-
-    def chain(self, style_id: str | None) -> list:
-        """The style and its ``basedOn`` ancestors, nearest first (cycles cut)."""
-        if not style_id:
-            return []
-        if style_id in self._chains:
-            return self._chains[style_id]
-        out, seen, sid = [], set(), style_id
-        while sid and sid not in seen and sid in self.by_id:
-            seen.add(sid)
-            st = self.by_id[sid]
-            out.append(st)
-            based = st.find(w("basedOn"))
-            sid = _wattr(based, "val")
-        self._chains[style_id] = out
-        return out
-
-    def name_of(self, style_id: str | None) -> str | None:
-        st = self.by_id.get(style_id or "")
-        return _wattr(st.find(w("name")), "val") if st is not None else None
-
-    def paragraph_style(self, ppr) -> str | None:
-        sid = _wattr(ppr.find(w("pStyle")) if ppr is not None else None, "val")
-        if sid and sid in self.by_id:
-            return sid
-        return self.default_of.get("paragraph")
-
-    def theme_font(self, ref: str, lang: str | None) -> str | None:
-        major = ref.startswith("major")
-        fonts = self.theme_fonts.get("major" if major else "minor", {})
-        if lang and lang.lower().startswith("vi") and fonts.get("Viet"):
-            return fonts["Viet"]
-        if ref.endswith("EastAsia"):
-            return fonts.get("ea") or fonts.get("latin")
-        if ref.endswith("Bidi"):
-            return fonts.get("cs") or fonts.get("latin")
-        return fonts.get("latin")
-
-    def run_format(self, r, style_id: str | None, tbl_style: str | None) -> Fmt:
-        """The effective formatting of run ``r`` in a paragraph of style ``style_id`` (in a table of ``tbl_style``)."""
-        rpr = r.find(_RPR)
-        # runs of one look repeat their properties: resolve each combination once
-        key = (etree.tostring(rpr) if rpr is not None else None, style_id, tbl_style)
-        fmt = self._formats.get(key)
-        if fmt is None:
-            fmt = self._formats[key] = self._resolve(rpr, style_id, tbl_style)
-        return fmt
-
-    def _resolve(self, rpr, style_id: str | None, tbl_style: str | None) -> Fmt:
-        char_style = _wattr(rpr.find(w("rStyle")) if rpr is not None else None, "val")
-        char_chain = [_rpr_of(s) for s in self.chain(char_style or self.default_of.get("character"))]
-        para_chain = [_rpr_of(s) for s in self.chain(style_id)]
-        table_chain = [_rpr_of(s) for s in self.chain(tbl_style)]
-        ordered = [rpr] + char_chain + para_chain + table_chain + [self.rpr_default]
-        chains = (char_chain, para_chain, table_chain)
-        lang = _first_attr(ordered, "lang", "val")
-        color = _first_attr(ordered, "color", "val")
-        underline = _first_attr(ordered, "u", "val")
-        return Fmt(
-            font_ascii=self._font(ordered, "ascii", lang),
-            font_hansi=self._font(ordered, "hAnsi", lang),
-            size=_size(ordered),
-            bold=_toggle(rpr, chains, self.rpr_default, "b"),
-            italic=_toggle(rpr, chains, self.rpr_default, "i"),
-            caps=_toggle(rpr, chains, self.rpr_default, "caps"),
-            underline=underline not in (None, "none", "0"),
-            color=color,
-            vert_align=_first_attr(ordered, "vertAlign", "val"),
-            hidden=_toggle(rpr, chains, self.rpr_default, "vanish"),
-        )
-
-    def _font(self, ordered, slot: str, lang) -> FontName:
-        for rpr in ordered:
-            if rpr is None:
-                continue
-            fonts = rpr.find(w("rFonts"))
-            if fonts is None:
-                continue
-            theme = _wattr(fonts, f"{slot}Theme")
-            if theme:
-                return FontName(self.theme_font(theme, lang), theme)
-            name = _wattr(fonts, slot)
-            if name:
-                return FontName(name)
-        return FontName(None)
-
-
-def _size(levels) -> float | None:
-    """The font size in points from the nearest level that gives a readable ``w:sz`` (half-points)."""
-    for level in levels:
-        if level is None:
-            continue
-        value = _wattr(level.find(w("sz")), "val")
-        if value is not None:
-            try:
-                return float(value) / 2
-            except ValueError:
-                continue  # not a number: Word would not open the file; read on as if it were absent
-    return None
-
-
-def _theme_fonts(theme_root) -> dict[str, dict[str, str]]:
-    out: dict[str, dict[str, str]] = {}
-    if theme_root is None:
-        return out
-    for kind in ("major", "minor"):
-        el = theme_root.find(f".//{{{A_NS}}}{kind}Font")
-        if el is None:
-            continue
-        fonts: dict[str, str] = {}
-        for slot in ("latin", "ea", "cs"):
-            child = el.find(f"{{{A_NS}}}{slot}")
-            if child is not None and child.get("typeface"):
-                fonts[slot] = child.get("typeface")
-        for child in el.findall(f"{{{A_NS}}}font"):
-            if child.get("script") and child.get("typeface"):
-                fonts[child.get("script")] = child.get("typeface")
-        out[kind] = fonts
-    return out
-
-
-def _rpr_of(style) -> etree._Element | None:
-    return style.find(w("rPr")) if style is not None else None
-
-
-def _ppr_of(style) -> etree._Element | None:
-    return style.find(w("pPr")) if style is not None else None
-
-
-# --------------------------------------------------------------------------- model
-
-
-@dataclass
-class Run:
-    text: str
-    start: int
-    end: int
-    fmt: Fmt
-    r: etree._Element | None = field(default=None, repr=False, compare=False)  # the w:r the text is in
-    # instructions of the fields whose displayed result this text is, outermost first ("PAGE", …)
-    fields: tuple[str, ...] = ()
-
-
-@dataclass
-class Cell:
-    table: int  # document-wide index of the table, from 0
-    row: int
-    col: int  # grid column of the cell's left edge
-    span: int
-    width_pt: float | None  # content width: cell width less its padding
-    tc: etree._Element
-    tbl: etree._Element
-
-
-@dataclass
-class Field:
-    instr: str
-    fmt: Fmt | None
-
-
-@dataclass
-class Para:
-    index: int
-    el: etree._Element
-    part: str
-    kind: str  # "body" | "header" | "footer" | "textbox"
-    text: str
-    runs: list[Run]
-    style_id: str | None
-    cell: Cell | None
-    section: int
-    jc: str
-    ind_left: float  # twips
-    ind_right: float
-    ind_first: float  # twips, negative for a hanging indent
-    before: float  # twips
-    after: float
-    line: float | None
-    line_rule: str
-    contextual: bool
-    borders: dict[str, dict]
-    box_width_pt: float | None  # where the paragraph's lines run: cell content width or text width
-    drawings: list[float] = field(default_factory=list)  # lengths (pt) of line-like shapes anchored here
-    fields: list[Field] = field(default_factory=list)
-    header_type: str | None = None
-
-    def runs_in(self, start: int = 0, end: int | None = None) -> list[Run]:
-        """Runs with visible text inside ``[start, end)``."""
-        end = len(self.text) if end is None else end
-        return [r for r in self.runs if r.end > start and r.start < end and self.text[max(r.start, start) : min(r.end, end)].strip()]
-
-    def where(self) -> str:
-        if self.kind in ("header", "footer"):
-            place = "đầu trang" if self.kind == "header" else "chân trang"
-            which = {"first": " trang đầu", "even": " trang chẵn"}.get(self.header_type or "", "")
-            return f"{place}{which} ({self.part})"
-        if self.cell is not None:
-            c = self.cell
-            return f"bảng {c.table + 1}, hàng {c.row + 1}, cột {c.col + 1}"
-        return f"đoạn {self.index + 1}"
-
-
-@dataclass
-class Section:
-    index: int
-    sect_pr: etree._Element
-    page_w: float | None  # twips
-    page_h: float | None
-    orient: str | None
-    margins: dict[str, float]  # twips: top, bottom, left, right, gutter
-    title_pg: bool
-    headers: dict[str, list[Para]]  # "default" | "first" | "even" -> paragraphs
-    footers: dict[str, list[Para]]
-
-    @property
-    def text_width_pt(self) -> float | None:
-        if self.page_w is None:
-            return None
-        m = self.margins
-        return (self.page_w - m.get("left", 0) - m.get("right", 0) - m.get("gutter", 0)) / TWIPS_PER_PT
-
-
-@dataclass
-class Document:
-    path: str
-    paragraphs: list[Para]  # body, in reading order (table cells and text boxes included)
-    sections: list[Section]
-    styles: Styles
-
-    def all_paragraphs(self) -> list[Para]:
-        """Body paragraphs, then every header and footer paragraph (each part once)."""
-        out, seen = list(self.paragraphs), set()
-        for s in self.sections:
-            for group in (s.headers, s.footers):
-                for paras in group.values():
-                    for p in paras:
-                        if (p.part, p.index) not in seen:
-                            seen.add((p.part, p.index))
-                            out.append(p)
-        return out
 
 
 # --------------------------------------------------------------------------- reader
@@ -500,7 +172,8 @@ def _twips(value) -> float | None:
         m = re.fullmatch(r"([\d.]+)(mm|cm|in|pt|pc|pi)", value)
         if not m:
             return None
-        factor = {"mm": 1440 / 25.4, "cm": 1440 / 2.54, "in": 1440, "pt": 20, "pc": 240, "pi": 240}[m.group(2)]
+        factor = {"mm": TWIPS_PER_MM, "cm": TWIPS_PER_CM, "in": TWIPS_PER_INCH, "pt": TWIPS_PER_PT, "pc": 12 * TWIPS_PER_PT,
+                  "pi": 12 * TWIPS_PER_PT}[m.group(2)]
         return float(m.group(1)) * factor
 
 
@@ -781,49 +454,13 @@ def _closest_p(el):
     return None
 
 
-def _first_attr(levels, tag: str, attr: str):
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w(tag))
-        if el is not None and _wattr(el, attr) is not None:
-            return _wattr(el, attr)
-    return None
-
-
-def _first_on(levels, tag: str):
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w(tag))
-        if el is not None:
-            return _on(el)
-    return None
-
-
-def _toggle(direct, chains, default, tag: str) -> bool:
-    """ECMA-376 §17.7.3: direct formatting is absolute; each style level that turns it on flips it."""
-    if direct is not None and direct.find(w(tag)) is not None:
-        return bool(_on(direct.find(w(tag))))
-    value = bool(_on(default.find(w(tag)))) if default is not None and default.find(w(tag)) is not None else False
-    for chain in chains:
-        if _first_on(chain, tag):
-            value = not value
-    return value
-
-
 def _jc(value: str) -> str:
     return {"start": "left", "end": "right", "both": "justify", "distribute": "justify", "lowKashida": "justify",
             "mediumKashida": "justify", "highKashida": "justify", "thaiDistribute": "justify"}.get(value, value)
 
 
 def _ind(levels, names) -> float:
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w("ind"))
-        if el is None:
-            continue
+    for el in found_in(levels, "ind"):
         for name in names:
             if _wattr(el, name) is not None:
                 return _twips(_wattr(el, name)) or 0.0
@@ -831,12 +468,7 @@ def _ind(levels, names) -> float:
 
 
 def _first_line(levels) -> float:
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w("ind"))
-        if el is None:
-            continue
+    for el in found_in(levels, "ind"):
         if _wattr(el, "hanging") is not None:
             return -(_twips(_wattr(el, "hanging")) or 0.0)
         if _wattr(el, "firstLine") is not None:
@@ -845,12 +477,7 @@ def _first_line(levels) -> float:
 
 
 def _spacing(levels, side: str) -> float:
-    for level in levels:
-        if level is None:
-            continue
-        el = level.find(w("spacing"))
-        if el is None:
-            continue
+    for el in found_in(levels, "spacing"):
         if _on_attr(el, f"{side}Autospacing"):
             return 280.0  # Word's "auto" spacing is 14 pt
         if _wattr(el, side) is not None:
@@ -885,7 +512,7 @@ def _vml_length(value: str | None) -> float | None:
     m = _LENGTH.fullmatch(value.strip())
     if not m:
         return None
-    factor = {"pt": 1, "in": 72, "cm": 72 / 2.54, "mm": 72 / 25.4, "px": 0.75, "emu": 1 / EMU_PER_PT, None: 1}[m.group(2)]
+    factor = {"pt": 1, "in": 72, "cm": PT_PER_CM, "mm": PT_PER_MM, "px": 0.75, "emu": 1 / EMU_PER_PT, None: 1}[m.group(2)]
     return float(m.group(1)) * factor
 
 

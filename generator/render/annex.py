@@ -28,6 +28,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from generator.geometry import layout_spec as L
+from generator.geometry.layout_spec import StyleId
 from generator.assessments.results import ALL, Assessments
 from generator.exceptions import InputError
 from generator.render.role_format import border, para, table_borders
@@ -166,16 +167,16 @@ def _cell(cell, text: str, role_id: str) -> None:
 
 def append_annex(doc: Document, annex: Annex) -> None:
     section = _new_section(doc, annex.landscape)
-    para(doc, "CVPhuLucSo", annex.label)
-    para(doc, "CVPhuLucTen", annex.title)
-    para(doc, "CVPhuLucKemTheo", annex.reference)
-    rule = para(doc, "CVDuongKe")
+    para(doc, StyleId.ANNEX_NUMBER, annex.label)
+    para(doc, StyleId.ANNEX_TITLE, annex.title)
+    para(doc, StyleId.ANNEX_REFERENCE, annex.reference)
+    rule = para(doc, StyleId.RULE)
     rule.paragraph_format.line_spacing = Pt(5)
     border(rule, ("bottom",), space_pt=0)
     text_mm = (section.page_width - section.left_margin - section.right_margin) / 36000
     side = (text_mm - L.ANNEX_RULE_MM) / 2
     rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = Mm(side)
-    para(doc, "CVBang").paragraph_format.space_after = Pt(6)
+    para(doc, StyleId.TABLE).paragraph_format.space_after = Pt(6)
 
     fixed = [("TT", 10), ("Xã", 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
     fixed += ([("Nhóm", 14)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 20)]
@@ -189,7 +190,7 @@ def append_annex(doc: Document, annex: Annex) -> None:
         table.columns[col].width = Mm(width)  # the grid: what a fixed-layout table is drawn with
         for row in table.rows:
             row.cells[col].width = Mm(width)
-        _cell(table.rows[0].cells[col], head, "CVBangTieuDe")
+        _cell(table.rows[0].cells[col], head, StyleId.TABLE_HEADING)
     header_row = table.rows[0]._tr.get_or_add_trPr()
     header_row.append(OxmlElement("w:tblHeader"))  # repeated on every page of a long table
     for r, (name, set_name, marks, met) in enumerate(annex.rows, start=1):
@@ -198,18 +199,18 @@ def append_annex(doc: Document, annex: Annex) -> None:
         values += [annex.groups[r - 1]] if annex.groups is not None else []
         values += marks + [f"{met}"]
         for col, value in enumerate(values):
-            _cell(table.rows[r].cells[col], value, "CVBang")
+            _cell(table.rows[r].cells[col], value, StyleId.TABLE)
         table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
     last = table.rows[-1].cells
     first_data = len(fixed) - 1
     merged = last[0].merge(last[first_data - 1])
-    _cell(merged, "Số xã đạt", "CVBangTieuDe")
+    _cell(merged, "Số xã đạt", StyleId.TABLE_HEADING)
     for i, total in enumerate(annex.totals):
-        _cell(last[first_data + i], str(total), "CVBangTieuDe")
-    _cell(last[-1], "", "CVBang")
-    para(doc, "CVGhiChu", annex.note)
+        _cell(last[first_data + i], str(total), StyleId.TABLE_HEADING)
+    _cell(last[-1], "", StyleId.TABLE)
+    para(doc, StyleId.NOTE, annex.note)
     for line in annex.legend:
-        para(doc, "CVGhiChu", line)
+        para(doc, StyleId.NOTE, line)
 
 
 def _grid_borders(table) -> None:

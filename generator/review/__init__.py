@@ -1,1 +1,2 @@
-"""Around the pipeline: ``dispatch text`` and ``dispatch diff`` (extract, compare, redline, HTML)."""
+"""Around the pipeline: ``dispatch text`` and ``dispatch diff`` (opening, extract, labelling,
+text output, compare, redline, HTML)."""

@@ -13,8 +13,10 @@ from pathlib import Path
 import click
 
 from generator.review.compare import compare
-from generator.exceptions import DispatchError, InputError, Problem, display_path
-from generator.review.extract import Extracted, extract, format_text, open_docx, read_bytes
+from generator.exceptions import DispatchError, InputError, OutputError, Problem, display_path
+from generator.review.extract import Extracted, extract
+from generator.review.opening import open_docx, read_bytes
+from generator.review.text_output import format_text
 from generator.pipeline import build_file
 from generator.write.output import write_output
 

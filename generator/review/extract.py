@@ -9,20 +9,21 @@ Its text keeps the emphasis a reader sees, as runs merged by equal look:
 - Without role styles (a letter retyped in Word, another office's file), by position and
   text: the first table is the letterhead, "Số:", "V/v", "Kính gửi", "Nơi nhận", the last
   table is the signature block. Anything else is a plain paragraph, in order.
-- Runs, their text and their bold, italic and size come from ``docx_read.read_runs``, the
-  reading ``dispatch lint`` judges: formatting resolved as Word does (run, character style,
+- Runs, their text and their bold, italic and size come from ``ooxml/read.py``'s
+  ``read_runs``, the reading ``dispatch lint`` judges: formatting resolved as Word does (run, character style,
   paragraph style, table style, document defaults, with Word's toggle rule for bold and
   italic), a field's result without its instruction, text NFC-normalised.
 - Tracked changes read as accepted: text in ``w:ins`` counts, text in ``w:del`` does not.
-- Text boxes (``docx_read.text_boxes``: DrawingML or VML; of ``mc:AlternateContent`` only the
-  Choice, so the text counts once) give elements labelled ``Hộp văn bản`` right after the
+- Text boxes (``ooxml/read.py``'s ``text_boxes``: DrawingML or VML; of
+  ``mc:AlternateContent`` only the Choice, so the text counts once) give elements labelled ``Hộp văn bản`` right after the
   paragraph they are anchored in; each box is a container ``("txbx", n)`` for the redline.
 - Text that does not print (``w:vanish`` through any level, or a text box in a hidden shape or
   anchored by a hidden run) keeps ``Look.hidden`` and is marked ``«ẩn: …»`` by ``markup``.
 - Page-number fields in headers and footers are not text; a header or footer line left
   empty without them is skipped.
-- The patterns that recognise Quốc hiệu, Tiêu ngữ, the date line, "Kính gửi" and "Nơi
-  nhận" are ``elements``', shared with lint.
+- The labels, and the roles of paragraphs without a role style, are ``labelling.py``'s
+  (its patterns are ``ooxml/elements.py``'s, shared with lint); the file is opened by
+  ``opening.py``; ``text_output.py`` prints the elements for ``dispatch text``.
 
 Each element also keeps references to its XML (paragraph, runs, container) so that
 ``redline.py`` can write tracked changes into the same document.
@@ -30,60 +31,27 @@ Each element also keeps references to its XML (paragraph, runs, container) so th
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
-import zlib
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator.ooxml import guard as docx_guard
-from generator.ooxml import read as docx_read
-from generator.ooxml.guard import DocxReadError, check_docx
-from generator.ooxml.elements import DATE_LINE, KINH_GUI, NOI_NHAN, QUOC_HIEU, TIEU_NGU
-from generator.exceptions import InputError, Problem
 from generator.geometry.layout_spec import ROLES
-from generator.load.yaml_source import read_input
+from generator.ooxml import read as docx_read
+from generator.ooxml.elements import QUOC_HIEU
+from generator.ooxml.styles import DEFAULT_SIZE_PT, Fmt
+from generator.ooxml.styles import Styles as WordStyles
+from generator.review.labelling import (FOOTER_LABEL, HEADER_LABEL, SKIPPED_ROLES, LETTERHEAD_ROLES, SIGNATURE_ROLES,
+                                        TABLE_LABEL, TEXTBOX_LABEL, guess_body, label_cell, role_label)
+from generator.review.opening import open_docx, read_bytes
+from generator.review.text_output import format_text, markup
 
-# Short labels a reader sees in front of each line (``dispatch text``, ``dispatch diff``).
-LABELS = {
-    "CVCoQuanChuQuan": "Cơ quan chủ quản",
-    "CVCoQuanBanHanh": "Cơ quan ban hành",
-    "CVQuocHieu": "Quốc hiệu",
-    "CVTieuNgu": "Tiêu ngữ",
-    "CVSoKyHieu": "Số, ký hiệu",
-    "CVDiaDanhNgay": "Địa danh, ngày",
-    "CVTrichYeu": "Trích yếu",
-    "CVPhamVi": "Phạm vi lưu hành",
-    "CVDoKhan": "Độ khẩn",
-    "CVKinhGui": "Kính gửi",
-    "CVKinhGuiDanhSach": "Kính gửi",
-    "CVNoiDung": "Nội dung",
-    "CVDeMuc": "Đề mục",
-    "CVCanCu": "Căn cứ",
-    "CVNoiNhan": "Nơi nhận",
-    "CVNoiNhanDanhSach": "Nơi nhận",
-    "CVQuyenHan": "Quyền hạn, chức vụ",
-    "CVHoTen": "Người ký",
-    "CVSoTrang": "Số trang",
-    "CVDiaChi": "Địa chỉ",
-}
-TEXTBOX_LABEL = "Hộp văn bản"  # Word's name for a text box (Chèn > Hộp Văn bản)
-HEADER_LABEL = "Đầu trang"
-FOOTER_LABEL = "Chân trang"
-LETTERHEAD_LABEL = "Phần đầu"
-TABLE_LABEL = "Bảng"
-BODY_ROLE = "CVNoiDung"
-LABEL_WIDTH = max(len(label) for label in [*LABELS.values(), HEADER_LABEL, FOOTER_LABEL, LETTERHEAD_LABEL])
-SKIPPED_ROLES = {"CVDuongKe"}  # the rules under the issuing body and the motto: no text
+__all__ = ["Element", "Extracted", "Look", "Piece", "Segment", "extract", "format_text", "markup", "open_docx",
+           "read_bytes", "segments_of"]
 
-DEFAULT_SIZE_PT = 10.0  # Word's size when neither the run nor any style nor the defaults give one
 
 W_P, W_R, W_T, W_TBL, W_TR, W_TC = (qn(t) for t in ("w:p", "w:r", "w:t", "w:tbl", "w:tr", "w:tc"))
 W_SDT, W_SDTCONTENT, W_TXBX = qn("w:sdt"), qn("w:sdtContent"), qn("w:txbxContent")
@@ -171,65 +139,6 @@ def segments_of(pieces) -> tuple[Segment, ...]:
     return tuple(Segment(text, bold, italic, hidden) for text, (bold, italic, hidden) in merged)
 
 
-HIDDEN_OPEN, HIDDEN_CLOSE = "«ẩn: ", "»"  # around text that does not print
-
-
-def escape_markup(text: str) -> str:
-    """A literal ``*`` is ``\\*``; a literal ``«ẩn:`` is ``\\«ẩn:``, so printed text can never pass
-    for hidden text."""
-    return text.replace("*", "\\*").replace(HIDDEN_OPEN.rstrip(), "\\" + HIDDEN_OPEN.rstrip())
-
-
-def markup(segments) -> str:
-    """Text with the input's emphasis markup: ``**đậm**``, ``*nghiêng*``, ``***cả hai***``, and
-    ``«ẩn: …»`` around text that does not print (hidden text, a hidden text box).
-
-    Spaces at either end of an emphasised span stay outside the markers, so printed text
-    reads back through ``inline.parse`` to the same spans.
-    """
-    out = []
-    for seg in segments:
-        text = escape_markup(seg.text)
-        stars = "*" * ((2 if seg.bold else 0) + (1 if seg.italic else 0))
-        core = text.strip()
-        if not (stars or seg.hidden) or not core:
-            out.append(text)
-            continue
-        lead = text[: len(text) - len(text.lstrip())]
-        trail = text[len(text.rstrip()):]
-        core = f"{stars}{core}{stars}"
-        if seg.hidden:
-            core = f"{HIDDEN_OPEN}{core}{HIDDEN_CLOSE}"
-        out.append(f"{lead}{core}{trail}")
-    return "".join(out)
-
-
-# --- opening a file -------------------------------------------------------------------------
-
-
-def open_docx(data: bytes, shown: str):
-    """A python-docx Document from bytes, or an InputError saying in Vietnamese what is wrong.
-
-    The bytes pass ``docx_guard`` first (zip bomb, DTD/XXE, not a zip, no document part);
-    whatever python-docx still cannot make of them is a broken file, not a bug of ours.
-    """
-    try:
-        check_docx(data)
-    except DocxReadError as err:
-        raise InputError(Problem(str(err), shown)) from None
-    try:
-        return Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds for a hostile or broken package
-        reason = "tệp nén hỏng" if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)) else (
-            "nội dung XML hỏng" if isinstance(exc, etree.XMLSyntaxError) else "không phải tài liệu Word"
-        )
-        raise InputError(Problem(f"không đọc được tệp .docx ({reason})", shown)) from None
-
-
-def read_bytes(path: Path, shown: str) -> bytes:
-    return read_input(path, docx_guard.MAX_FILE_BYTES, shown)  # nothing bigger than a .docx may be
-
-
 # --- styles ---------------------------------------------------------------------------------
 
 
@@ -246,10 +155,10 @@ def _theme_root(doc):
 
 
 class Styles:
-    """The roles of paragraph styles, and run formatting resolved by ``docx_read`` (as lint reads it)."""
+    """The roles of paragraph styles, and run formatting resolved by ``ooxml/styles.py`` (as lint reads it)."""
 
     def __init__(self, doc):
-        self.formats = docx_read.Styles(doc.styles.element, _theme_root(doc))
+        self.formats = WordStyles(doc.styles.element, _theme_root(doc))
         self.role_of_style: dict[str, str] = {}
         role_by_name = {role.name.casefold(): role.style_id for role in ROLES.values()}
         for style in doc.styles:
@@ -262,7 +171,7 @@ class Styles:
                 self.role_of_style[sid] = role_by_name[style.name.casefold()]
         self._looks: dict[tuple, Look] = {}
 
-    def look(self, fmt: docx_read.Fmt) -> Look:
+    def look(self, fmt: Fmt) -> Look:
         """The properties the diff compares; Word's 10 pt where nothing gives a size."""
         key = (fmt.bold, fmt.italic, fmt.size, fmt.hidden)
         if key not in self._looks:
@@ -283,7 +192,7 @@ _SIMPLE_P_CHILDREN = {qn(t) for t in ("w:pPr", "w:r", "w:proofErr", "w:bookmarkS
 
 
 def _table_style(p) -> str | None:
-    """The style of the table whose cell holds ``p`` (the innermost one), as ``docx_read`` applies it."""
+    """The style of the table whose cell holds ``p`` (the innermost one), as ``ooxml/read.py`` applies it."""
     for a in p.iterancestors():
         if a.tag == W_TBL:
             style = a.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}")
@@ -365,79 +274,6 @@ def _box_paragraphs(box):
             for c, tc in enumerate(tr.findall(W_TC)):
                 for q, _inner in _cell_paragraphs(tc):
                     yield q, f"hàng {r + 1}, cột {c + 1}"
-
-
-# --- roles without styles -------------------------------------------------------------------
-
-# Quốc hiệu, Tiêu ngữ, the date line, "Kính gửi", "Nơi nhận": ``elements``, as lint finds them.
-# Stricter or wider here than lint.py's on purpose: a labelled "Số" line has its colon (lint
-# takes "Số 12/…" too, to report the missing colon); the subject may be spelled out ("Về
-# việc"); a list line may start with "+" or "•" as well as a dash.
-_SO = re.compile(r"^Số\s*:", re.I)
-_TRICH_YEU = re.compile(r"^(V/v|Về việc)\b", re.I)
-_DASH = re.compile(r"^\s*[-–+•]")
-_PHU_LUC = re.compile(r"^Phụ\s+lục\b", re.I)
-_KEM_THEO = re.compile(r"^\(?\s*Kèm\s+theo\b", re.I)
-_GHI_CHU = re.compile(r"^Ghi\s+chú\s*:", re.I)
-_URGENCY = re.compile(r"^(KHẨN|THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC)$")
-
-
-def _guess_letterhead(text: str, pieces, column: int, has_bold_below: bool) -> str:
-    if QUOC_HIEU.match(text):
-        return "CVQuocHieu"
-    if TIEU_NGU.match(text):
-        return "CVTieuNgu"
-    if _SO.match(text):
-        return "CVSoKyHieu"
-    if _TRICH_YEU.match(text):
-        return "CVTrichYeu"
-    if DATE_LINE.search(text):
-        return "CVDiaDanhNgay"
-    if column == 0:
-        bold = all(p.look.bold for p in pieces if p.text.strip())
-        if not bold and has_bold_below:
-            return "CVCoQuanChuQuan"
-        return "CVCoQuanBanHanh"
-    return ""
-
-
-def _list_goes_on(previous: tuple[str, str], label_role: str, item_role: str) -> bool:
-    """A dashed line continues a "Kính gửi:"/"Nơi nhận:" list while the line before it did not end it."""
-    role, text = previous
-    return role == label_role and text.rstrip().endswith(":") or role == item_role and not text.rstrip().endswith(".")
-
-
-def _guess_body(text: str, pieces, previous: tuple[str, str]) -> str:
-    if KINH_GUI.match(text):
-        return "CVKinhGui"
-    if NOI_NHAN.match(text):
-        return "CVNoiNhan"
-    if _DASH.match(text) and _list_goes_on(previous, "CVKinhGui", "CVKinhGuiDanhSach"):
-        return "CVKinhGuiDanhSach"
-    if _DASH.match(text) and _list_goes_on(previous, "CVNoiNhan", "CVNoiNhanDanhSach"):
-        return "CVNoiNhanDanhSach"
-    if _SO.match(text):
-        return "CVSoKyHieu"
-    if QUOC_HIEU.match(text):
-        return "CVQuocHieu"
-    if TIEU_NGU.match(text):
-        return "CVTieuNgu"
-    if _TRICH_YEU.match(text):
-        return "CVTrichYeu"
-    if _URGENCY.match(text.strip().upper()) and text.strip().isupper():
-        return "CVDoKhan"
-    if _PHU_LUC.match(text) and len(text) < 40:
-        return "CVPhuLucSo"
-    if previous[0] == "CVPhuLucSo" and text.isupper():
-        return "CVPhuLucTen"
-    if _KEM_THEO.match(text) and previous[0] in ("CVPhuLucSo", "CVPhuLucTen"):
-        return "CVPhuLucKemTheo"
-    if _GHI_CHU.match(text):
-        return "CVGhiChu"
-    visible = [p for p in pieces if p.text.strip()]
-    if visible and all(p.look.bold for p in visible) and len(text) < 300:
-        return "CVDeMuc"
-    return BODY_ROLE
 
 
 # --- the document ---------------------------------------------------------------------------
@@ -538,14 +374,6 @@ def extract(doc, shown: str = "") -> Extracted:
     return Extracted(doc, elements, shown, containers)
 
 
-def _role_label(role: str) -> str:
-    if role in LABELS:
-        return LABELS[role]
-    if role in ROLES:  # a role added to the template after this table was written
-        return re.sub(r"^CV\s+", "", ROLES[role].name)
-    return ""
-
-
 def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> tuple[Element | None, list[Element]]:
     """The element of paragraph ``p`` (None when it shows no text) and those of the text boxes anchored in it."""
     boxes = reader.text_boxes(p)
@@ -558,7 +386,7 @@ def _make(reader: _Reader, p, styles: Styles, container: tuple, guess) -> tuple[
         role = None
     if role is None:
         role = guess(text.strip(), pieces)
-    return Element(_role_label(role) if role else "", role or "", tuple(pieces), container, p, simple), boxes
+    return Element(role_label(role) if role else "", role or "", tuple(pieces), container, p, simple), boxes
 
 
 def _read_part(root, styles: Styles, container: tuple, label: str, containers: dict) -> list[Element]:
@@ -575,11 +403,6 @@ def _read_part(root, styles: Styles, container: tuple, label: str, containers: d
                 e.label = label
             out.append(e)
     return out
-
-
-LETTERHEAD_ROLES = {"CVCoQuanChuQuan", "CVCoQuanBanHanh", "CVQuocHieu", "CVTieuNgu", "CVSoKyHieu", "CVDiaDanhNgay",
-                    "CVTrichYeu"}
-SIGNATURE_ROLES = {"CVNoiNhan", "CVNoiNhanDanhSach", "CVQuyenHan", "CVHoTen"}
 
 
 def _table_kinds(blocks, styles: Styles) -> dict:
@@ -620,7 +443,7 @@ def _read_body(body, styles: Styles, containers: dict) -> list[Element]:
     t = 0
     for block in blocks:
         if block.tag == W_P:
-            el, boxes = _make(reader, block, styles, ("body",), lambda text, pieces: _guess_body(text, pieces, previous))
+            el, boxes = _make(reader, block, styles, ("body",), lambda text, pieces: guess_body(text, pieces, previous))
             if el is not None:
                 out.append(el)
                 previous = (el.role, el.text)
@@ -649,7 +472,7 @@ def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers
                     containers.setdefault(container, p.getparent())
                 made.append(_make(reader, p, styles, container, lambda text, pieces: ""))
             read = [el for el, _boxes in made if el is not None]
-            _label_cell(read, kind, c)
+            label_cell(read, kind, c)
             for el in read:
                 if el.label in (TABLE_LABEL, "") or not kind:
                     # a data table: the cell's place says more than its style
@@ -658,41 +481,3 @@ def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers
             for el, boxes in made:
                 out += ([el] if el is not None else []) + boxes
     return out
-
-
-def _label_cell(cell: list[Element], kind: str, column: int) -> None:
-    """Roles and labels of a cell's paragraphs that had no role style."""
-    previous = ""
-    last_index = len(cell) - 1
-    for i, el in enumerate(cell):
-        if not el.role:
-            text = el.text.strip()
-            if kind == "letterhead":
-                bold_below = any(all(p.look.bold for p in e.pieces if p.text.strip()) for e in cell[i + 1:])
-                el.role = _guess_letterhead(text, el.pieces, column, bold_below)
-            elif kind == "signature":
-                if NOI_NHAN.match(text):
-                    el.role = "CVNoiNhan"
-                elif previous in ("CVNoiNhan", "CVNoiNhanDanhSach"):
-                    el.role = "CVNoiNhanDanhSach"
-                elif column > 0:
-                    el.role = "CVHoTen" if i == last_index else "CVQuyenHan"
-            el.label = _role_label(el.role)
-        if not el.label and kind == "letterhead":
-            el.label = LETTERHEAD_LABEL
-        previous = el.role
-
-
-# --- text output ----------------------------------------------------------------------------
-
-
-def format_line(label: str, text: str) -> str:
-    """``Label              │ text``; a line break inside the paragraph continues under the text."""
-    lines = text.split("\n")
-    head = f"{label:<{LABEL_WIDTH}} │ {lines[0]}".rstrip()
-    rest = [f"{'':<{LABEL_WIDTH}} │ {line}".rstrip() for line in lines[1:]]
-    return "\n".join([head, *rest])
-
-
-def format_text(elements: list[Element]) -> str:
-    return "".join(format_line(f"{el.label} {el.short_where}".strip(), el.markup()) + "\n" for el in elements)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import click
 
 from generator.review.compare import CHANGED, DELETED, EQUAL, INSERTED, Change, Comparison, sub_segments
-from generator.review.extract import LABEL_WIDTH, markup
+from generator.review.labelling import LABEL_WIDTH
+from generator.review.text_output import markup
 
 CONTEXT_WORDS = 8
 _STYLE = {
