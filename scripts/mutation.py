@@ -66,6 +66,9 @@ MUTATIONS = [
     M("dates", "len(parts[-1]) != 4", "len(parts[-1]) < 2", "two-digit year accepted"),
     M("dates", "day = numbers[0] if len(numbers) == 3 else None", "day = numbers[0] if len(numbers) >= 2 else None",
       "month/year read as day/month"),
+    M("dates", "text = value.strip()", "text = value", "spaces around a typed date refused"),
+    M("dates", 'raise ValueError(f"ngày {day:02d}/{month:02d}/{year} không tồn tại") from None',
+      'pass', "30/02 accepted"),
     # --- generator/wording/letter.py ---
     M("letter", 'return re.sub(r"\\s*[;,.]+$", "", text)', 'return re.sub(r"\\s*[;.]+$", "", text)',
       "a comma left at a recipient's end"),
@@ -96,6 +99,12 @@ MUTATIONS = [
       "text = text + END_MARK", "«../.» after a final full stop"),
     M("letter", 'if re.match(r"^\\W*căn\\s+cứ\\b", line, re.IGNORECASE):',
       'if re.match(r"^\\W*Căn\\s+cứ\\b", line):', "typed «căn cứ» doubled"),
+    M("letter", "title=f\"V/v {' '.join(dispatch.subject.split())}\",", "title=f\"V/v {dispatch.subject}\",",
+      "document title keeps the subject's line breaks"),
+    M("letter", 'author=" ".join(dispatch.issuing_organ).upper(),', 'author=" ".join(dispatch.issuing_organ),',
+      "document author not in capitals"),
+    M("letter", "parent_lines=[line.upper() for line in dispatch.parent_organ or []],",
+      "parent_lines=list(dispatch.parent_organ or []),", "parent body not in capitals"),
     # --- generator/geometry/measure.py ---
     M("measure", "twips -= own if own is not None else (_margin(table_margins, side) or 0)",
       "twips -= _margin(table_margins, side) or 0", "cell padding ignored"),
@@ -117,7 +126,7 @@ MUTATIONS = [
       "hanging indent added"),
     M("measure", "ind.set(qn(attr), str(round(max(value, 0) * TWIPS_PER_PT)))",
       "ind.set(qn(attr), str(round(value * TWIPS_PER_PT)))", "negative indent written"),
-    M("measure", "rule = min(rule, room)", "rule = rule", "rule longer than its cell"),
+    M("measure", "side = (room - rule) / 2", "side = room - rule", "rule not centred"),
     M("measure", "rule = max(width_pt(q, styles) for q in issuer) * L.ISSUER_RULE_FRACTION",
       "rule = width_pt(issuer[0], styles) * L.ISSUER_RULE_FRACTION", "issuer rule from its first line only"),
     M("measure", "set_indent(p, left_pt=colon_at + dash, hanging_pt=dash)", "set_indent(p, left_pt=colon_at, hanging_pt=dash)",
@@ -126,6 +135,8 @@ MUTATIONS = [
     M("measure", "if len(tables) < 2:", "if len(tables) < 3:", "last paragraph not kept with the signature"),
     M("measure", 'if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip():',
       'if "".join(t.text or "" for t in r.iter(qn("w:t"))):', "a blank run's font taken as the paragraph's"),
+    M("measure", "box = L.URGENCY_BOX_MM.get(text_of(p).strip(), 30)", "box = L.URGENCY_BOX_MM.get(text_of(p), 30)",
+      "urgency box size missed for a padded mark"),
     # --- generator/wording/sentences.py ---
     M("sentences", 'return f"{n:02d}"', 'return f"{n}"', "counts unpadded"),
     M("sentences", 'return ", ".join(items[:-1]) + " và " + items[-1]', 'return ", ".join(items)',
@@ -154,6 +165,10 @@ MUTATIONS = [
       "fallen-back criterion not said in the assignment"),
     M("sentences", 'item = {"tieu_chi": _criterion(criterion), "don_vi": and_list(departments),',
       'item = {"tieu_chi": _criterion(criterion), "don_vi": ", ".join(departments),', "departments joined without «và»"),
+    M("sentences", 'data["bo_mac_dinh"] = s.id == default_set_id', 'data["bo_mac_dinh"] = s.id != default_set_id',
+      "default set flag inverted"),
+    M("sentences", "missing = [c.name for c in communes if c.not_met]", "missing = [c.name for c in communes if c.fell_back]",
+      "summary lists the fallen-back communes as missing"),
 ]
 
 
@@ -178,10 +193,11 @@ def run_tests(tree: Path, tests: list[str]) -> tuple[bool, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--module", choices=sorted(MODULES))
+    parser.add_argument("--match", help="only the mutations whose description contains this text")
     parser.add_argument("--list", action="store_true", help="list the mutations, run nothing")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    chosen = [m for m in MUTATIONS if args.module in (None, m.module)]
+    chosen = [m for m in MUTATIONS if args.module in (None, m.module) and (args.match or "") in m.bug]
     if args.list:
         for m in chosen:
             print(f"{m.module:10} {m.bug}")

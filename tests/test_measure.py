@@ -96,3 +96,39 @@ def test_the_paragraph_before_the_signature_keeps_with_it():
     one = xml('<w:body><w:p/><w:tbl/></w:body>')
     _keep_with_signature(one)
     assert one[0].find(w("pPr")) is None  # a document without a letterhead table is left alone
+
+
+LETTERHEAD_STYLES = f"""<w:styles xmlns:w="{W}">
+  <w:style w:styleId="CVCoQuanBanHanh"><w:rPr><w:b/><w:sz w:val="26"/></w:rPr></w:style>
+  <w:style w:styleId="CVPhamVi"><w:rPr><w:b/><w:sz w:val="26"/></w:rPr></w:style>
+  <w:style w:styleId="CVDuongKe"><w:rPr><w:sz w:val="10"/></w:rPr></w:style>
+</w:styles>"""
+
+
+def _p(role: str, text: str = "") -> str:
+    run = f"<w:r><w:t>{text}</w:t></w:r>" if text else ""
+    return f'<w:p><w:pPr><w:pStyle w:val="{role}"/></w:pPr>{run}</w:p>'
+
+
+def test_issuer_rule_is_a_fraction_of_its_longest_line_centred():
+    from generator.geometry.measure import _rules
+
+    body = xml(f"""<w:body><w:tbl><w:tblPr/><w:tr><w:tc><w:tcPr><w:tcW w:w="4000" w:type="dxa"/></w:tcPr>
+        {_p("CVCoQuanBanHanh", "ỦY BAN NHÂN DÂN")}{_p("CVCoQuanBanHanh", "HUYỆN HỮU LŨNG TỈNH LẠNG SƠN")}
+        {_p("CVDuongKe")}</w:tc></w:tr></w:tbl></w:body>""")
+    _rules(body, StyleTable(etree.fromstring(LETTERHEAD_STYLES)))
+    ind = body.find(f".//{w('tc')}/{w('p')}[3]/{w('pPr')}/{w('ind')}")
+    # the second line, 228.13 pt in Times New Roman bold 13; rule 0.4 of it = 91.25 pt in a 200 pt cell:
+    # (200 - 91.25) / 2 = 54.37 pt = 1087 twips on each side
+    assert (ind.get(w("left")), ind.get(w("right"))) == ("1087", "1087")
+
+
+def test_circulation_box_is_its_text_plus_padding_centred_in_the_right_column():
+    from generator.geometry.measure import _boxes
+
+    body = xml(f'<w:body>{_p("CVPhamVi", "LƯU HÀNH NỘI BỘ")}</w:body>')
+    _boxes(body, StyleTable(etree.fromstring(LETTERHEAD_STYLES)), 480.0)
+    ind = body.find(f"{w('p')}/{w('pPr')}/{w('ind')}")
+    # text 120.50 pt + 12 = a 132.50 pt box, centred in the 100 mm (283.46 pt) column that starts 65 mm (184.25 pt)
+    # from the margin: left 184.25 + (283.46 - 132.50) / 2 = 259.74 pt; right 480 - 259.74 - 132.50 = 87.77 pt
+    assert (ind.get(w("left")), ind.get(w("right"))) == ("5195", "1755")

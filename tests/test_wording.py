@@ -133,12 +133,13 @@ def test_copies_to_without_kinh_gui_and_default_archive():
 
 
 GACH_LETTER = """\
-co_quan_ban_hanh: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
-ky_hieu: UBND-KT
+co_quan_chu_quan: Ủy ban nhân dân tỉnh Lạng Sơn
+co_quan_ban_hanh: Sở Nông nghiệp và Môi trường
+ky_hieu: SNNMT-KT
 dia_danh: Lạng Sơn
 ngay: 20/11/2026
-trich_yeu: thử gạch đầu dòng
-kinh_gui: "Sở Nông nghiệp và Môi trường;"
+trich_yeu: "thử gạch\\n  đầu dòng"
+kinh_gui: "Ủy ban nhân dân tỉnh;"
 pham_vi_luu_hanh: Lưu hành nội bộ
 noi_dung:
   - Đề nghị Sở thực hiện các nội dung sau
@@ -163,9 +164,13 @@ def test_typed_dashes_one_recipient_and_circulation_in_the_docx(tmp_path):
 
     path = tmp_path / "cv.yaml"
     path.write_text(GACH_LETTER, encoding="utf-8")
-    texts = [p.text for p in all_paragraphs(Document(io.BytesIO(build_file(path).docx)))]
+    doc = Document(io.BytesIO(build_file(path).docx))
+    texts = [p.text for p in all_paragraphs(doc)]
+    assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in texts and "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" in texts
+    assert (doc.core_properties.title, doc.core_properties.author) == (
+        "V/v thử gạch đầu dòng", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")
     assert ["- Rà soát các tiêu chí", "- Báo cáo kết quả", "- Tổng hợp số liệu"] == [
         t for t in texts if t.startswith("-") and ("tiêu chí" in t or "kết quả" in t or "số liệu" in t)]
-    assert "Kính gửi: Sở Nông nghiệp và Môi trường" in texts
+    assert "Kính gửi: Ủy ban nhân dân tỉnh" in texts
     assert "LƯU HÀNH NỘI BỘ" in texts
     assert "Lạng Sơn, ngày 20 tháng 11 năm 2026" in texts
