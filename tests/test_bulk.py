@@ -222,21 +222,60 @@ def test_combined_docx_is_what_the_letters_say(tmp_path):
     assert len(overview.sections) == 2 and overview.tables[-1].rows[0].cells[1].text == "Xã"
 
 
-@pytest.mark.skipif(sys.platform != "linux", reason="uses fork and signals")
+# The run killed after its 100th letter: the collector says so on stdout (a handshake, no polling of the folder)
+# and then waits; the test kills the whole tree, the collector and its pool's workers, which would go on writing.
+KILLED_BULK = """
+import sys, time
+from generator.cli import main
+from generator.write import output
+
+record, seen = output.Manifest.record, [0]
+
+def counting(self, *args):
+    record(self, *args)
+    seen[0] += 1
+    if seen[0] == 100:
+        print("ready", flush=True)
+        time.sleep(600)  # until the test kills the process tree
+
+output.Manifest.record = counting
+main(["build", sys.argv[1], "-o", sys.argv[2], "-j", "2"])
+"""
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="kills a process tree with SIGKILL")
 def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
+    import psutil
+
     rows = ["Xã," + ",".join(str(i) for i in range(1, 20))]
     rows += [f"Xã thử {i}," + ",".join("x" if (i + n) % 3 else "" for n in range(19)) for i in range(1500)]
     (tmp_path / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     path = make(tmp_path, "  bang: bang.csv\n")
     out = tmp_path / "out"
     folder = out / "thu-nghiem"
-    proc = subprocess.Popen([sys.executable, "-m", "generator", "build", str(path), "-o", str(out)],
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.Popen([sys.executable, "-c", KILLED_BULK, str(path), str(out)], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(list(folder.glob("xa-*.docx"))) < 100:
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    try:
+        line = proc.stdout.readline()  # blocks until the 100th letter is recorded, or the run ends
+        assert line == b"ready\n", proc.stderr.read().decode("utf-8", "replace")[-2000:]
+        collector = psutil.Process(proc.pid)
+        workers = collector.children(recursive=True)
+        assert workers, "the run has no worker processes"
+        collector.kill()  # first, so no worker is replaced
+        for worker in workers:
+            try:
+                worker.kill()
+            except psutil.NoSuchProcess:
+                pass
+        _, alive = psutil.wait_procs([collector, *workers], timeout=30)
+        assert not alive
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
     written = list(folder.glob("xa-*.docx"))
     assert 100 <= len(written) < 1500
     for letter in written:

@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from generator.vi.dates import IssueDate, decree_date, month_text, weekday
+from generator.vi.dates import IssueDate, decree_date, month_text, short_date, weekday
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,52 @@ def test_draft_date_leaves_blanks():
     assert text.split("ngày")[1].split("tháng")[0].strip() == ""
     assert IssueDate(2023).text().replace(" ", "") == "ngàythángnăm2023"
     assert IssueDate(2029, 2, 29 - 1).text() == "ngày 28 tháng 02 năm 2029"
+
+
+# --- the decree's form, written out (a draft keeps the padding rule for what it does give) ---
+
+def test_draft_dates_word_for_word():
+    # "ngày" + a space + six blank spaces + a space: room for the văn thư to write the day by hand
+    assert IssueDate(2024, 9).text() == "ngày        tháng 9 năm 2024"
+    assert IssueDate(2024, 2).text() == "ngày        tháng 02 năm 2024"
+    assert IssueDate(2024, 1).text() == "ngày        tháng 01 năm 2024"
+    assert IssueDate(2023).text() == "ngày        tháng        năm 2023"
+    assert IssueDate(2020, 1, 5).text() == "ngày 05 tháng 01 năm 2020"
+
+
+def test_short_date_pads_as_the_long_one():
+    assert short_date(dt.date(2020, 1, 5)) == "05/01/2020"
+    assert short_date(dt.date(2018, 3, 8)) == "08/3/2018"
+    assert short_date(dt.date(2024, 12, 25)) == "25/12/2024"
+
+
+def test_complete_and_the_date_of_a_draft():
+    assert IssueDate(2024, 9, 6).is_complete
+    assert not IssueDate(2024, 9).is_complete
+    assert not IssueDate(2024).is_complete
+    assert IssueDate(2024, 9).as_date() == dt.date(2024, 9, 1)
+    assert IssueDate(2024).as_date() == dt.date(2024, 1, 1)
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2018-3-8", IssueDate(2018, 3, 8)),
+    ("01/2025", IssueDate(2025, 1, None)),
+    (" 8 / 3 / 2018 ", IssueDate(2018, 3, 8)),
+    ("1900", IssueDate(1900, None, None)),
+    ("2200", IssueDate(2200, None, None)),
+])
+def test_parse_more_forms(value, expected):
+    assert IssueDate.parse(value) == expected
+
+
+@pytest.mark.parametrize("value, message", [
+    ("0/2024", "tháng 0 không tồn tại"),
+    ("00/2024", "tháng 0 không tồn tại"),
+    ("5/0/2024", "tháng 0 không tồn tại"),
+    ("1899", "năm 1899 không hợp lý"),
+    ("2201", "năm 2201 không hợp lý"),
+    ("8/3/18", "không phải là ngày"),
+])
+def test_parse_rejects_bounds(value, message):
+    with pytest.raises(ValueError, match=message):
+        IssueDate.parse(value)

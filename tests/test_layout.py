@@ -97,10 +97,18 @@ def test_number_and_date_share_the_row_and_vv_is_under_number(doc):
     assert head.rows[1].cells[0].width == head.rows[2].cells[0].width  # centred under the same column
 
 
+# the template's letterhead columns: 3685 and 5669 twips wide, 57 twips of padding on each side (tblCellMar),
+# so the room for a rule is (3685 - 2 × 57) / 20 = 178.55 pt on the left, (5669 - 2 × 57) / 20 = 277.75 pt on the right
+LETTERHEAD_CELLS = [("3685", 178.55), ("5669", 277.75)]
+
+
 def _rule_length_pt(table, cell, p):
-    from generator.geometry.measure import cell_content_width_pt
+    width, room = LETTERHEAD_CELLS[[c._tc for c in table.rows[0].cells].index(cell._tc)]
+    assert cell._tc.tcPr.find(qn("w:tcW")).get(qn("w:w")) == width and cell._tc.tcPr.find(qn("w:tcMar")) is None
+    margins = table._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert [margins.find(qn(f"w:{side}")).get(qn("w:w")) for side in ("left", "right")] == ["57", "57"]
     fmt = p.paragraph_format
-    return cell_content_width_pt(table._tbl, cell._tc) - fmt.left_indent.pt - fmt.right_indent.pt
+    return room - fmt.left_indent.pt - fmt.right_indent.pt
 
 
 def test_rules_are_measured_from_the_text(doc):

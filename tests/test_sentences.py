@@ -128,3 +128,13 @@ def test_a_set_other_than_the_default_is_named_and_the_default_alone_is_not(tmp_
     assert any(t.startswith("- Xã Tân Thành đạt 02/19 tiêu chí nông thôn mới nâng cao gồm: Số 3 –") for t in text)
     text = texts(build(tmp_path, "- ket_qua: Tân Thành"))
     assert any(t.startswith("- Xã Tân Thành đạt 08/10 tiêu chí gồm:") for t in text)
+
+
+def test_what_a_template_sees_of_the_set(tmp_path):
+    from generator.wording.sentences import facts
+
+    commune = build(tmp_path, "- ket_qua: Tân Thành").assessments.communes["Tân Thành"]
+    own = facts(commune, "xa_ntm_2026_2030")
+    assert (own["bo_mac_dinh"], own["ghi_bo"], own["bo"]["nhan"]) == (True, False, "nông thôn mới")
+    other = facts(commune, "xa_ntm_2021_2025")
+    assert (other["bo_mac_dinh"], other["ghi_bo"]) == (False, True)

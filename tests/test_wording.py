@@ -105,3 +105,72 @@ def test_typed_luu_in_noi_nhan_gives_one_luu_line_in_the_docx(tmp_path):
     texts = [p.text for p in built_paragraphs(tmp_path)]
     assert [t for t in texts if t.startswith("- Lưu")] == ["- Lưu: VT, KT, NN."]
     assert "- Chủ tịch, các Phó Chủ tịch UBND tỉnh;" in texts
+
+
+# --- each rule written out (expected values literal, not computed by the code under test) ---
+
+def test_recipient_items_lose_what_the_generator_adds():
+    assert punctuated_list(["Sở Tài chính,", "– Sở Y tế", "- Sở Xây dựng ;", "Sở Nội vụ;,."]) == [
+        "- Sở Tài chính;", "- Sở Y tế;", "- Sở Xây dựng;", "- Sở Nội vụ."]
+    assert punctuated_list(["Bộ Nội vụ"]) == ["- Bộ Nội vụ."]
+    # a hyphen inside a name is the name's own
+    assert punctuated_list(["Sở Lao động - Thương binh và Xã hội", "B"]) == [
+        "- Sở Lao động - Thương binh và Xã hội;", "- B."]
+
+
+def test_date_line():
+    from generator.wording.letter import date_line
+
+    assert date_line("Lạng Sơn", "ngày 08 tháng 3 năm 2018") == "Lạng Sơn, ngày 08 tháng 3 năm 2018"
+
+
+def test_copies_to_without_kinh_gui_and_default_archive():
+    assert copies_to(False, ["Sở Tài chính,"], None) == ["- Sở Tài chính;", "- Lưu: VT."]
+    assert copies_to(True, [], None) == ["- Như trên;", "- Lưu: VT."]
+    assert copies_to(True, ["như trên"], "VT") == ["- như trên;", "- Lưu: VT."]
+    # "Lưu" followed by a word that only begins with VT is a recipient, not the archive line
+    assert copies_to(True, ["Lưu VTTU tỉnh"], "VT") == ["- Như trên;", "- Lưu VTTU tỉnh;", "- Lưu: VT."]
+
+
+GACH_LETTER = """\
+co_quan_chu_quan: Ủy ban nhân dân tỉnh Lạng Sơn
+co_quan_ban_hanh: Sở Nông nghiệp và Môi trường
+ky_hieu: SNNMT-KT
+dia_danh: Lạng Sơn
+ngay: 20/11/2026
+trich_yeu: "thử gạch\\n  đầu dòng"
+kinh_gui: "Ủy ban nhân dân tỉnh;"
+pham_vi_luu_hanh: Lưu hành nội bộ
+noi_dung:
+  - Đề nghị Sở thực hiện các nội dung sau
+  - gach:
+      - "- Rà soát các tiêu chí"
+      - "– Báo cáo kết quả"
+      - Tổng hợp số liệu
+  - Ủy ban nhân dân tỉnh đề nghị Sở thực hiện.
+nguoi_ky:
+  chuc_vu: [CHỦ TỊCH]
+  ho_ten: Nguyễn Văn Bình
+"""
+
+
+def test_typed_dashes_one_recipient_and_circulation_in_the_docx(tmp_path):
+    import io
+
+    from docx import Document
+
+    from docx_helpers import all_paragraphs
+    from generator.pipeline import build_file
+
+    path = tmp_path / "cv.yaml"
+    path.write_text(GACH_LETTER, encoding="utf-8")
+    doc = Document(io.BytesIO(build_file(path).docx))
+    texts = [p.text for p in all_paragraphs(doc)]
+    assert "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN" in texts and "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG" in texts
+    assert (doc.core_properties.title, doc.core_properties.author) == (
+        "V/v thử gạch đầu dòng", "SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG")
+    assert ["- Rà soát các tiêu chí", "- Báo cáo kết quả", "- Tổng hợp số liệu"] == [
+        t for t in texts if t.startswith("-") and ("tiêu chí" in t or "kết quả" in t or "số liệu" in t)]
+    assert "Kính gửi: Ủy ban nhân dân tỉnh" in texts
+    assert "LƯU HÀNH NỘI BỘ" in texts
+    assert "Lạng Sơn, ngày 20 tháng 11 năm 2026" in texts

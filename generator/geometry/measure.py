@@ -202,11 +202,14 @@ def _indent_pt(p, styles: StyleTable) -> float:
     ppr = p.find(_PPR)
     ind = ppr.find(qn("w:ind")) if ppr is not None else None
     total = 0
+    hanging = ind.get(qn("w:hanging")) if ind is not None else None
     for attr in ("left", "firstLine"):
         own = ind.get(qn(f"w:{attr}")) if ind is not None else None
+        if attr == "firstLine" and hanging is not None:
+            continue  # one property in Word: the paragraph's hanging replaces its style's first line
         total += int(own) if own is not None else styles.indent_twips(role(p), attr)
-    if ind is not None and ind.get(qn("w:hanging")) is not None:
-        total -= int(ind.get(qn("w:hanging")))
+    if hanging is not None:
+        total -= int(hanging)
     return total / TWIPS_PER_PT
 
 

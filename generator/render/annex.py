@@ -165,6 +165,28 @@ def _cell(cell, text: str, role_id: str) -> None:
     cell.vertical_alignment = 1  # centre
 
 
+class _CellParagraphs:
+    """Paragraphs of one role for table cells, each a copy of one built by ``para`` with its text set."""
+
+    def __init__(self, cell, role_id: str):
+        self._made = {"": self._detached(cell, role_id, "")}  # by text: marks and numbers recur
+        self._filled = self._detached(cell, role_id, "x")
+
+    @staticmethod
+    def _detached(cell, role_id: str, text: str):
+        p = para(cell, role_id, text)._p
+        p.getparent().remove(p)
+        return p
+
+    def __call__(self, text: str):
+        made = self._made.get(text)
+        if made is None:
+            made = copy.deepcopy(self._filled)
+            made.find(qn("w:r")).text = text  # python-docx's run text: tabs, breaks, spaces as add_run writes them
+            self._made[text] = made
+        return copy.deepcopy(made)
+
+
 def append_annex(doc: Document, annex: Annex) -> None:
     section = _new_section(doc, annex.landscape)
     para(doc, StyleId.ANNEX_NUMBER, annex.label)
@@ -182,7 +204,11 @@ def append_annex(doc: Document, annex: Annex) -> None:
     fixed += ([("Nhóm", 14)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 20)]
     criteria_mm = (text_mm - sum(w for _, w in fixed)) / len(annex.columns)
     headers = fixed[:-1] + [(str(n), criteria_mm) for n in annex.columns] + fixed[-1:]
-    table = doc.add_table(rows=len(annex.rows) + 2, cols=len(headers))
+    # Three rows: the header, one data row that every commune's row is copied from, the totals. Each
+    # commune's row is a copy of it with the cells' paragraphs copied from one paragraph per role: the
+    # table is built in time linear in the number of communes (python-docx's ``table.rows[i]`` walks
+    # the whole table each time).
+    table = doc.add_table(rows=3, cols=len(headers))
     table.style = None
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     _grid_borders(table)
@@ -193,14 +219,24 @@ def append_annex(doc: Document, annex: Annex) -> None:
         _cell(table.rows[0].cells[col], head, StyleId.TABLE_HEADING)
     header_row = table.rows[0]._tr.get_or_add_trPr()
     header_row.append(OxmlElement("w:tblHeader"))  # repeated on every page of a long table
+    model_row = table.rows[1]
+    for cell in model_row.cells:
+        cell.vertical_alignment = 1  # centre
+    model_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    model_tr, totals_tr = model_row._tr, table.rows[2]._tr
+    text_para = _CellParagraphs(model_row.cells[0], StyleId.TABLE)
     for r, (name, set_name, marks, met) in enumerate(annex.rows, start=1):
         values = [f"{r:02d}" if len(annex.rows) >= 10 else str(r), name]
         values += [set_name] if annex.show_set else []
         values += [annex.groups[r - 1]] if annex.groups is not None else []
         values += marks + [f"{met}"]
-        for col, value in enumerate(values):
-            _cell(table.rows[r].cells[col], value, StyleId.TABLE)
-        table.rows[r]._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        tr = copy.deepcopy(model_tr)
+        for tc, value in zip(tr.findall(qn("w:tc")), values):
+            empty = tc.find(qn("w:p"))
+            empty.addprevious(text_para(value))
+            tc.remove(empty)
+        totals_tr.addprevious(tr)
+    model_tr.getparent().remove(model_tr)
     last = table.rows[-1].cells
     first_data = len(fixed) - 1
     merged = last[0].merge(last[first_data - 1])

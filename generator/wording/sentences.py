@@ -39,7 +39,7 @@ import jinja2
 
 from generator.render import sandbox as sandbox
 from generator.assessments.results import CommuneAssessment
-from generator.vi.dates import short_date
+from generator.vi.dates import month_text, short_date
 from generator.exceptions import Problem, TemplateError, display_path
 
 from generator.resources import SENTENCES as SENTENCE_DIR  # noqa: E402  (templates/cau, see resources.py)
@@ -166,7 +166,7 @@ def _short(date) -> str | None:
         return None
     if date.is_complete:
         return short_date(date.as_date())
-    return f"{date.month}/{date.year}" if date.month else str(date.year)
+    return f"{month_text(date.month)}/{date.year}" if date.month else str(date.year)  # 01/2025, 9/2025
 
 
 def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Path = SENTENCE_DIR, *,

@@ -1,0 +1,76 @@
+"""Overview speed: the campaign's overview letter (tong-hop.docx) with its annex, by number of communes.
+
+usage: python benchmarks/annex.py [--sizes 300,1000,3000] [--save FOLDER]
+
+For each size it writes a synthetic campaign (a CSV of N communes with varied criteria
+results, the 2026-2030 set, the overview of ``inputs/chien-dich/nhac-xa-2026.yaml`` with
+``phu_luc: true``) into a temporary folder, loads it, and times
+``generator.pipeline.render_dispatch`` on the overview: the letter, the annex table of N
+rows, and the DOCX bytes. It prints one line per size (``communes=… seconds=… bytes=…``)
+and the growth from the first size to the last against linear growth. ``--save`` keeps
+each overview as ``FOLDER/tong-hop-N.docx`` (to compare bytes before and after a change).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+CAMPAIGN = ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"
+SYLLABLES = ["An", "Bình", "Cao", "Đồng", "Hà", "Hòa", "Hưng", "Lạc", "Long", "Minh", "Nam", "Phú", "Quyết",
+             "Sơn", "Tân", "Thắng", "Thanh", "Thạnh", "Tiến", "Trung", "Vĩnh", "Xuân", "Yên", "Ấp", "Ưng"]
+
+
+def make_campaign(folder: Path, n: int) -> Path:
+    rng = random.Random(n)
+    rows = ["TT,Xã," + ",".join(str(i) for i in range(1, 11))]
+    for i in range(n):
+        name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {i + 1}"
+        marks = [rng.choice(["x", "x", "x", "", "sg"]) for _ in range(10)]
+        rows.append(f"{i + 1},{name}," + ",".join(marks))
+    (folder / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    text = CAMPAIGN.read_text("utf-8").replace("bang: ../vi-du/bang-danh-gia-2026.csv", "bang: bang.csv")
+    assert "tong_hop:" in text and "phu_luc: true" in text, "the campaign no longer has an overview with an annex"
+    path = folder / "chien-dich.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def measure(n: int, save: Path | None) -> tuple[float, int]:
+    from generator.bulk.campaign import load_campaign
+    from generator.pipeline import render_dispatch
+
+    with tempfile.TemporaryDirectory() as tmp:
+        campaign = load_campaign(make_campaign(Path(tmp), n))
+        start = time.perf_counter()
+        _, data = render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
+        seconds = time.perf_counter() - start
+    if save is not None:
+        save.mkdir(parents=True, exist_ok=True)
+        (save / f"tong-hop-{n}.docx").write_bytes(data)
+    return seconds, len(data)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="300,1000,3000")
+    parser.add_argument("--save", type=Path)
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    results = []
+    for n in sizes:
+        seconds, size = measure(n, args.save)
+        results.append((n, seconds))
+        print(f"communes={n} seconds={seconds:.2f} bytes={size}", flush=True)
+    if len(results) > 1:
+        (n0, s0), (n1, s1) = results[0], results[-1]
+        print(f"growth {n0}->{n1}: time x{s1 / s0:.1f} for communes x{n1 / n0:.1f} (linear would be x{n1 / n0:.1f})")
+
+
+if __name__ == "__main__":
+    main()
