@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import etree
 
 from generator.geometry.measure import (Font, StyleTable, _indent_pt, _keep_with_signature, cell_content_width_pt,
-                                        font_of_rpr, paragraph_font, set_indent)
+                                        paragraph_font, set_indent)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -40,10 +40,16 @@ def test_cell_padding_wins_over_the_table_padding_side_by_side():
 
 
 def test_run_font_toggles_and_half_points():
-    rpr = xml('<w:rPr><w:b w:val="off"/><w:i/><w:sz w:val="26"/></w:rPr>')
-    assert font_of_rpr(rpr) == Font(13.0, False, True)
-    assert font_of_rpr(xml('<w:rPr><w:b w:val="0"/><w:i w:val="false"/></w:rPr>')) == Font(None, False, False)
-    assert font_of_rpr(xml('<w:rPr><w:b w:val="1"/></w:rPr>')) == Font(None, True, None)
+    """A run's own properties: w:val off/0/false switch a toggle off, a bare toggle or 1 on; sizes are half
+    points; what the run does not say comes from Word's defaults (10 pt, upright, not bold)."""
+    styles = StyleTable(etree.fromstring(f'<w:styles xmlns:w="{W}"/>'))
+
+    def run(rpr: str):
+        return xml(f"<w:r>{rpr}<w:t>x</w:t></w:r>")
+
+    assert styles.run_font(run('<w:rPr><w:b w:val="off"/><w:i/><w:sz w:val="26"/></w:rPr>'), None) == Font(13.0, False, True)
+    assert styles.run_font(run('<w:rPr><w:b w:val="0"/><w:i w:val="false"/></w:rPr>'), None) == Font(10.0, False, False)
+    assert styles.run_font(run('<w:rPr><w:b w:val="1"/></w:rPr>'), None) == Font(10.0, True, False)
 
 
 STYLES = f"""<w:styles xmlns:w="{W}">
