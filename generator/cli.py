@@ -20,7 +20,8 @@ import click
 
 from generator.vi import click as click_vi
 from generator.pdf import convert as pdf_output
-from generator.exceptions import DispatchError, Problem, display_path
+from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
+                                  InputError, Problem, display_path)
 from generator.pipeline import build_file, default_output
 from generator.model.dispatch import json_schema
 from generator.write.output import write_output
@@ -72,7 +73,8 @@ class _Main(click_vi.Group):
 
 
 def _run(action):
-    """Run a command body: user errors -> message and their exit code; anything else -> exit 70."""
+    """Run a command body: user errors -> message and their exit code; Ctrl-C -> ``EXIT_INTERRUPTED``;
+    anything else -> ``EXIT_INTERNAL``."""
     try:
         return action()
     except DispatchError as err:
@@ -80,7 +82,7 @@ def _run(action):
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         click.echo("Đã dừng theo yêu cầu; không tệp nào bị ghi dở.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # a bug of ours: say so plainly, details only on request
         if os.environ.get("DISPATCH_DEBUG"):
             traceback.print_exc()
@@ -89,7 +91,7 @@ def _run(action):
             "đặt DISPATCH_DEBUG=1 để xem chi tiết.",
             err=True,
         )
-        sys.exit(70)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _warn(built) -> None:
@@ -283,9 +285,7 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
 
     Mã thoát: 0 khi đúng thể thức, 1 khi có chỗ sai, 2 khi không đọc được tệp.
     """
-    from generator.ooxml.read import DocxReadError
-    from generator.exceptions import InputError, Problem
-    from generator.lint.check import lint_file
+    from generator.lint.check import lint_file  # loaded only for `lint` (it reads the decree's rules)
 
     def action():
         try:
@@ -296,7 +296,7 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
                                       ensure_ascii=False, indent=2))
             raise InputError(Problem(str(err), display_path(docx_file))) from None
         click.echo(report.to_json() if as_json else report.to_text())
-        sys.exit(0 if report.ok else 1)
+        sys.exit(EXIT_OK if report.ok else EXIT_DIFFERENT)
 
     _run(action)
 

@@ -42,7 +42,7 @@ from generator.assessments.results import CommuneAssessment, PreviousInput, chec
 from generator.assessments.criteria import CriteriaSet
 from generator.vi.dates import IssueDate
 from generator.load.yaml_source import clean_text
-from generator.exceptions import Problem, display_path
+from generator.exceptions import Problem, display_path, too_large
 
 MAX_BYTES = 20 * 1024 * 1024
 MET = {"x", "đạt", "dat", "1", "có", "✓", "✔", "v"}
@@ -225,7 +225,7 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
     if not path.exists():
         raise _fail(shown, "không tìm thấy tệp bảng đánh giá")
     if path.stat().st_size > MAX_BYTES:
-        raise _fail(shown, f"tệp quá lớn (tối đa {MAX_BYTES // 1024 // 1024} MB)")
+        raise _fail(shown, too_large(MAX_BYTES, path.stat().st_size))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:

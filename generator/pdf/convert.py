@@ -42,7 +42,7 @@ from pathlib import Path
 
 import psutil
 
-from generator.exceptions import DispatchError, FileBusyError, Problem, display_path
+from generator.exceptions import FileBusyError, PdfError, Problem, display_path
 from generator.write.output import atomic_write
 
 SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
@@ -75,12 +75,6 @@ def install_hint(platform: str | None = None) -> str:
         f"Cần LibreOffice để xuất PDF nhưng không tìm thấy lệnh «soffice». {how} "
         f"(hoặc đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice)."
     )
-
-
-class PdfError(DispatchError):
-    """PDF output failed: LibreOffice missing, stalled, or could not convert a file."""
-
-    exit_code = 5
 
 
 @dataclass(frozen=True)

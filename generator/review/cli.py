@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from generator.review.compare import compare
-from generator.exceptions import DispatchError, InputError, OutputError, Problem, display_path
+from generator.exceptions import EXIT_DIFFERENT, InputError, OutputError, Problem, display_path
 from generator.review.extract import Extracted, extract, format_text, open_docx, read_bytes
 from generator.pipeline import build_file
 from generator.write.output import atomic_write
@@ -93,13 +93,9 @@ def register_review_commands(main: click.Group, run) -> None:
             from generator.review import html as review_html
             from generator.review import terminal as review_terminal
 
-            try:
-                old_data, old_doc = read_source(old)
-                new_data, new_doc = read_source(new)
-            except DispatchError as err:
-                if err.exit_code == 1:  # 1 means "different" here
-                    raise InputError(err.problems) from None
-                raise
+            # no error has the exit code of "different" (EXIT_DIFFERENT): tests/test_architecture.py
+            old_data, old_doc = read_source(old)
+            new_data, new_doc = read_source(new)
             comparison = compare(old_doc.elements, new_doc.elements, old_doc.shown, new_doc.shown)
             click.echo(review_terminal.render(comparison, _use_color(no_color)), nl=False,
                        color=_use_color(no_color))
@@ -118,4 +114,4 @@ def register_review_commands(main: click.Group, run) -> None:
             return comparison.different
 
         if run(action):
-            sys.exit(1)
+            sys.exit(EXIT_DIFFERENT)
