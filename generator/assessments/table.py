@@ -42,7 +42,8 @@ from generator.assessments.results import CommuneAssessment, PreviousInput, chec
 from generator.assessments.criteria import CriteriaSet
 from generator.vi.dates import IssueDate
 from generator.load.yaml_source import clean_text
-from generator.exceptions import Problem, display_path, too_large
+from generator.exceptions import DocxReadError, InputError, Problem, display_path, too_large
+from generator.ooxml.guard import check_spreadsheet
 
 MAX_BYTES = 20 * 1024 * 1024
 MET = {"x", "đạt", "dat", "1", "có", "✓", "✔", "v"}
@@ -234,9 +235,7 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
             raise _fail(shown, "tệp CSV không phải UTF-8; trong Excel hãy lưu bằng «CSV UTF-8»") from None
         return _CsvTable(text, shown)
     if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        from generator.ooxml.guard import DocxReadError, check_spreadsheet
+        import openpyxl  # lazy: only a table in Excel needs it (heavy to import)
 
         try:
             check_spreadsheet(path)  # zip bomb, DTD/XXE, a half-saved file: before openpyxl reads it
@@ -278,8 +277,6 @@ def _chosen_sheet(book, sheet: str | None, shown: str):
 
 
 def _fail(shown: str, message: str):
-    from generator.exceptions import InputError
-
     return InputError(Problem(message, shown))
 
 

@@ -26,6 +26,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 
 from generator.geometry import measure as geometry
+from generator.render.context import run_prototypes
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
@@ -97,8 +98,6 @@ class CompiledTemplate:
         except Exception as exc:  # python-docx raises several kinds for a file that is not a DOCX
             raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", shown)) from None
         self.styles = geometry.StyleTable(docx.styles.element)
-        from generator.render.docx import run_prototypes
-
         self.prototypes = run_prototypes(self._tpl)
         document = self.parts["word/document.xml"].decode("utf-8")
         self._head, self._tail = _BODY.sub("\x00", document).split("\x00")
