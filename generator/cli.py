@@ -20,9 +20,10 @@ import click
 
 from generator.vi import click as click_vi
 from generator.pdf import convert as pdf_output
+from generator.assessments.criteria import format_list, format_set, get_set, load_sets
 from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
-                                  InputError, Problem, display_path)
-from generator.pipeline import build_file, default_output
+                                  FileBusyError, InputError, OutputError, Problem, display_path)
+from generator.pipeline import build_file, campaign_warnings, default_output
 from generator.model.dispatch import json_schema
 from generator.write.output import write_output
 from generator.bulk.campaign import is_campaign
@@ -154,13 +155,10 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
 def _build_campaign(input_file: Path, data, located, output: Path | None, force: bool, jobs: int,
                     dry_run: bool, with_pdf: bool, pdf_timeout: float | None) -> None:
     """``dispatch build campaign.yaml``: one letter per commune (generator/bulk/run.py)."""
-    from generator.bulk import run as bulk
-    from generator.bulk.campaign import load_campaign
-    from generator.exceptions import FileBusyError, InputError, OutputError
+    from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
+    from generator.bulk.campaign import load_campaign  # lazy (as above)
 
     campaign = load_campaign(input_file, data, located)
-    from generator.pipeline import campaign_warnings
-
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
         click.echo(warning, err=True)
     total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
@@ -207,8 +205,7 @@ def _busy_problem(report) -> Problem:
 
 
 def _campaign_pdf(report, campaign, pdf_timeout: float | None) -> None:
-    from generator.bulk import run as bulk
-    from generator.exceptions import FileBusyError
+    from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
 
     folder = report.folder
     date = campaign.date
@@ -266,8 +263,6 @@ def schema(output: Path | None) -> None:
               help="Thư mục chứa thêm bộ tiêu chí của địa phương (các tệp .yaml); dùng nhiều lần được.")
 def criteria_command(set_id: str | None, folders: tuple[Path, ...]) -> None:
     """Liệt kê các bộ tiêu chí nông thôn mới, hoặc in đủ các tiêu chí, chỉ tiêu của bộ MÃ_BỘ."""
-    from generator.assessments.criteria import format_list, format_set, get_set, load_sets
-
     def action():
         if set_id:
             click.echo(format_set(get_set(set_id, folders)))
@@ -285,7 +280,7 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
 
     Mã thoát: 0 khi đúng thể thức, 1 khi có chỗ sai, 2 khi không đọc được tệp.
     """
-    from generator.lint.check import lint_file  # loaded only for `lint` (it reads the decree's rules)
+    from generator.lint.check import lint_file  # lazy: loaded only for `lint` (it reads the decree's rules)
 
     def action():
         try:

@@ -34,7 +34,7 @@ from pydantic import BeforeValidator, Field, ValidationError
 
 from generator.assessments import resolve as assessment
 from generator.assessments.results import AssessmentsInput, Assessments, CommuneAssessment, Date
-from generator.vi.dates import short_date
+from generator.vi.dates import IssueDate, short_date
 from generator.exceptions import InputError, Located, Problem
 from generator.model.base import InputModel, Text, validation_problems
 from generator.model.validate import INTERNAL_KEYS, validate
@@ -225,8 +225,6 @@ def load_campaign(path: Path, data=None, located: Located | None = None) -> Camp
 
 
 def _letter_date(letter: dict, located: Located):
-    from generator.vi.dates import IssueDate
-
     try:
         return IssueDate.parse(letter.get("ngay")).as_date()
     except (ValueError, TypeError):

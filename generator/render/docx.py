@@ -24,7 +24,8 @@ from generator.render.annex import append_annex
 from generator.write.docx_zip import normalize
 from generator.render.context import RunChoice, context, run_prototypes  # noqa: F401  (RunChoice, run_prototypes: for tests)
 from generator.render.engine import CompiledTemplate, Properties
-from generator.exceptions import DispatchError, Problem, TemplateError, display_path
+from generator.exceptions import DispatchError, DocxReadError, Problem, TemplateError, display_path
+from generator.ooxml.guard import check_docx
 from generator.wording.letter import Letter
 
 from generator.resources import TEMPLATES as TEMPLATE_DIR  # noqa: E402  (the package's templates/, see resources.py)
@@ -61,8 +62,6 @@ def compiled(path: Path, stamp: tuple) -> CompiledTemplate:
     DOCTYPE/XXE, not a zip) before it is opened.
     """
     if path != DEFAULT_TEMPLATE.resolve():
-        from generator.ooxml.guard import DocxReadError, check_docx
-
         try:
             check_docx(path)
         except DocxReadError as err:

@@ -89,9 +89,10 @@ def register_review_commands(main: click.Group, run) -> None:
         """
 
         def action() -> bool:
+            # lazy: only `diff` needs these
             from generator.review import redline as redline
-            from generator.review import html as review_html
-            from generator.review import terminal as review_terminal
+            from generator.review import html as review_html  # lazy
+            from generator.review import terminal as review_terminal  # lazy
 
             # no error has the exit code of "different" (EXIT_DIFFERENT): tests/test_architecture.py
             old_data, old_doc = read_source(old)
