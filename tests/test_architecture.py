@@ -225,3 +225,19 @@ def test_every_exit_code_the_readme_names_exists():
     text = (ROOT / "README.md").read_text("utf-8")
     named = {int(n) for n in re.findall(r"(?:exit code|mã thoát|exits?) (\d+)", text, re.IGNORECASE)}
     assert named and named <= set(exceptions.EXIT_CODES), named - set(exceptions.EXIT_CODES)
+
+
+def test_messages_said_in_several_places_are_written_once():
+    """"tệp quá lớn" (and "too big once unzipped") once, in exceptions.too_large; before, seven wordings."""
+    pattern = re.compile(r"(tệp|phần[^\"']*) quá lớn|không tìm thấy tệp\"|không đọc được tệp \(")
+    copies = []
+    for name, path in MODULES.items():
+        if name == "generator.exceptions":
+            continue
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and pattern.search(node.value + '"'):
+                copies.append(f"{path.relative_to(ROOT)}:{node.lineno}: {node.value!r}")
+    assert not copies, "\n".join(copies)
+    assert exceptions.too_large(2_097_152, 3_145_728) == "tệp quá lớn (3.145.728 byte (3 MB); tối đa 2.097.152 byte (2 MB))"
+    assert exceptions.too_large(1_000, what="phần «word/document.xml»", unpacked=True) == \
+        "phần «word/document.xml» quá lớn khi giải nén (hơn 1.000 byte)"
