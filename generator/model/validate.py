@@ -1,4 +1,4 @@
-"""Stage 1 of the pipeline: read an input file and validate it into a ``Dispatch``.
+"""Stage 2 of the pipeline (model): validate what stage 1 read into a ``Dispatch`` (``load_dispatch`` does both).
 
 Pydantic's errors are turned into Vietnamese messages that name the file, the line
 and the field the user wrote (``model/base.py``, ``validation_problems``).
