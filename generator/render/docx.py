@@ -32,7 +32,6 @@ from generator.resources import TEMPLATES as TEMPLATE_DIR  # noqa: E402  (the pa
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "cong-van.docx"
 
 
-
 def jinja_environment() -> jinja2.Environment:
     return sandbox.environment(autoescape=True)
 
