@@ -26,7 +26,7 @@ from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTE
 from generator.pipeline import build_file, campaign_warnings, default_output
 from generator.model.dispatch import json_schema
 from generator.write.output import write_output
-from generator.bulk.campaign import is_campaign
+from generator.bulk.campaign import is_campaign, load_campaign
 from generator.load.yaml_source import load_yaml
 
 click_vi.install()
@@ -156,7 +156,6 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
                     dry_run: bool, with_pdf: bool, pdf_timeout: float | None) -> None:
     """``dispatch build campaign.yaml``: one letter per commune (generator/bulk/run.py)."""
     from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
-    from generator.bulk.campaign import load_campaign  # lazy (as above)
 
     campaign = load_campaign(input_file, data, located)
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
