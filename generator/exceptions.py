@@ -144,6 +144,11 @@ def cannot_read(exc: OSError) -> str:
     return f"không đọc được tệp ({exc.strerror or exc})"
 
 
+def cannot_write(why: str, old_kept: bool = True) -> str:
+    """A file could not be written (``why``: the system's reason); by default the old one is intact."""
+    return f"không ghi được tệp ({why})" + ("; tệp cũ (nếu có) vẫn giữ nguyên" if old_kept else "")
+
+
 def byte_size(n: int) -> str:
     """A size as the messages print it: exact bytes with Vietnamese digit groups, and in MB/KB
     when large ("2.097.152 byte (2 MB)")."""

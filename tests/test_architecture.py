@@ -229,7 +229,7 @@ def test_every_exit_code_the_readme_names_exists():
 
 def test_messages_said_in_several_places_are_written_once():
     """"tệp quá lớn" (and "too big once unzipped") once, in exceptions.too_large; before, seven wordings."""
-    pattern = re.compile(r"(tệp|phần[^\"']*) quá lớn|không tìm thấy tệp\"|không đọc được tệp \(")
+    pattern = re.compile(r"(tệp|phần[^\"']*) quá lớn|không tìm thấy tệp\"|không (đọc|ghi) được tệp \(")
     copies = []
     for name, path in MODULES.items():
         if name == "generator.exceptions":

@@ -40,7 +40,7 @@ from slugify import slugify
 from generator.bulk.campaign import Campaign
 from generator.vi.collation import vi_sorted
 from generator.write.docx_zip import FIXED_TIME
-from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
+from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch
 from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, atomic_write, place, place_staged,
                      remove_stale_temporaries)
@@ -134,7 +134,7 @@ def _one(task: tuple[str, str, str | None, bool, bool]) -> tuple[Outcome, bytes 
         return Outcome(name, file, BUSY), document
     except (OutputError, OSError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return Outcome(name, file, UNWRITTEN, error=f"không ghi được tệp ({why}); tệp cũ (nếu có) vẫn giữ nguyên"), document
+        return Outcome(name, file, UNWRITTEN, error=cannot_write(why)), document
     return Outcome(name, file, result.status, result.digest), None if result.status == EDITED else document
 
 

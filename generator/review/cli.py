@@ -43,7 +43,7 @@ def _write(path: Path, data: bytes, inputs: list[Path]) -> None:
     try:
         atomic_write(path, data)
     except OSError as exc:
-        raise OutputError(Problem(f"không ghi được tệp ({exc.strerror or exc})", display_path(path))) from None
+        raise OutputError(Problem(cannot_write(exc.strerror or str(exc), old_kept=False), display_path(path))) from None
 
 
 def _use_color(no_color: bool) -> bool:
