@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from generator.review.compare import compare
-from generator.exceptions import EXIT_DIFFERENT, InputError, OutputError, Problem, display_path
+from generator.exceptions import EXIT_DIFFERENT, InputError, OutputError, Problem, cannot_write, display_path
 from generator.review.extract import Extracted, extract, format_text, open_docx, read_bytes
 from generator.pipeline import build_file
 from generator.write.output import atomic_write
