@@ -25,11 +25,13 @@ import click
 
 from generator.vi import click as click_vi
 from generator.pdf import convert as pdf_output
-from generator.exceptions import DispatchError, Problem, display_path
-from generator.pipeline import build_file, default_output
+from generator.assessments.criteria import format_list, format_set, get_set, load_sets
+from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
+                                  FileBusyError, InputError, OutputError, Problem, display_path)
+from generator.pipeline import build_file, campaign_warnings, default_output
 from generator.model.dispatch import json_schema
 from generator.write.output import UNCHANGED, staged_for, write_output
-from generator.bulk.campaign import is_campaign
+from generator.bulk.campaign import is_campaign, load_campaign
 from generator.load.yaml_source import load_yaml
 
 click_vi.install()
@@ -98,7 +100,8 @@ def _sigterm_as_interrupt():
 
 
 def _run(action):
-    """Run a command body: user errors -> message and their exit code; anything else -> exit 70."""
+    """Run a command body: user errors -> message and their exit code; Ctrl-C -> ``EXIT_INTERRUPTED``;
+    anything else -> ``EXIT_INTERNAL``."""
     try:
         with _sigterm_as_interrupt():
             return action()
@@ -107,7 +110,7 @@ def _run(action):
         sys.exit(err.exit_code)
     except KeyboardInterrupt:
         click.echo("Đã dừng theo yêu cầu; không tệp nào bị ghi dở.", err=True)
-        sys.exit(130)
+        sys.exit(EXIT_INTERRUPTED)
     except Exception as exc:  # a bug of ours: say so plainly, details only on request
         if os.environ.get("DISPATCH_DEBUG"):
             traceback.print_exc()
@@ -116,7 +119,7 @@ def _run(action):
             "đặt DISPATCH_DEBUG=1 để xem chi tiết.",
             err=True,
         )
-        sys.exit(70)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _warn(built) -> None:
@@ -182,13 +185,9 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
 def _build_campaign(input_file: Path, data, located, output: Path | None, force: bool, jobs: int,
                     dry_run: bool, with_pdf: bool, pdf_timeout: float | None) -> None:
     """``dispatch build campaign.yaml``: one letter per commune (generator/bulk/run.py)."""
-    from generator.bulk import run as bulk
-    from generator.bulk.campaign import load_campaign
-    from generator.exceptions import FileBusyError, InputError, OutputError
+    from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
 
     campaign = load_campaign(input_file, data, located)
-    from generator.pipeline import campaign_warnings
-
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
         click.echo(warning, err=True)
     total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
@@ -243,7 +242,7 @@ def _busy_problem(report) -> Problem:
 
 
 def _campaign_pdf(report, campaign, pdf_timeout: float | None, force: bool = False) -> None:
-    from generator.bulk import run as bulk
+    from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
     from generator.exceptions import FileBusyError
 
     folder = report.folder
@@ -333,8 +332,6 @@ def schema(output: Path | None) -> None:
               help="Thư mục chứa thêm bộ tiêu chí của địa phương (các tệp .yaml); dùng nhiều lần được.")
 def criteria_command(set_id: str | None, folders: tuple[Path, ...]) -> None:
     """Liệt kê các bộ tiêu chí nông thôn mới, hoặc in đủ các tiêu chí, chỉ tiêu của bộ MÃ_BỘ."""
-    from generator.assessments.criteria import format_list, format_set, get_set, load_sets
-
     def action():
         if set_id:
             click.echo(format_set(get_set(set_id, folders)))
@@ -352,9 +349,7 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
 
     Mã thoát: 0 khi đúng thể thức, 1 khi có chỗ sai, 2 khi không đọc được tệp.
     """
-    from generator.ooxml.read import DocxReadError
-    from generator.exceptions import InputError, Problem
-    from generator.lint.check import lint_file
+    from generator.lint.check import lint_file  # lazy: loaded only for `lint` (it reads the decree's rules)
 
     def action():
         try:
@@ -365,7 +360,7 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
                                       ensure_ascii=False, indent=2))
             raise InputError(Problem(str(err), display_path(docx_file))) from None
         click.echo(report.to_json() if as_json else report.to_text())
-        sys.exit(0 if report.ok else 1)
+        sys.exit(EXIT_OK if report.ok else EXIT_DIFFERENT)
 
     _run(action)
 

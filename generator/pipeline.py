@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from generator.model import admin_levels as admin_levels
-from generator.assessments import results as assessment
+from generator.assessments import resolve as assessment
 from generator.render.annex import build_annex
 from generator.assessments.results import Assessments
 from generator.exceptions import InputError

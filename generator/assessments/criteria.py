@@ -33,11 +33,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, ValidationError
+from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError
 
 from generator.vi.dates import IssueDate, short_date
 from generator.exceptions import InputError, Located, Problem, display_path
-from generator.vi.pydantic import translate
+from generator.model.base import InputModel, Text, validation_problems
 from generator.load.yaml_source import load_yaml
 
 from generator.resources import CRITERIA as SHIPPED_DIR  # noqa: E402  (data/criteria, see resources.py)
@@ -45,7 +45,6 @@ from generator.resources import CRITERIA as SHIPPED_DIR  # noqa: E402  (data/cri
 Status = Literal["confirmed", "partial", "unverified"]
 STATUS_LABELS = {"confirmed": "đã kiểm chứng", "partial": "kiểm chứng một phần", "unverified": "chưa kiểm chứng"}
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Number = Annotated[int, Field(strict=True, ge=1)]
 
 _CODE = re.compile(r"\d+(\.\d+)*")
@@ -77,11 +76,7 @@ FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
 Code = Annotated[str, BeforeValidator(_code)]
 
 
-class _Data(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Decision(_Data):
+class Decision(InputModel):
     """The decision that issues the set."""
 
     number: Text  # "318/QĐ-TTg"
@@ -94,7 +89,7 @@ class Decision(_Data):
         return f"Quyết định số {self.number} ngày {short_date(self.date)} của {self.issuer}"
 
 
-class Group(_Data):
+class Group(InputModel):
     """A content group (nhóm nội dung) of criteria; its status covers its name and its members."""
 
     num: Number
@@ -102,7 +97,7 @@ class Group(_Data):
     status: Status
 
 
-class CommuneGroup(_Data):
+class CommuneGroup(InputModel):
     """A group of communes (nhóm xã) with its own thresholds."""
 
     num: Number
@@ -110,7 +105,7 @@ class CommuneGroup(_Data):
     status: Status
 
 
-class Indicator(_Data):
+class Indicator(InputModel):
     """A chỉ tiêu; its code starts with its criterion's number (``13.2`` belongs to 13)."""
 
     code: Code
@@ -118,7 +113,7 @@ class Indicator(_Data):
     status: Status
 
 
-class Condition(_Data):
+class Condition(InputModel):
     """One condition of a set of conditions (``kind: dieu_kien``), e.g. xã NTM kiểu mẫu."""
 
     num: Number
@@ -126,7 +121,7 @@ class Condition(_Data):
     status: Status
 
 
-class Criterion(_Data):
+class Criterion(InputModel):
     num: Number
     name: Text
     group: Number | None = None
@@ -141,7 +136,7 @@ class Criterion(_Data):
 CRITERIA, CONDITIONS = "tieu_chi", "dieu_kien"
 
 
-class CriteriaSet(_Data):
+class CriteriaSet(InputModel):
     id: Text
     kind: Literal["tieu_chi", "dieu_kien"] = CRITERIA
     based_on: Text | None = None  # a national set this (provincial) set overrides
@@ -217,30 +212,13 @@ class CriteriaSet(_Data):
 
 # --- reading and checking ---------------------------------------------------
 
-# Which model a mapping at a YAML path is, by the key that holds it.
-_MODEL_OF_KEY = {
-    "decision": Decision,
-    "groups": Group,
-    "commune_groups": CommuneGroup,
-    "criteria": Criterion,
-    "indicators": Indicator,
-    "conditions": Condition,
-}
-
-
-def _model_at(path: tuple) -> type[BaseModel]:
-    for part in reversed(path):
-        if isinstance(part, str):
-            return _MODEL_OF_KEY.get(part, CriteriaSet)
-    return CriteriaSet
-
-
-def _translate(error: dict) -> str:
+def _special(error: dict) -> str | None:
+    """This file's own wording of two errors (the rest: ``model/base.py``)."""
     if error["type"] == "extra_forbidden" and str(error["loc"][-1]) in ("False", "True"):
         return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; số thứ tự viết là «num»"
     if error["type"] == "literal_error":
         return f"phải là một trong: {', '.join(STATUS_LABELS)} ({', '.join(STATUS_LABELS.values())})"
-    return translate(error, lambda loc: list(_model_at(loc[:-1]).model_fields))
+    return None
 
 
 def _check(criteria_set: CriteriaSet, located: Located) -> list[Problem]:
@@ -322,14 +300,7 @@ def _read(path: Path, shipped: bool) -> CriteriaSet:
     try:
         criteria_set = CriteriaSet.model_validate(data)
     except ValidationError as exc:
-        problems: list[Problem] = []
-        for error in exc.errors(include_url=False):
-            path = tuple(error["loc"])
-            if error["type"] == "extra_forbidden" and path[-1] in ("False", "True"):
-                path = path[:-1]  # the key the user wrote (no, off, ...) is not recoverable from the data
-            found = located.problem(path, _translate(error))
-            if str(found) not in {str(p) for p in problems}:
-                problems.append(found)
+        problems = validation_problems(exc, located, CriteriaSet, special=_special, drop_bool_key=True)
         raise InputError(sorted(problems, key=lambda p: p.line or 0)) from None
     problems = _check(criteria_set, located)
     if problems:

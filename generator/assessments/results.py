@@ -4,6 +4,11 @@ The user gives the facts (inline in the dispatch YAML under ``danh_gia``, or in 
 CSV/Excel table, one row per commune); ``dispatch`` checks them against the
 criteria set and derives what clerks used to count by hand: met N/M, not yet met,
 fell back since the last assessment, appraised criteria and indicators.
+
+This module holds the facts: the input models, the checked ``CommuneAssessment`` and
+``Assessments``, and ``check_commune`` (one commune against its set), used by the YAML and the
+table readers alike. Putting it together (inline communes, the table, warnings) is
+``resolve.py``, which imports the table reader (``table.py``); this module imports neither.
 """
 from __future__ import annotations
 
@@ -11,17 +16,16 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any, Callable
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BeforeValidator, Field
 
 from generator.vi.collation import vi_sorted
-from generator.assessments.criteria import CONDITIONS, STATUS_LABELS, CriteriaSet, Criterion, get_set, validity
+from generator.assessments.criteria import CriteriaSet, Criterion
 from generator.vi.dates import IssueDate, short_date
-from generator.exceptions import InputError, Problem
+from generator.exceptions import Problem
+from generator.model.base import InputModel, Text
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 ALL = "tat_ca"  # in a body block: every assessed commune, in Vietnamese alphabetical order
 # body blocks written from the assessments: one dashed item per commune (tong_hop: one paragraph
 # about all the communes named; phan_cong: one item per criterion not met, in bulk letters)
@@ -80,18 +84,16 @@ Code = Annotated[str, BeforeValidator(_indicator_code)]
 Date = Annotated[IssueDate, BeforeValidator(IssueDate.parse)]
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class PreviousInput(_Input):
+class PreviousInput(InputModel):
     date: Date | None = Field(None, alias="ngay", description="Ngày của lần đánh giá trước")
     set_id: Text | None = Field(None, alias="bo_tieu_chi",
                                 description="Bộ tiêu chí của lần đánh giá trước (mặc định: bộ của xã)")
     met: list[int] = Field(alias="dat", description="Các tiêu chí đã đạt ở lần đánh giá trước")
 
 
-class AppraisalInput(_Input):
+class AppraisalInput(InputModel):
     date: Date = Field(alias="ngay", description="Ngày thẩm định")
     by: Text = Field(DEFAULT_APPRAISER, alias="don_vi", description="Đơn vị thẩm định")
     criteria: list[int] = Field(default_factory=list, alias="tieu_chi", description="Tiêu chí được thẩm định đạt")
@@ -99,7 +101,7 @@ class AppraisalInput(_Input):
                                    description='Chỉ tiêu được thẩm định đạt (trong ngoặc kép: "13.2")')
 
 
-class CommuneInput(_Input):
+class CommuneInput(InputModel):
     name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»)")
     set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
     group: int | None = Field(None, alias="nhom", description="Nhóm xã theo bộ tiêu chí (bộ 2026-2030: 1, 2 hoặc 3)")
@@ -111,7 +113,7 @@ class CommuneInput(_Input):
     deadline: Date | None = Field(None, alias="han", description="Hạn hoàn thành riêng của xã (thư nhắc hàng loạt)")
 
 
-class AssessmentsInput(_Input):
+class AssessmentsInput(InputModel):
     set_id: Text = Field(alias="bo_tieu_chi", description="Bộ tiêu chí mặc định, ví dụ xa_ntm_2021_2025 (xem «dispatch criteria»)")
     set_dirs: list[Text] = Field(default_factory=list, alias="thu_muc_bo_tieu_chi",
                                  description="Thư mục chứa bộ tiêu chí của tỉnh (tính từ tệp YAML)")
@@ -320,154 +322,3 @@ def _shown(date: IssueDate) -> str:
     if date.is_complete:
         return short_date(date.as_date())
     return f"{date.month}/{date.year}" if date.month else str(date.year)
-
-
-def name_warnings(sets: list[CriteriaSet], grouped: set[str]) -> list[str]:
-    """A warning per set whose printed criterion names (or commune groups, when used) are not confirmed."""
-    warnings = []
-    for s in sets:
-        source = s.decision.text() + (f", {s.decision.annex}" if s.decision.annex else "")
-        unconfirmed = s.unconfirmed_criteria()
-        if unconfirmed:
-            listed = "; ".join(f"số {c.num} – {c.name} ({STATUS_LABELS[c.status]})" for c in unconfirmed)
-            warnings.append(
-                f"Cảnh báo: tên {len(unconfirmed)} tiêu chí của bộ «{s.id}» in trong công văn chưa được đối chiếu "
-                f"với văn bản gốc ({source}): {listed}. Đối chiếu trước khi ký, hoặc dùng bộ tiêu chí của tỉnh "
-                f"(«based_on: {s.based_on or s.id}», xem docs/criteria.md)."
-            )
-        groups = s.unconfirmed_groups() if s.id in grouped else []
-        if groups:
-            listed = "; ".join(f"nhóm {g.num} – {g.description} ({STATUS_LABELS[g.status]})" for g in groups)
-            warnings.append(
-                f"Cảnh báo: cách đánh số nhóm xã của bộ «{s.id}» chưa được đối chiếu với văn bản gốc ({source}): "
-                f"{listed}. Kiểm tra «xã nhóm …» trước khi ký."
-            )
-    return warnings
-
-
-def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.date, strict: bool = True) -> Assessments:
-    """Check every commune (inline and from the table) and return the assessments.
-
-    ``strict``: any problem raises InputError. Otherwise (bulk runs) a commune with a problem is
-    left out and its problems are returned in ``Assessments.problems``; only a problem that
-    stops every letter (the default set is unknown, the table cannot be read) raises.
-    """
-    set_dirs = [base_dir / d for d in data.set_dirs]
-    problems: list[Problem] = []
-    sets: dict[str, CriteriaSet] = {}
-
-    def criteria_set(set_id: str, path: tuple, locate: Locate) -> CriteriaSet | None:
-        if set_id not in sets:
-            try:
-                found = get_set(set_id, set_dirs)
-            except InputError as err:
-                problems.extend(locate(path, p.message) if p.file is None else p for p in err.problems)
-                return None
-            if found.kind == CONDITIONS:
-                problems.append(locate(path, f"«{set_id}» ({found.name}) là danh sách điều kiện, không có tiêu chí "
-                                             "đánh số để đánh giá từng xã; dùng một bộ tiêu chí (xem «dispatch "
-                                             "criteria»)"))
-                return None
-            sets[set_id] = found
-        return sets[set_id]
-
-    root = ("danh_gia",)
-    default = criteria_set(data.set_id, root + ("bo_tieu_chi",), located.problem)
-    communes: dict[str, CommuneAssessment] = {}
-    origin: dict[str, tuple[str, str]] = {}  # name_key -> (the name as typed first, where)
-
-    def add(result: CommuneAssessment | None, where: str, locate_name: Callable[[str], Problem]) -> None:
-        if result is None:
-            return
-        key = name_key(result.name)
-        if key in origin:
-            first, at = origin[key]
-            if first == result.name:
-                problems.append(locate_name(f"xã «{result.name}» đã có ở {at}; mỗi xã chỉ ghi một lần"))
-            else:
-                problems.append(locate_name(f"xã «{result.name}» trùng với xã «{first}» đã có ở {at}: hai tên chỉ "
-                                            "khác chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/"
-                                            "thủy) là một xã; mỗi xã chỉ ghi một lần"))
-            return
-        communes[result.name] = result
-        origin[key] = (result.name, where)
-
-    for i, commune in enumerate(data.communes):
-        path = root + ("xa", i)
-
-        def locate(sub: tuple, message: str, path=path) -> Problem:
-            return located.problem(path + sub, message)
-
-        wrong_name = name_problem(commune.name)
-        if wrong_name:
-            problems.append(locate(("ten",), wrong_name))
-            continue
-        chosen = default if commune.set_id is None else criteria_set(commune.set_id, ("bo_tieu_chi",), locate)
-        if chosen is None:
-            continue
-        previous_set = None
-        if commune.previous is not None and commune.previous.set_id is not None:
-            previous_set = criteria_set(commune.previous.set_id, ("lan_truoc", "bo_tieu_chi"), locate)
-            if previous_set is None:
-                continue
-        result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
-                                      commune.previous, commune.appraisal, commune.target_year, commune.deadline,
-                                      commune.group, previous_set)
-        problems += found
-        line = located.line_of(path)
-        add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
-
-    if data.table and default is not None:
-        from generator.assessments.table import read_table
-
-        table_path = base_dir / data.table
-        rows, found = read_table(table_path, data.sheet, default, lambda set_id, where: criteria_set(
-            set_id, (), lambda _p, m: where(m)))
-        problems += found
-        for row in rows:
-            add(row.assessment, row.where, row.locate_name)
-
-    if default is None:
-        raise InputError(problems or [located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí")])
-    if problems and strict:
-        raise InputError(problems)
-    warnings = [
-        f"Cảnh báo: {s.name} ({s.id}) có hiệu lực {validity(s)}, nhưng công văn đề ngày "
-        f"{short_date(letter_date)}; kiểm tra lại bộ tiêu chí."
-        for s in sets.values() if not s.is_valid_on(letter_date)
-    ]
-    used = {c.criteria_set.id: c.criteria_set for c in communes.values()}
-    grouped = {c.criteria_set.id for c in communes.values() if c.group is not None}
-    warnings += name_warnings([used[k] for k in sorted(used)], grouped)
-    warnings = tuple(warnings)
-    return Assessments(default, communes, warnings, tuple(problems))
-
-
-
-def check_references(blocks, assessments: "Assessments | None", located, assignments: dict | None = None) -> None:
-    """Every commune a body block names is assessed; a block needs ``danh_gia`` at all."""
-    problems = []
-    for i, block in enumerate(blocks):
-        if block.kind not in ASSESSMENT_KINDS:
-            continue
-        path = ("noi_dung", i, block.kind)
-        if block.kind == "phan_cong" and assignments is None:
-            problems.append(located.problem(path, "khối «phan_cong» chỉ dùng trong thư nhắc hàng loạt (tệp có "
-                                                  "«chien_dich» với bảng «phan_cong»)"))
-            continue
-        if assessments is None:
-            problems.append(located.problem(path, "khối này viết câu từ kết quả đánh giá nhưng công văn chưa có «danh_gia»"))
-            continue
-        if block.lines == [ALL]:
-            continue
-        for j, name in enumerate(block.lines):
-            commune = assessments.find(name)
-            if commune is None:
-                known = ", ".join(vi_sorted(assessments.communes)) or "chưa có xã nào"
-                problems.append(located.problem(path + (j,), f"xã «{name}» không có trong «danh_gia» ({known})"))
-            elif block.kind == "tham_dinh" and commune.appraisal is None:
-                problems.append(located.problem(path + (j,), f"xã «{name}» chưa có kết quả thẩm định («tham_dinh»)"))
-            elif block.kind == "sut_giam" and commune.previous_met is None:
-                problems.append(located.problem(path + (j,), f"xã «{name}» chưa có lần đánh giá trước («lan_truoc»)"))
-    if problems:
-        raise InputError(problems)

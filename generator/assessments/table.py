@@ -42,7 +42,8 @@ from generator.assessments.results import CommuneAssessment, PreviousInput, chec
 from generator.assessments.criteria import CriteriaSet
 from generator.vi.dates import IssueDate
 from generator.load.yaml_source import clean_text
-from generator.exceptions import Problem, display_path
+from generator.exceptions import DocxReadError, InputError, Problem, display_path, too_large
+from generator.ooxml.guard import check_spreadsheet
 
 MAX_BYTES = 20 * 1024 * 1024
 MET = {"x", "đạt", "dat", "1", "có", "✓", "✔", "v"}
@@ -229,7 +230,7 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
     if special_file(path.stat().st_mode):  # a FIFO: reading it would wait forever
         raise _fail(shown, NOT_REGULAR)
     if path.stat().st_size > MAX_BYTES:
-        raise _fail(shown, f"tệp quá lớn (tối đa {MAX_BYTES // 1024 // 1024} MB)")
+        raise _fail(shown, too_large(MAX_BYTES, path.stat().st_size))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:
@@ -238,9 +239,7 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
             raise _fail(shown, "tệp CSV không phải UTF-8; trong Excel hãy lưu bằng «CSV UTF-8»") from None
         return _CsvTable(text, shown)
     if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        from generator.ooxml.guard import DocxReadError, check_spreadsheet
+        import openpyxl  # lazy: only a table in Excel needs it (heavy to import)
 
         try:
             check_spreadsheet(path)  # zip bomb, DTD/XXE, a half-saved file: before openpyxl reads it
@@ -282,8 +281,6 @@ def _chosen_sheet(book, sheet: str | None, shown: str):
 
 
 def _fail(shown: str, message: str):
-    from generator.exceptions import InputError
-
     return InputError(Problem(message, shown))
 
 

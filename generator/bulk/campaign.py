@@ -30,13 +30,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BeforeValidator, Field, ValidationError
 
-from generator.assessments import results as assessment
-from generator.assessments.results import AssessmentsInput, Assessments, CommuneAssessment, Date, Text, _Input
-from generator.vi.dates import short_date
+from generator.assessments import resolve as assessment
+from generator.assessments.results import AssessmentsInput, Assessments, CommuneAssessment, Date
+from generator.vi.dates import IssueDate, short_date
 from generator.exceptions import InputError, Located, Problem
-from generator.model.validate import validate
+from generator.model.base import InputModel, Text, validation_problems
+from generator.model.validate import INTERNAL_KEYS, validate
 from generator.model.dispatch import Dispatch
 from generator.wording.letter import CampaignFacts, Letter, build_letter
 from generator.load.yaml_source import load_yaml
@@ -51,7 +52,7 @@ def _departments(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
-class CampaignSettings(_Input):
+class CampaignSettings(InputModel):
     name: Text | None = Field(None, alias="ten", description="Tên thư mục kết quả trong out/")
     complete: Literal["thu_duy_tri", "khong_gui"] = Field(
         "thu_duy_tri", alias="xa_dat_du", description="Xã đã đạt đủ tiêu chí: gửi thư duy trì, hoặc không gửi"
@@ -62,9 +63,7 @@ class CampaignSettings(_Input):
         description="Số tiêu chí: đơn vị phụ trách, hoặc danh sách các đơn vị cùng phụ trách")
 
 
-class CampaignFile(_Input):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class CampaignFile(InputModel):
     campaign: CampaignSettings = Field(alias="chien_dich")
     assessments: AssessmentsInput = Field(alias="danh_gia")
     letter: dict[str, Any] = Field(alias="thu")
@@ -210,14 +209,7 @@ def load_campaign(path: Path, data=None, located: Located | None = None) -> Camp
     try:
         parsed = CampaignFile.model_validate(data)
     except ValidationError as exc:
-        from generator.model.validate import _translate, _user_path
-
-        problems = []
-        for error in exc.errors(include_url=False):
-            problem = located.problem(_user_path(error["loc"]), _translate(error))
-            if str(problem) not in {str(p) for p in problems}:
-                problems.append(problem)
-        raise InputError(problems) from None
+        raise InputError(validation_problems(exc, located, CampaignFile, internal_keys=INTERNAL_KEYS)) from None
     letter_date = _letter_date(parsed.letter, located)
     found = assessment.resolve(parsed.assessments, located, path.parent, letter_date, strict=False)
     overview = None
@@ -233,8 +225,6 @@ def load_campaign(path: Path, data=None, located: Located | None = None) -> Camp
 
 
 def _letter_date(letter: dict, located: Located):
-    from generator.vi.dates import IssueDate
-
     try:
         return IssueDate.parse(letter.get("ngay")).as_date()
     except (ValueError, TypeError):

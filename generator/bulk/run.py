@@ -55,7 +55,7 @@ from slugify import slugify
 from generator.bulk.campaign import Campaign, _Under
 from generator.vi.collation import vi_sorted
 from generator.write.docx_zip import FIXED_TIME
-from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
+from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch, template_for
 from generator.render.annex import build_annex
 from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
@@ -173,7 +173,7 @@ def _one(task: tuple[str, str, set, bool, bool]) -> tuple[Outcome, bytes | None]
         return Outcome(name, file, BUSY), document
     except (OutputError, OSError) as exc:
         why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        return Outcome(name, file, UNWRITTEN, error=f"không ghi được tệp ({why}); tệp cũ (nếu có) vẫn giữ nguyên"), document
+        return Outcome(name, file, UNWRITTEN, error=cannot_write(why)), document
     return Outcome(name, file, result.status, result.digest), None if result.status == EDITED else document
 
 

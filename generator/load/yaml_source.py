@@ -21,7 +21,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.exceptions import InputError, Located, Problem, display_path, format_field
+from generator.exceptions import (FILE_NOT_FOUND, InputError, Located, Problem, cannot_read, display_path, format_field,
+                                  is_a_directory, too_large)
 from generator.vi.legacy_text import detect as detect_legacy
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -242,17 +243,17 @@ def read_input(path: Path, limit: int, shown: str, noun: str = "tệp") -> bytes
             raise InputError(Problem(NOT_REGULAR, shown))
         size = info.st_size
         if size > limit:
-            raise InputError(Problem(f"tệp quá lớn ({_number(size)} byte; tối đa {_number(limit)} byte)", shown))
+            raise InputError(Problem(too_large(limit, size), shown))
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)  # a file that grows while read is still cut at the limit
     except FileNotFoundError:
-        raise InputError(Problem("không tìm thấy tệp", shown)) from None
+        raise InputError(Problem(FILE_NOT_FOUND, shown)) from None
     except IsADirectoryError:
-        raise InputError(Problem(f"đây là thư mục, không phải {noun}", shown)) from None
+        raise InputError(Problem(is_a_directory(noun), shown)) from None
     except OSError as exc:
-        raise InputError(Problem(f"không đọc được tệp ({exc.strerror})", shown)) from None
+        raise InputError(Problem(cannot_read(exc), shown)) from None
     if len(raw) > limit:
-        raise InputError(Problem(f"tệp quá lớn (hơn {_number(limit)} byte)", shown))
+        raise InputError(Problem(too_large(limit), shown))
     return raw
 
 

@@ -10,11 +10,9 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
-    StringConstraints,
     WithJsonSchema,
     field_validator,
     model_validator,
@@ -22,8 +20,8 @@ from pydantic import (
 
 from generator.assessments.results import ASSESSMENT_KINDS, AssessmentsInput
 from generator.vi.dates import IssueDate
+from generator.model.base import InputModel, Text
 
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 
 
 def _lines(value: Any) -> Any:
@@ -47,8 +45,6 @@ URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "H�
 BLOCK_KINDS = ("muc", "gach", "can_cu")
 
 
-def _title(name: str, info) -> str:
-    return info.alias or name
 
 
 def _document_number(value: Any) -> Any:
@@ -66,11 +62,7 @@ def _document_number(value: Any) -> Any:
     return value
 
 
-class _Input(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True, field_title_generator=_title)
-
-
-class Block(_Input):
+class Block(InputModel):
     """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
 
     kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
@@ -156,7 +148,7 @@ BlockSchema = Annotated[
 ]
 
 
-class Signer(_Input):
+class Signer(InputModel):
     """Ô 7a-7c: quyền hạn, chức vụ, họ tên người ký."""
 
     authority: str | None = Field(
@@ -193,13 +185,10 @@ class Signer(_Input):
         return self
 
 
-class Dispatch(_Input):
+class Dispatch(InputModel):
     """Một công văn (Mẫu 1.5, Phụ lục III, Nghị định 30/2020/NĐ-CP)."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        frozen=True,
-        field_title_generator=_title,
+    model_config = ConfigDict(  # merged with InputModel's
         title="Công văn (dispatch)",
         json_schema_extra={"$schema": "https://json-schema.org/draft/2020-12/schema"},
     )
@@ -296,7 +285,7 @@ class Dispatch(_Input):
         return mark
 
 
-class AnnexInput(_Input):
+class AnnexInput(InputModel):
     """Phụ lục (PL I §III.1): a table of communes × criteria, attached with one line of input."""
 
     title: Text | None = Field(None, alias="tieu_de", description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN …)")

@@ -33,6 +33,7 @@ from lxml import etree
 
 from generator.load.yaml_source import NOT_REGULAR, special_file
 from generator.ooxml.ns import OFFICE_DOC, PKG_REL_NS, STRICT_OFFICE_DOC
+from generator.exceptions import FILE_NOT_FOUND, DocxReadError, cannot_read, is_a_directory, too_large
 
 # The limits fit every file ``dispatch`` writes, measured (docs/hostile-input.md): a letter's
 # document.xml is ~25 KB; tat-ca.docx of 5,000 letters holds a 125 MB document.xml packed 21:1
@@ -52,10 +53,6 @@ LARGE_RATIO = 50  # so that what it costs to read is paid for in bytes sent (our
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc, and a .docx with a password
 _ZIP_MAGIC = b"PK\x03\x04"
 _OFFICE_DOCUMENT = (OFFICE_DOC, STRICT_OFFICE_DOC)
-
-
-class DocxReadError(Exception):
-    """The file is not a Word document we can (or dare to) read; the message is Vietnamese."""
 
 
 def _mb(n: int) -> str:
@@ -121,13 +118,13 @@ def check_docx(source: Path | bytes) -> None:
             with open(source, "rb") as handle:
                 head = handle.read(8)
         except FileNotFoundError:
-            raise DocxReadError("không tìm thấy tệp") from None
+            raise DocxReadError(FILE_NOT_FOUND) from None
         except IsADirectoryError:
-            raise DocxReadError("đây là một thư mục, không phải tệp .docx") from None
+            raise DocxReadError(is_a_directory("tệp .docx")) from None
         except OSError as exc:
-            raise DocxReadError(f"không đọc được tệp ({exc.strerror or exc})") from None
+            raise DocxReadError(cannot_read(exc)) from None
     if size > MAX_FILE_BYTES:
-        raise DocxReadError(f"tệp quá lớn ({_mb(size)}; tối đa {_mb(MAX_FILE_BYTES)})")
+        raise DocxReadError(too_large(MAX_FILE_BYTES, size))
     if head.startswith(_OLE_MAGIC):
         raise DocxReadError("đây là tệp Word cũ (.doc) hoặc tệp .docx có đặt mật khẩu; hãy mở bằng Word, bỏ mật khẩu "
                             "nếu có, rồi lưu lại dạng .docx")
@@ -152,9 +149,9 @@ def check_spreadsheet(path: Path) -> None:
         with open(path, "rb") as handle:
             head = handle.read(8)
     except OSError as exc:
-        raise DocxReadError(f"không đọc được tệp ({exc.strerror or exc})") from None
+        raise DocxReadError(cannot_read(exc)) from None
     if size > MAX_FILE_BYTES:
-        raise DocxReadError(f"tệp quá lớn ({_mb(size)}; tối đa {_mb(MAX_FILE_BYTES)})")
+        raise DocxReadError(too_large(MAX_FILE_BYTES, size))
     if head.startswith(_OLE_MAGIC):
         raise DocxReadError("đây là tệp Excel cũ (.xls) hoặc có đặt mật khẩu; hãy mở bằng Excel rồi lưu lại dạng .xlsx")
     try:
@@ -184,11 +181,11 @@ def _check_zip(zf: zipfile.ZipFile, main: str | None = None) -> None:
             raise DocxReadError(f"phần «{info.filename}» nén với tỉ lệ bất thường ({_mb(info.compress_size)} giải nén "
                                 f"thành {_mb(info.file_size)}): có thể là «bom nén», không mở")
         if info.file_size > MAX_PART_BYTES:
-            raise DocxReadError(f"phần «{info.filename}» quá lớn khi giải nén ({_mb(info.file_size)}; "
-                                f"tối đa {_mb(MAX_PART_BYTES)})")
+            raise DocxReadError(too_large(MAX_PART_BYTES, info.file_size, what=f"phần «{info.filename}»",
+                                          unpacked=True))
         total += info.file_size
     if total > MAX_TOTAL_BYTES:
-        raise DocxReadError(f"tệp quá lớn khi giải nén ({_mb(total)}; tối đa {_mb(MAX_TOTAL_BYTES)})")
+        raise DocxReadError(too_large(MAX_TOTAL_BYTES, total, unpacked=True))
     main = main or main_part(zf)
     if main not in names:
         what, suffix = ("bảng tính Excel", ".xlsx") if main.startswith("xl/") else ("văn bản Word", ".docx")

@@ -37,6 +37,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from generator.exceptions import FILE_NOT_FOUND, DocxReadError, is_a_directory, too_large
 from generator.ooxml import guard as docx_guard
 
 from generator.ooxml.model import Cell, Document, Field, Para, Run, Section
@@ -65,7 +66,7 @@ def _parse(zf: zipfile.ZipFile, name: str):
     except KeyError:
         return None
     if info.file_size > MAX_PART_BYTES:
-        raise DocxReadError(f"phần {name} của tệp quá lớn ({info.file_size // (1024 * 1024)} MB khi giải nén)")
+        raise DocxReadError(too_large(MAX_PART_BYTES, info.file_size, what=f"phần «{name}»", unpacked=True))
     return etree.fromstring(zf.read(info), XML_PARSER)
 
 
@@ -91,9 +92,9 @@ def read_docx(path: Path | str) -> Document:
     try:
         zf = zipfile.ZipFile(path)
     except FileNotFoundError:
-        raise DocxReadError("không tìm thấy tệp") from None
+        raise DocxReadError(FILE_NOT_FOUND) from None
     except IsADirectoryError:
-        raise DocxReadError("đây là một thư mục, không phải tệp .docx") from None
+        raise DocxReadError(is_a_directory("tệp .docx")) from None
     except (zipfile.BadZipFile, OSError):
         raise DocxReadError(
             "không phải tệp Word .docx đọc được (tệp .doc cũ hãy mở bằng Word và lưu lại dưới dạng .docx)"

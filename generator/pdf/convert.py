@@ -45,7 +45,7 @@ from pathlib import Path
 
 import psutil
 
-from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, display_path
+from generator.exceptions import FileBusyError, OutputError, PdfError, Problem, display_path
 from generator.write.output import EDITED, Manifest, WriteResult, folder_lock, place, write_output
 
 SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
@@ -78,12 +78,6 @@ def install_hint(platform: str | None = None) -> str:
         f"Cần LibreOffice để xuất PDF nhưng không tìm thấy lệnh «soffice». {how} "
         f"(hoặc đặt biến môi trường {SOFFICE_ENV} là đường dẫn tới soffice)."
     )
-
-
-class PdfError(DispatchError):
-    """PDF output failed: LibreOffice missing, stalled, or could not convert a file."""
-
-    exit_code = 5
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from lxml import etree
 
 from generator.geometry import measure as geometry
 from generator.ooxml.guard import main_part
+from generator.render.context import run_prototypes
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
@@ -130,8 +131,6 @@ class CompiledTemplate:
             raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", shown)) from None
         _check_main_part(main, self.parts, shown)
         self.styles = geometry.StyleTable(docx.styles.element)
-        from generator.render.docx import run_prototypes
-
         self.prototypes = run_prototypes(self._tpl)
         document = self.parts["word/document.xml"].decode("utf-8")
         self._head, self._tail = _BODY.sub("\x00", document).split("\x00")

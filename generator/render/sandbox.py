@@ -44,6 +44,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, SandboxedFormatter
 from markupsafe import Markup
 
+from generator.exceptions import RenderTimeout
+
 MAX_VALUE = 1_000_000  # characters or items of one value a template builds
 MAX_SEQUENCE = MAX_VALUE  # (name kept for callers)
 MAX_INT_BITS = 4096  # about 1 200 decimal digits
@@ -54,10 +56,6 @@ RENDER_SECONDS = 20.0  # a letter renders in milliseconds; this is only a stop f
 _SIZED = (str, bytes, list, tuple, dict, set, frozenset)
 _NUMBER_IN_SPEC = re.compile(r"\d+")
 _PRINTF_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d+)?(?:\.(\*|\d+))?[hlL]?[a-zA-Z%]")
-
-
-class RenderTimeout(Exception):
-    """A template took longer than ``RENDER_SECONDS`` to render."""
 
 
 def _number(n: int) -> str:

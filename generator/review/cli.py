@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from generator.review.compare import compare
-from generator.exceptions import DispatchError, InputError, OutputError, Problem, display_path
+from generator.exceptions import EXIT_DIFFERENT, InputError, OutputError, Problem, display_path
 from generator.review.extract import Extracted, extract
 from generator.review.opening import open_docx, read_bytes
 from generator.review.text_output import format_text
@@ -108,17 +108,14 @@ def register_review_commands(main: click.Group, run) -> None:
         """
 
         def action() -> bool:
+            # lazy: only `diff` needs these
             from generator.review import redline as redline
-            from generator.review import html as review_html
-            from generator.review import terminal as review_terminal
+            from generator.review import html as review_html  # lazy
+            from generator.review import terminal as review_terminal  # lazy
 
-            try:
-                old_data, old_doc = read_source(old)
-                new_data, new_doc = read_source(new)
-            except DispatchError as err:
-                if err.exit_code == 1:  # 1 means "different" here
-                    raise InputError(err.problems) from None
-                raise
+            # no error has the exit code of "different" (EXIT_DIFFERENT): tests/test_architecture.py
+            old_data, old_doc = read_source(old)
+            new_data, new_doc = read_source(new)
             comparison = compare(old_doc.elements, new_doc.elements, old_doc.shown, new_doc.shown)
             click.echo(review_terminal.render(comparison, _use_color(no_color)), nl=False,
                        color=_use_color(no_color))
@@ -137,4 +134,4 @@ def register_review_commands(main: click.Group, run) -> None:
             return comparison.different
 
         if run(action):
-            sys.exit(1)
+            sys.exit(EXIT_DIFFERENT)

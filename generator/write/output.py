@@ -44,7 +44,7 @@ from pathlib import Path
 import psutil
 from filelock import FileLock, Timeout
 
-from generator.exceptions import FileBusyError, OutputError, Problem, display_path
+from generator.exceptions import FileBusyError, OutputError, Problem, cannot_write, display_path
 
 MANIFEST = ".dispatch-manifest.json"
 JOURNAL_PREFIX, JOURNAL_SUFFIX = ".dispatch-manifest.", ".log"  # + a random part: one journal per process
@@ -429,6 +429,5 @@ def write_output(path: Path, data: bytes, force: bool = False, locked: bool = Fa
             manifest.record(path.name, result.digest)
             manifest.save()
     except OSError as exc:  # disk full, no permission, a folder where the file should be…
-        raise OutputError(Problem(f"không ghi được tệp ({exc.strerror or exc}); tệp cũ (nếu có) vẫn giữ nguyên",
-                                  display_path(path))) from None
+        raise OutputError(Problem(cannot_write(exc.strerror or str(exc)), display_path(path))) from None
     return result

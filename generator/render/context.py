@@ -1,0 +1,97 @@
+"""What the Word template sees of a ``Letter``: the render context, and the run properties each
+``{{r para.runs.KIND }}`` tag gives the runs of a body paragraph.
+
+Used by ``engine.py`` (reads the prototypes once when it compiles a template), ``docx.py`` (one
+letter) and ``bulk/run.py`` (each letter of a campaign). It imports neither of them.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from dataclasses import fields
+from functools import lru_cache
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docxtpl import DocxTemplate
+from lxml import etree
+from markupsafe import Markup
+
+from generator.wording.inline import Span
+from generator.wording.letter import Letter
+
+_RUNS_TAG = re.compile(r"\{\{r\s*para\.runs\.(\w+)\s*\}\}")
+_NS_DECL = re.compile(r'\s+xmlns:\w+="[^"]*"')
+
+
+class RunChoice(Mapping):
+    """``para.runs.<kind>`` in the template: the paragraph's spans as ``<w:r>`` XML, with the run
+    properties of the tag ``{{r para.runs.<kind> }}`` plus each span's bold/italic.
+
+    What a template reaches here is plain: the mapping's keys are strings and its values are
+    ``Markup`` strings (already-escaped XML). It holds no live XML object: the run properties
+    are kept as text (``run_prototypes``), so no method of lxml is reachable from a template.
+    """
+
+    __slots__ = ("_spans", "_prototypes")
+
+    def __init__(self, spans: tuple[Span, ...], prototypes: dict[str, str | None]):
+        self._spans = spans
+        self._prototypes = prototypes
+
+    def __getitem__(self, kind: str) -> Markup:
+        if kind not in self._prototypes:
+            raise KeyError(kind)
+        prototype = self._prototypes[kind]
+        return Markup("".join(
+            f'<w:r>{_rpr(prototype, s.bold, s.italic)}<w:t xml:space="preserve">{escape(s.text)}</w:t></w:r>'
+            for s in self._spans
+        ))
+
+    def __iter__(self):
+        return iter(self._prototypes)
+
+    def __len__(self) -> int:
+        return len(self._prototypes)
+
+
+@lru_cache(maxsize=256)
+def _rpr(prototype: str | None, bold: bool, italic: bool) -> str:
+    """The prototype's run properties (XML text) with bold/italic switched on (in schema order)."""
+    rpr = parse_xml(prototype) if prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
+    if bold:
+        rpr.get_or_add_b().val = True
+    if italic:
+        rpr.get_or_add_i().val = True
+    return _NS_DECL.sub("", etree.tostring(rpr, encoding="unicode"))
+
+
+def run_prototypes(tpl: DocxTemplate) -> dict[str, str | None]:
+    """For each ``{{r para.runs.KIND }}`` tag, the run properties of the run that holds it, as XML text
+    (with its namespace declaration, so that it parses on its own)."""
+    prototypes: dict[str, str | None] = {}
+    body = tpl.get_docx().element.body
+    for p in body.iter(qn("w:p")):
+        text = "".join(t.text or "" for t in p.iter(qn("w:t")))
+        match = _RUNS_TAG.search(text)
+        if not match:
+            continue
+        for r in p.iter(qn("w:r")):
+            if "{" in "".join(t.text or "" for t in r.iter(qn("w:t"))):
+                rpr = r.find(qn("w:rPr"))
+                prototypes[match.group(1)] = (
+                    etree.tostring(copy.deepcopy(rpr), encoding="unicode") if rpr is not None else None)
+                break
+    return prototypes
+
+
+def context(letter: Letter, prototypes: dict[str, str | None]) -> dict:
+    """What the Word template sees of a letter: strings, numbers, lists and dicts of them, and
+    ``RunChoice`` (strings only). A test walks it and fails on anything else."""
+    data = {f.name: getattr(letter, f.name) for f in fields(letter) if f.name != "paragraphs"}
+    data["paragraphs"] = [
+        {"kind": p.kind, "text": p.text, "runs": RunChoice(p.spans, prototypes)} for p in letter.paragraphs
+    ]
+    return data
