@@ -28,7 +28,7 @@ from generator.pdf import convert as pdf_output
 from generator.assessments.criteria import format_list, format_set, get_set, load_sets
 from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
                                   FileBusyError, InputError, OutputError, Problem, display_path)
-from generator.pipeline import build_file, campaign_warnings, default_output
+from generator.pipeline import build_file, campaign_warnings, default_output, render_dispatch
 from generator.model.dispatch import json_schema
 from generator.write.output import UNCHANGED, staged_for, write_output
 from generator.bulk.campaign import is_campaign, load_campaign
@@ -287,10 +287,7 @@ def check(input_file: Path) -> None:
 
 def _check_campaign(input_file: Path, data, located) -> None:
     """``dispatch check campaign.yaml``: every letter built in memory, as ``build --dry-run`` does, nothing written."""
-    from generator.bulk import run as bulk
-    from generator.bulk.campaign import load_campaign
-    from generator.exceptions import InputError
-    from generator.pipeline import campaign_warnings
+    from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
 
     campaign = load_campaign(input_file, data, located)
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
@@ -299,8 +296,6 @@ def _check_campaign(input_file: Path, data, located) -> None:
     if report.problems:
         raise InputError(report.problems)
     if campaign.overview is not None:
-        from generator.pipeline import render_dispatch
-
         render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
     communes = campaign.assessments.communes.values()
     remedial = sum(1 for c in communes if c.not_met)

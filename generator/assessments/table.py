@@ -44,6 +44,7 @@ from generator.vi.dates import IssueDate
 from generator.load.yaml_source import clean_text
 from generator.exceptions import DocxReadError, InputError, Problem, display_path, too_large
 from generator.ooxml.guard import check_spreadsheet
+from generator.load.yaml_source import NOT_REGULAR, special_file
 
 MAX_BYTES = 20 * 1024 * 1024
 MET = {"x", "đạt", "dat", "1", "có", "✓", "✔", "v"}
@@ -225,8 +226,6 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
     shown = display_path(path)
     if not path.exists():
         raise _fail(shown, "không tìm thấy tệp bảng đánh giá")
-    from generator.load.yaml_source import NOT_REGULAR, special_file
-
     if special_file(path.stat().st_mode):  # a FIFO: reading it would wait forever
         raise _fail(shown, NOT_REGULAR)
     if path.stat().st_size > MAX_BYTES:

@@ -229,20 +229,3 @@ def _letter_date(letter: dict, located: Located):
         return IssueDate.parse(letter.get("ngay")).as_date()
     except (ValueError, TypeError):
         raise InputError(located.problem(("thu", "ngay"), "thư cần ngày ban hành hợp lệ, ví dụ 20/11/2026")) from None
-
-
-def first_letter(campaign: Campaign) -> tuple[str, bytes]:
-    """The commune whose letter comes first (Vietnamese alphabetical order, as in ``tat-ca.docx``) and that
-    letter as DOCX bytes, built in memory: what ``dispatch text`` shows of a campaign file."""
-    from generator.bulk.run import _template_path, render_letter
-    from generator.render.docx import template_faults
-    from generator.vi.collation import vi_sorted
-
-    communes = campaign.assessments.communes
-    names = [name for name in vi_sorted(communes) if campaign.sends(communes[name])]
-    if not names:
-        raise InputError(Problem("chiến dịch không gửi thư cho xã nào nên không có thư để in", campaign.located.file))
-    path = _template_path(campaign)
-    with template_faults(path):
-        docx, _ = render_letter(campaign, names[0], template_path=path)
-    return names[0], docx

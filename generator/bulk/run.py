@@ -55,7 +55,7 @@ from slugify import slugify
 from generator.bulk.campaign import Campaign, _Under
 from generator.vi.collation import vi_sorted
 from generator.write.docx_zip import FIXED_TIME
-from generator.exceptions import DispatchError, FileBusyError, OutputError, Problem, cannot_write, display_path
+from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch, template_for
 from generator.render.annex import build_annex
 from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
@@ -153,6 +153,19 @@ def render_letter(campaign: Campaign, name: str, template=None, template_path: P
     parts = template.render_parts(context(letter, template.prototypes),
                                   Properties(letter.title, letter.author, dispatch.date.as_date()))
     return template.zip(parts), parts["word/document.xml"]
+
+
+def first_letter(campaign: Campaign) -> tuple[str, bytes]:
+    """The commune whose letter comes first (Vietnamese alphabetical order, as in ``tat-ca.docx``) and that
+    letter as DOCX bytes, built in memory: what ``dispatch text`` shows of a campaign file."""
+    communes = campaign.assessments.communes
+    names = [name for name in vi_sorted(communes) if campaign.sends(communes[name])]
+    if not names:
+        raise InputError(Problem("chiến dịch không gửi thư cho xã nào nên không có thư để in", campaign.located.file))
+    path = _template_path(campaign)
+    with template_faults(path):
+        docx, _ = render_letter(campaign, names[0], template_path=path)
+    return names[0], docx
 
 
 def _one(task: tuple[str, str, set, bool, bool]) -> tuple[Outcome, bytes | None]:
@@ -327,8 +340,7 @@ def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
                 report.extra_files.append((name, BUSY))
         return False
     except OSError as exc:  # a folder in its place, a full disk: an output problem (exit code 4), the rest stays
-        report.unwritten.append(Problem(f"không ghi được tệp ({exc.strerror or exc}); tệp cũ (nếu có) vẫn giữ nguyên",
-                                        display_path(report.folder / name)))
+        report.unwritten.append(Problem(cannot_write(exc.strerror or str(exc)), display_path(report.folder / name)))
         return False
 
 

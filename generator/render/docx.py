@@ -29,6 +29,7 @@ from generator.ooxml.guard import check_docx
 from generator.wording.letter import Letter
 
 from generator.resources import TEMPLATES as TEMPLATE_DIR  # noqa: E402  (the package's templates/, see resources.py)
+from generator.load.yaml_source import NOT_REGULAR, special_file
 DEFAULT_TEMPLATE = TEMPLATE_DIR / "cong-van.docx"
 
 
@@ -69,8 +70,6 @@ def compiled(path: Path, stamp: tuple) -> CompiledTemplate:
 
 
 def compiled_template(path: Path) -> CompiledTemplate:
-    from generator.load.yaml_source import NOT_REGULAR, special_file
-
     try:
         stat = path.stat()
     except FileNotFoundError:

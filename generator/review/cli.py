@@ -17,6 +17,7 @@ from generator.exceptions import EXIT_DIFFERENT, InputError, OutputError, Proble
 from generator.review.extract import Extracted, extract
 from generator.review.opening import open_docx, read_bytes
 from generator.review.text_output import format_text
+from generator.load.yaml_source import load_yaml
 from generator.pipeline import build_file
 from generator.write.output import write_output
 
@@ -26,8 +27,8 @@ YAML_SUFFIXES = (".yaml", ".yml")
 def _from_yaml(path: Path, campaign_first: bool) -> bytes:
     """The letter an input YAML makes. A campaign file makes one per commune: ``campaign_first`` takes the
     first (said on stderr); otherwise it is refused, naming the way to see its letters."""
-    from generator.bulk.campaign import first_letter, is_campaign, load_campaign
-    from generator.load.yaml_source import load_yaml
+    from generator.bulk.campaign import is_campaign, load_campaign  # lazy: the bulk machinery, for campaigns only
+    from generator.bulk.run import first_letter  # lazy: as above
 
     data, located = load_yaml(path)
     if not is_campaign(data):
