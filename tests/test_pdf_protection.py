@@ -8,7 +8,6 @@ with pikepdf), so these run fast and everywhere.
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import pikepdf
@@ -16,20 +15,15 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
-from test_pdf import FAKE_SOFFICE
+from test_pdf import fake_soffice  # noqa: F401 (the fixture, shared)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "inputs" / "seeds" / "000-lang-son-2018.yaml"
 
 
 @pytest.fixture
-def soffice(tmp_path, monkeypatch):
-    script = tmp_path / "soffice"
-    script.write_text(FAKE_SOFFICE.format(python=sys.executable))
-    script.chmod(0o755)
-    log = tmp_path / "soffice.log"
-    log.write_text("")
-    monkeypatch.setenv("FAKE_SOFFICE_LOG", str(log))
+def soffice(fake_soffice, monkeypatch):
+    script, _log = fake_soffice
     monkeypatch.setenv("DISPATCH_SOFFICE", str(script))
     return script
 
