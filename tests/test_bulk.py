@@ -243,6 +243,16 @@ main(["build", sys.argv[1], "-o", sys.argv[2], "-j", "2"])
 """
 
 
+def _running(process) -> bool:
+    """Still running (a zombie waiting for its parent to reap it counts as ended)."""
+    import psutil
+
+    try:
+        return process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 @pytest.mark.skipif(sys.platform != "linux", reason="kills a process tree with SIGKILL")
 def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
     import psutil
@@ -268,7 +278,12 @@ def test_interrupted_run_leaves_no_partial_file_and_resumes(tmp_path):
                 worker.kill()
             except psutil.NoSuchProcess:
                 pass
-        _, alive = psutil.wait_procs([collector, *workers], timeout=30)
+        proc.wait(timeout=30)  # the collector is our child: reaped here
+        deadline = time.monotonic() + 30
+        alive = list(workers)
+        while alive and time.monotonic() < deadline:  # polled through psutil.Process: no os.kill(pid, 0)
+            alive = [w for w in alive if _running(w)]
+            time.sleep(0.05)
         assert not alive
     finally:
         if proc.poll() is None:
