@@ -352,3 +352,36 @@ def test_pdf_timeout_nan_is_refused(tmp_path):
     result = invoke("build", SEED, "-o", tmp_path / "cv.docx", "--pdf", "--pdf-timeout", "nan")
     assert result.exit_code == 5, result.output
     assert "lớn hơn 0" in result.output and not (tmp_path / "cv.docx").exists()
+
+
+# --- the campaign's name is one folder inside -o ---------------------------------------------------
+
+
+@pytest.mark.parametrize("name, words", [
+    ("../../thoat-ra", "không được có ký tự «/»"),
+    ("/tmp/tuyet-doi", "không được có ký tự «/»"),
+    ("..", "không được có dấu chấm"),
+    ("C:\\\\Windows", "không được có ký tự «:»"),
+    ("x" * 300, "dài 300 ký tự; tối đa 100"),
+    ("CON", "không dùng được làm tên thư mục trên Windows"),
+])
+def test_a_campaign_name_that_is_not_one_folder_name_is_refused(tmp_path, name, words):
+    path = campaign(tmp_path)
+    text = path.read_text("utf-8")
+    assert "\n  ten: nhac-xa-2026\n" in text  # line 6
+    path.write_text(text.replace("\n  ten: nhac-xa-2026\n", f'\n  ten: "{name}"\n', 1), "utf-8")
+    out = tmp_path / "a" / "b" / "ra"
+    result = invoke("build", path, "-o", out, "-j", "1")
+    assert result.exit_code == 2, result.output
+    assert "trường «chien_dich.ten»" in result.output and words in result.output and "dòng 6" in result.output
+    clean(result.output)
+    # nothing written anywhere: not in -o, not beside it, not above it
+    assert not out.exists() and not (tmp_path / "a" / "thoat-ra").exists() and not (tmp_path / "thoat-ra").exists()
+
+
+def test_a_campaign_name_with_vietnamese_letters_is_a_folder(tmp_path):
+    path = campaign(tmp_path)
+    path.write_text(path.read_text("utf-8").replace("\n  ten: nhac-xa-2026\n", '\n  ten: "Nhắc xã 2026"\n', 1), "utf-8")
+    result = invoke("build", path, "-o", tmp_path / "ra", "-j", "1")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "ra" / "Nhắc xã 2026" / "tat-ca.docx").exists()

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError
+from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from generator.assessments import resolve as assessment
 from generator.assessments.results import AssessmentsInput, Assessments, CommuneAssessment, Date
@@ -52,8 +52,31 @@ def _departments(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_NOT_IN_A_FOLDER_NAME = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+MAX_FOLDER_NAME = 100
+
+
+def _folder_name(value: str | None) -> str | None:
+    """``chien_dich.ten`` names one folder inside the output folder (``-o``, default ``out/``): never a
+    path (``../../x``, ``/tmp/x``, ``C:\\x``), never a name Windows refuses."""
+    if value is None:
+        return value
+    bad = _NOT_IN_A_FOLDER_NAME.search(value)
+    if bad or value in (".", ".."):
+        shown = "dấu chấm" if value in (".", "..") else f"ký tự «{bad.group()}»"
+        raise ValueError(f"tên chiến dịch «{value}» là tên một thư mục trong thư mục kết quả nên không được có {shown} "
+                         "(không được là đường dẫn); ví dụ: nhac-xa-2026")
+    if len(value) > MAX_FOLDER_NAME:
+        raise ValueError(f"tên chiến dịch dài {len(value)} ký tự; tối đa {MAX_FOLDER_NAME} (là tên một thư mục)")
+    if value.split(".")[0].upper() in _WINDOWS_RESERVED or value.endswith((".", " ")):
+        raise ValueError(f"tên chiến dịch «{value}» không dùng được làm tên thư mục trên Windows; ví dụ: nhac-xa-2026")
+    return value
+
+
 class CampaignSettings(InputModel):
-    name: Text | None = Field(None, alias="ten", description="Tên thư mục kết quả trong out/")
+    name: Annotated[Text | None, AfterValidator(_folder_name)] = Field(
+        None, alias="ten", description="Tên thư mục kết quả trong out/ (một tên thư mục, không phải đường dẫn)")
     complete: Literal["thu_duy_tri", "khong_gui"] = Field(
         "thu_duy_tri", alias="xa_dat_du", description="Xã đã đạt đủ tiêu chí: gửi thư duy trì, hoặc không gửi"
     )
