@@ -243,7 +243,6 @@ def _busy_problem(report) -> Problem:
 
 def _campaign_pdf(report, campaign, pdf_timeout: float | None, force: bool = False) -> None:
     from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
-    from generator.exceptions import FileBusyError
 
     folder = report.folder
     date = campaign.date

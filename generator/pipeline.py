@@ -56,9 +56,14 @@ def campaign_warnings(campaign) -> tuple[str, ...]:
 
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
     """The Word template to use."""
-    if not dispatch.template:
+    return template_path(dispatch.template, input_path, located)
+
+
+def template_path(template: str | None, input_path: Path, located) -> Path:
+    """The Word template ``mau:`` names (relative to the input file), or ours when it names none."""
+    if not template:
         return DEFAULT_TEMPLATE
-    path = (input_path.parent / dispatch.template).resolve()
+    path = (input_path.parent / template).resolve()
     if path.suffix.lower() != ".docx":
         raise InputError(located.problem(("mau",), "tệp mẫu phải là tệp Word .docx"))
     return path  # checked like any .docx from elsewhere when it is compiled (render.compiled)

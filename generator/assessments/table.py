@@ -224,12 +224,14 @@ def _open_table(path: Path, sheet: str | None) -> _Table:
     """The table the clerk sees: the CSV, or the worksheet named by ``trang_tinh`` or else the one Excel
     opens on (the active sheet, which must be visible)."""
     shown = display_path(path)
-    if not path.exists():
-        raise _fail(shown, "không tìm thấy tệp bảng đánh giá")
-    if special_file(path.stat().st_mode):  # a FIFO: reading it would wait forever
+    try:
+        info = path.stat()
+    except OSError:  # as Path.exists() read it: missing or out of reach
+        raise _fail(shown, "không tìm thấy tệp bảng đánh giá") from None
+    if special_file(info.st_mode):  # a FIFO: reading it would wait forever
         raise _fail(shown, NOT_REGULAR)
-    if path.stat().st_size > MAX_BYTES:
-        raise _fail(shown, too_large(MAX_BYTES, path.stat().st_size))
+    if info.st_size > MAX_BYTES:
+        raise _fail(shown, too_large(MAX_BYTES, info.st_size))
     suffix = path.suffix.lower()
     if suffix == ".csv":
         try:

@@ -56,12 +56,12 @@ from generator.bulk.campaign import Campaign, _Under
 from generator.vi.collation import vi_sorted
 from generator.write.docx_zip import FIXED_TIME
 from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
-from generator.pipeline import render_dispatch, template_for
+from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
 from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
                                     folder_lock, place, place_staged, remove_stale_temporaries, sha256,
                                     staging_file)
-from generator.render.docx import DEFAULT_TEMPLATE, compiled_template, context, render_docx, template_faults
+from generator.render.docx import compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
 
@@ -128,9 +128,8 @@ _JOURNAL: Manifest | None = None  # this process's journal of the letters it mov
 def _template_path(campaign: Campaign) -> Path:
     """The letter's template, resolved and checked as for a single letter (``pipeline.template_for``)."""
     communes = list(campaign.assessments.communes.values())
-    if not communes:
-        template = campaign.letter.get("mau")
-        return (campaign.path.parent / template).resolve() if template else DEFAULT_TEMPLATE
+    if not communes:  # no letter to validate: the field as written
+        return template_path(campaign.letter.get("mau"), campaign.path, _letter_located(campaign))
     return template_for(campaign.dispatch_for(communes[0]), campaign.path, _letter_located(campaign))
 
 
