@@ -26,7 +26,7 @@ LAYERS = [
     ["generator.exceptions", "generator.resources", "generator.vi"],  # depend on nothing of ours
     # mechanisms the stages call: reading the files a user names (YAML; the regular-file check), the
     # Jinja sandbox (wording's sentences and render's template), the base of the input models
-    ["generator.load", "generator.render.sandbox", "generator.model.base"],
+    ["generator.load", "generator.render.sandbox", "generator.model.base", "generator.doctypes"],
     ["generator.ooxml"],  # reading untrusted OOXML: the guard, the reader, the one style resolver, ns/units
     ["generator.write", "generator.geometry"],  # writing files; measuring text (styles resolved by ooxml)
     ["generator.assessments"],
