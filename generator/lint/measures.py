@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from generator.lint.elements import Element, _bold_line, _is_page_field, _is_upper, _same_cell
+from generator.lint.elements import Element, bold_line as _bold_line, is_page_field as _is_page_field, is_upper as _is_upper, same_cell as _same_cell
 from generator.ooxml.elements import DATE, STAMPS
 from generator.ooxml.ns import TWIPS_PER_CM, TWIPS_PER_MM, TWIPS_PER_PT
 from generator.ooxml.read import Document, Run
