@@ -25,7 +25,11 @@ __all__ = ["Element", "Segment", "bold_line", "find_elements", "is_page_field", 
 def find_elements(doc: Document) -> dict[str, Element]:
     """The parts of ``doc`` by name (``data/nd30_rules.yaml``'s elements), with the rules and page numbers."""
     paras = doc.paragraphs
-    found = dict(classify(paras, ORGAN_STYLES).elements)
+    parts = classify(paras, ORGAN_STYLES)
+    found = dict(parts.elements)
+    for name in ("so_ky_hieu", "kinh_gui"):  # their rules depend on the type
+        if name in found:
+            found[name].data["doc_type"] = parts.doc_type
     # -- rules under the issuing organ, the motto and a typed document's trích yếu
     for name, owner in (("duong_ke_co_quan", "co_quan_ban_hanh"), ("duong_ke_tieu_ngu", "tieu_ngu"),
                         ("duong_ke_trich_yeu", "trich_yeu_ten_loai")):

@@ -48,6 +48,7 @@ ANNEX_TITLE = "phu_luc_ten"
 ANNEX_REFERENCE = "phu_luc_kem_theo"
 NOTE = "ghi_chu"
 SIGNATURE_PLACEHOLDER = "chu_ky"  # "(Đã ký)", "(Chữ ký, dấu)" in the signature block
+RULE_LINE = "duong_ke"  # a rule typed as underscores
 RECIPIENT_ITEM = "kinh_gui_danh_sach"  # a dashed line of the Kính gửi list
 LETTERHEAD_OTHER = "phan_dau"  # a letterhead-table line that is none of its parts
 
@@ -296,7 +297,7 @@ def classify(paras: list[Para], organ_styles: tuple[str, str] | None = None) -> 
     body = [
         p for p in paras[body_start:sign_start]
         if p.text.strip() and p.cell is None and p.kind == "body" and p.text.strip() not in STAMPS
-        and id(p) not in excluded
+        and id(p) not in excluded and not RULE_TEXT.match(p.text)
     ]
     if body:
         found["noi_dung"] = Element("noi_dung", [Segment(p, 0, len(p.text)) for p in body])
@@ -341,8 +342,9 @@ def _title_block(found, paras: list[Para], title: Para, typed: DocumentType) -> 
         if (RULE_TEXT.match(t) or KINH_GUI.match(t) or CAN_CU.match(t) or QUYET_DINH_LINE.match(t)
                 or p.cell is not None or len(lines) >= 3):
             break
-        if lines and (_shown_upper(p) or p.jc != "center" or DIEU.match(t)):
-            break
+        if lines and (_shown_upper(p) or p.jc != lines[0].jc or bold_line(whole(p)) != bold_line(whole(lines[0]))
+                      or DIEU.match(t)):
+            break  # a line that continues the trích yếu looks like its first line
         if not lines and _shown_upper(p) and typed.layout == "quyet_dinh":
             break  # no trích yếu: this is the authority line
         lines.append(p)
@@ -583,6 +585,8 @@ def _roles(parts: Parts, paras: list[Para], letterhead_tbl, signature_tbl, place
         text = p.text.strip()
         if p.el in starts:
             role = starts[p.el][1]
+        elif RULE_TEXT.match(text):
+            role = RULE_LINE
         elif p.cell is not None and p.cell.tbl is letterhead_tbl:
             role = LETTERHEAD_OTHER
         elif p.cell is not None and p.cell.tbl is signature_tbl:

@@ -5,7 +5,8 @@ A paragraph with one of our role styles has its role; one without (a letter rety
 Word, another office's file) gets the role the one classifier ``ooxml/parts.py`` decides
 (the same decision ``dispatch lint`` judges), translated here to a role style id
 (``PART_ROLES``) or, for a part no style of ours stands for, to a label of its own
-(``PART_LABELS``: the tên loại, a Quyết định's authority line and "QUYẾT ĐỊNH:").
+(``PART_LABELS``: the tên loại, a Quyết định's authority line and "QUYẾT ĐỊNH:", a rule typed
+as underscores).
 """
 from __future__ import annotations
 
@@ -77,6 +78,7 @@ PART_LABELS = {
     "ten_loai": "Tên loại",
     "tham_quyen": "Thẩm quyền",
     "quyet_dinh": "Quyết định",
+    parts.RULE_LINE: "Đường kẻ",
 }
 
 
