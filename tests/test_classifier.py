@@ -149,3 +149,24 @@ def test_dispatch_text_labels_a_signature_typed_without_a_table(tmp_path):
         "Nơi nhận           │ - Như trên;",
         "Nơi nhận           │ - Lưu: VT, VP.",
     ]
+
+
+def test_a_title_and_its_trich_yeu_in_one_paragraph_split_by_a_line_break(tmp_path):
+    import docx
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
+    path = make_letter(tmp_path / "kh.docx", **PLAN)
+    doc = docx.Document(path)
+    title = next(p for p in doc.paragraphs if p.text == "KẾ HOẠCH")
+    summary = next(p for p in doc.paragraphs if p.text == PLAN["ty_lines"][0])
+    title.runs[-1].add_break(WD_BREAK.LINE)
+    run = title.add_run(summary.text)
+    run.bold, run.font.size = True, Pt(14)
+    summary._p.getparent().remove(summary._p)
+    doc.save(path)
+    parts = _parts(path)
+    assert parts.doc_type.key == "ke_hoach"
+    assert _texts(parts, "ten_loai") == ["KẾ HOẠCH"]
+    assert _texts(parts, "trich_yeu_ten_loai") == ["Giám sát xây dựng nông thôn mới năm 2026"]
+    assert _texts(parts, "noi_dung") == BODY

@@ -251,7 +251,8 @@ def classify(paras: list[Para], organ_styles: tuple[str, str] | None = None) -> 
     doc_type = doctypes.document_types()[doctypes.DEFAULT]
     header_end = zone_end
     title = paras[i] if i < len(paras) and (kinh_gui_para is None or i <= kinh_gui_para.index) else None
-    typed = doctypes.by_title(title.text) if title is not None and title.text.strip() else None
+    title_segs = segments(title) if title is not None else []
+    typed = doctypes.by_title(title_segs[0].text) if title_segs else None  # "QUYẾT ĐỊNH" or "QUYẾT ĐỊNH↵Về việc …"
     if typed is not None and title.cell is None:
         doc_type = typed
         header_end = _title_block(found, paras, title, typed)
@@ -328,9 +329,12 @@ def _letterhead_follows(paras: list[Para], zone_end: int, index: int) -> bool:
 
 def _title_block(found, paras: list[Para], title: Para, typed: DocumentType) -> int:
     """Tên loại, the trích yếu under it and, for a Quyết định, the authority line; return the end."""
-    found["ten_loai"] = Element("ten_loai", [whole(title)], {"type": typed})
+    title_segs = [trimmed(s) for s in segments(title)]
+    found["ten_loai"] = Element("ten_loai", title_segs[:1], {"type": typed})
     lines: list[Para] = []
     i = title.index + 1
+    if len(title_segs) > 1:  # the trích yếu after a line break in the title's own paragraph
+        i = len(paras)
     while i < len(paras):
         p = paras[i]
         t = p.text.strip()
@@ -352,7 +356,9 @@ def _title_block(found, paras: list[Para], title: Para, typed: DocumentType) -> 
         if p.drawings or "bottom" in p.borders:
             break  # the rule drawn on the trích yếu's own paragraph
     end = title.index + 1
-    if lines:
+    if len(title_segs) > 1:
+        found["trich_yeu_ten_loai"] = Element("trich_yeu_ten_loai", title_segs[1:])
+    elif lines:
         found["trich_yeu_ten_loai"] = Element("trich_yeu_ten_loai", [whole(p) for p in lines])
         end = lines[-1].index + 1
     # the rule under the trích yếu (lint measures it; here it is only stepped over)
@@ -589,10 +595,8 @@ def _roles(parts: Parts, paras: list[Para], letterhead_tbl, signature_tbl, place
             role = RULE_LINE
         elif p.cell is not None and p.cell.tbl is letterhead_tbl:
             role = LETTERHEAD_OTHER
-        elif p.cell is not None and p.cell.tbl is signature_tbl:
-            role = "noi_nhan_danh_sach" if previous[0] in ("noi_nhan", "noi_nhan_danh_sach") and p.cell.col == 0 else ""
         elif p.cell is not None:
-            role = ""  # a data table: its place says more than any role
+            role = ""  # another line of the signature table, or a data table: its place says more
         else:
             role = _body_line(p, text, previous)
         roles[p.el] = role
