@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from pathlib import Path
 
@@ -51,7 +52,7 @@ DEFAULTS = dict(
     vv_text="V/v triển khai kế hoạch năm 2025", vv_size=12, vv_bold=False, vv_before=6,
     kg_text="Kính gửi: Ủy ban nhân dân các xã", kg_bold=False,
     body_align=J, body_indent=1.27, body_before=6, body_after=0, body_line=1.15, body_size=14,
-    body_font=None, body_color=None,
+    body_font=None, body_color=None, first_align=None,
     nn_text="Nơi nhận:", nn_size=12, nn_bold=True, nn_italic=True, nn_align=L,
     nn_items=("- Như trên;", "- Lưu: VT, VP."), nn_item_size=11,
     titles=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), title_bold=True,
@@ -59,6 +60,15 @@ DEFAULTS = dict(
     page_field=True, page_in_footer=False, title_pg=True, page_align=C, page_size=14,
     flat=False,  # Số/date on one tabbed line and a signature without a table (older habit)
     simple_page_field=False,  # PAGE as <w:fldSimple> instead of fldChar runs
+    body=None,  # the body paragraphs (BODY by default)
+    # a typed document (Mẫu 1.4; Mẫu 1.2 with an authority line, căn cứ and "QUYẾT ĐỊNH:"): its title block
+    ten_loai=None, tl_size=14, tl_bold=True, tl_align=C,
+    ty_lines=("Giám sát xây dựng nông thôn mới năm 2026",), ty_size=14, ty_bold=True, ty_align=C,
+    ty_rule_factor=0.4,  # the rule under the trích yếu, as a share of its widest line (None: no rule)
+    authority=None, authority_bold=True, authority_align=C,
+    grounds=(), grounds_italic=True,
+    qd_line=None, qd_bold=True, qd_align=C,
+    dieu_bold=True,  # "Điều 1." at the start of a body paragraph
 )
 
 BODY = [
@@ -122,6 +132,7 @@ def _page_field(paragraph, size):
 def make_letter(path: Path, **changes) -> Path:
     """A complete, correct công văn typed "by another office"; ``changes`` break one thing."""
     k = {**DEFAULTS, **changes}
+    k["body"] = BODY if k["body"] is None else k["body"]
     doc = docx.Document()
     normal = doc.styles["Normal"]
     if not k["theme_font"]:
@@ -169,13 +180,25 @@ def make_letter(path: Path, **changes) -> Path:
     else:
         left, right = _cell(head, 1, 0), _cell(head, 1, 1)
         _para(left, k["so_text"], k["so_size"], before=6)
-        _para(left, k["vv_text"], k["vv_size"], bold=k["vv_bold"], before=k["vv_before"])
+        if k["vv_text"]:
+            _para(left, k["vv_text"], k["vv_size"], bold=k["vv_bold"], before=k["vv_before"])
         _para(right, k["date_text"], k["date_size"], italic=k["date_italic"], before=6)
 
-    _para(doc, k["kg_text"], 14, bold=k["kg_bold"], before=12, after=6)
-    for text in BODY:
-        p = _para(doc, text, k["body_size"], align=k["body_align"], before=k["body_before"], after=k["body_after"],
-                  font=k["body_font"], color=k["body_color"])
+    if k["ten_loai"]:
+        _title_block(doc, k)
+    if k["kg_text"]:
+        _para(doc, k["kg_text"], 14, bold=k["kg_bold"], before=12, after=6)
+    for n, text in enumerate(k["body"]):
+        article = re.match(r"Điều \d+\. ", text)
+        if article:
+            p = _para(doc, article.group(0), k["body_size"], bold=k["dieu_bold"], align=k["body_align"],
+                      before=k["body_before"], after=k["body_after"])
+            p.add_run(text[article.end():]).font.size = Pt(k["body_size"])
+            p.paragraph_format.first_line_indent = Cm(k["body_indent"])
+            p.paragraph_format.line_spacing = k["body_line"]
+            continue
+        p = _para(doc, text, k["body_size"], align=k["first_align"] if n == 0 and k["first_align"] is not None else k["body_align"],
+                  before=k["body_before"], after=k["body_after"], font=k["body_font"], color=k["body_color"])
         p.paragraph_format.first_line_indent = Cm(k["body_indent"])
         p.paragraph_format.line_spacing = k["body_line"]
 
@@ -209,6 +232,24 @@ def make_letter(path: Path, **changes) -> Path:
         _page_field(p, k["page_size"])
     doc.save(path)
     return path
+
+
+def _title_block(doc, k) -> None:
+    """Tên loại, trích yếu and the rule under it (Mẫu 1.4); a Quyết định's authority line, căn cứ and
+    "QUYẾT ĐỊNH:" (Mẫu 1.2)."""
+    _para(doc, k["ten_loai"], k["tl_size"], bold=k["tl_bold"], align=k["tl_align"], before=12)
+    for line in k["ty_lines"]:
+        _para(doc, line, k["ty_size"], bold=k["ty_bold"], align=k["ty_align"])
+    if k["ty_rule_factor"]:
+        widest = max(text_width_pt(line, k["ty_size"], k["ty_bold"]) for line in k["ty_lines"])
+        _para(doc, "_" * round(widest * k["ty_rule_factor"] / text_width_pt("_", 13)), 13)
+    if k["authority"]:
+        _para(doc, k["authority"], 14, bold=k["authority_bold"], align=k["authority_align"], before=12, after=6)
+    for text in k["grounds"]:
+        p = _para(doc, text, 14, italic=k["grounds_italic"], align=J, before=6)
+        p.paragraph_format.first_line_indent = Cm(1.27)
+    if k["qd_line"]:
+        _para(doc, k["qd_line"], 14, bold=k["qd_bold"], align=k["qd_align"], before=6, after=6)
 
 
 def _json_lint(path: Path) -> tuple[int, dict]:
@@ -636,3 +677,116 @@ def test_lint_judges_a_kinh_gui_placed_in_a_text_box(tmp_path, ours):
     assert code == 1
     assert [v["rule"] for v in report["violations"]] == ["kinh_gui.khong_dam"], report
     assert read_docx(tmp_path / "hop-dam.docx").paragraphs  # and the reader does not fail on the box
+
+
+# --------------------------------------------------------------------------- every type (#13)
+
+PLAN = dict(ten_loai="KẾ HOẠCH", so_text="Số: 05/KH-SNNMT", vv_text="", kg_text="",
+            ty_lines=("Giám sát xây dựng nông thôn mới năm 2026",))
+REPORT_UP = dict(ten_loai="TỜ TRÌNH", so_text="Số: 05/TTr-SNNMT", vv_text="",
+                 ty_lines=("Đề nghị công nhận xã Minh Tiến đạt chuẩn nông thôn mới năm 2025",),
+                 kg_text="Kính gửi: Ủy ban nhân dân tỉnh Lạng Sơn")
+DECISION = dict(
+    ten_loai="QUYẾT ĐỊNH", so_text="Số: 05/QĐ-UBND", vv_text="", kg_text="",
+    parent="", issuer="ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
+    ty_lines=("Về việc công nhận xã Minh Tiến đạt chuẩn nông thôn mới năm 2025",),
+    authority="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
+    grounds=("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
+             "Căn cứ Quyết định số 318/QĐ-TTg ngày 08 tháng 3 năm 2022 của Thủ tướng Chính phủ;",
+             "Theo đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình số 05/TTr-SNNMT."),
+    qd_line="QUYẾT ĐỊNH:",
+    body=["Điều 1. Công nhận xã Minh Tiến, tỉnh Lạng Sơn đạt chuẩn nông thôn mới năm 2025.",
+          "Điều 2. Quyết định này có hiệu lực thi hành kể từ ngày ký.",
+          "Điều 3. Chánh Văn phòng Ủy ban nhân dân tỉnh, Giám đốc Sở Nông nghiệp và Môi trường, Chủ "
+          "tịch Ủy ban nhân dân xã Minh Tiến chịu trách nhiệm thi hành Quyết định này./."],
+    nn_items=("- Như Điều 3;", "- Lưu: VT, KTN."), titles=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+)
+TYPED = {"ke-hoach": PLAN, "to-trinh": REPORT_UP, "quyet-dinh": DECISION}
+
+
+@pytest.mark.parametrize("name", sorted(TYPED))
+def test_a_typed_document_laid_out_as_the_decree_says_passes(tmp_path, name):
+    report = lint_file(make_letter(tmp_path / f"{name}.docx", **TYPED[name]))
+    assert report.ok, report.to_text()
+
+
+BROKEN_TYPED = {
+    # công văn (Mẫu 1.5)
+    "cong-van-ky-hieu-to-trinh": ({}, dict(so_text="Số: 05/TTr-UBND"), {"so_ky_hieu.cong_van_khong_ten_loai"}),
+    "cong-van-khong-vv": ({}, dict(vv_text=""), {"trich_yeu.co_mat"}),
+    # văn bản có tên loại (Mẫu 1.4)
+    "ke-hoach-ky-hieu-bc": (PLAN, dict(so_text="Số: 05/BC-SNNMT"), {"so_ky_hieu.viet_tat_ten_loai"}),
+    "ke-hoach-co-vv": (PLAN, dict(vv_text="V/v giám sát năm 2026"), {"trich_yeu.chi_cong_van"}),
+    "ke-hoach-ten-loai-trai": (PLAN, dict(tl_align=L), {"ten_loai.can_giua"}),
+    "ke-hoach-ten-loai-thuong": (PLAN, dict(ten_loai="Kế hoạch"), {"ten_loai.in_hoa"}),
+    "ke-hoach-ten-loai-khong-dam": (PLAN, dict(tl_bold=False), {"ten_loai.dam"}),
+    "ke-hoach-ten-loai-co-12": (PLAN, dict(tl_size=12), {"ten_loai.co_chu"}),
+    "ke-hoach-trich-yeu-khong-dam": (PLAN, dict(ty_bold=False), {"trich_yeu_ten_loai.dam"}),
+    "ke-hoach-trich-yeu-trai": (PLAN, dict(ty_lines=("Giám sát năm 2026", "tại các xã"), ty_align=L),
+                                {"trich_yeu_ten_loai.can_giua"}),
+    "ke-hoach-trich-yeu-in-hoa": (PLAN, dict(ty_lines=("GIÁM SÁT NÔNG THÔN MỚI NĂM 2026",)),
+                                  {"trich_yeu_ten_loai.chu_thuong"}),
+    "ke-hoach-trich-yeu-co-12": (PLAN, dict(ty_size=12), {"trich_yeu_ten_loai.co_chu"}),
+    "ke-hoach-khong-ke": (PLAN, dict(ty_rule_factor=None), {"duong_ke_trich_yeu.co_mat"}),
+    "ke-hoach-ke-dai": (PLAN, dict(ty_rule_factor=0.8), {"duong_ke_trich_yeu.do_dai"}),
+    "ke-hoach-ke-ngan": (PLAN, dict(ty_rule_factor=0.2), {"duong_ke_trich_yeu.do_dai"}),
+    "ke-hoach-kinh-gui": (PLAN, dict(kg_text="Kính gửi: Ủy ban nhân dân các xã"), {"kinh_gui.dung_loai"}),
+    "to-trinh-ky-hieu-chu-hoa": (REPORT_UP, dict(so_text="Số: 05/TTR-SNNMT"), {"so_ky_hieu.viet_tat_ten_loai"}),
+    # quyết định (Mẫu 1.2)
+    "quyet-dinh-ky-hieu-qyd": (DECISION, dict(so_text="Số: 05/QyĐ-UBND"), {"so_ky_hieu.viet_tat_ten_loai"}),
+    "quyet-dinh-tham-quyen-khong-dam": (DECISION, dict(authority_bold=False), {"tham_quyen.dam"}),
+    "quyet-dinh-tham-quyen-trai": (DECISION, dict(authority_align=L), {"tham_quyen.can_giua"}),
+    "quyet-dinh-khong-tham-quyen": (DECISION, dict(authority=None), {"tham_quyen.co_mat"}),
+    "quyet-dinh-can-cu-dung": (DECISION, dict(grounds_italic=False), {"can_cu.nghieng"}),
+    "quyet-dinh-dong-khong-dam": (DECISION, dict(qd_bold=False), {"quyet_dinh.dam"}),
+    "quyet-dinh-dong-trai": (DECISION, dict(qd_align=L), {"quyet_dinh.can_giua"}),
+    "quyet-dinh-khong-dong": (DECISION, dict(qd_line=None), {"quyet_dinh.co_mat"}),
+    "quyet-dinh-dieu-khong-dam": (DECISION, dict(dieu_bold=False), {"dieu.dam"}),
+    "quyet-dinh-khong-trich-yeu": (DECISION, dict(ty_lines=(), ty_rule_factor=None), {"trich_yeu_ten_loai.co_mat"}),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN_TYPED))
+def test_a_document_broken_against_its_type_is_caught(tmp_path, case):
+    base, changes, expected = BROKEN_TYPED[case]
+    code, data = _json_lint(make_letter(tmp_path / f"{case}.docx", **{**base, **changes}))
+    fired = {v["rule"] for v in data["violations"]}
+    assert code == 1
+    assert fired == expected, "\n".join(v["message"] for v in data["violations"])
+
+
+def test_the_type_and_its_rules_are_said_in_the_message(tmp_path):
+    code, data = _json_lint(make_letter(tmp_path / "kh.docx", **{**PLAN, "so_text": "Số: 05/BC-SNNMT"}))
+    (v,) = data["violations"]
+    assert "ký hiệu mở đầu «BC», Kế hoạch viết tắt «KH»" in v["where"]
+    code, data = _json_lint(make_letter(tmp_path / "cv.docx", so_text="Số: 05/TTr-UBND"))
+    (v,) = data["violations"]
+    assert v["found_text"] == "chữ viết tắt tên loại trong ký hiệu «TTr»"
+
+
+# --------------------------------------------------------------------------- the letterhead ends by structure
+
+
+def test_without_kinh_gui_every_body_paragraph_is_checked(tmp_path):
+    """No Kính gửi and three body paragraphs: the first two used to be taken as letterhead."""
+    path = make_letter(tmp_path / "khong-kg.docx", kg_text="", first_align=L)
+    elements = find_elements(read_docx(path))
+    assert [s.text for s in elements["noi_dung"].segments] == BODY
+    report = lint_file(path)
+    assert report.rule_ids() == {"noi_dung.canh_deu"}, report.to_text()
+    assert "đoạn" in report.violations[0].where and "Thực hiện Kế hoạch" in report.violations[0].where
+
+
+def test_a_one_paragraph_letter_dispatch_built_passes_its_own_lint(tmp_path):
+    text = SEED.read_text("utf-8")
+    head, _, rest = text.partition("kinh_gui:")
+    _, _, tail = rest.partition("nguoi_ky:")
+    one = head + 'noi_dung:\n  - "Đề nghị các xã duy trì, nâng cao chất lượng các tiêu chí đã đạt."\nnguoi_ky:' + tail
+    path = tmp_path / "mot-doan.yaml"
+    path.write_text(one, "utf-8")
+    out = tmp_path / "mot-doan.docx"
+    out.write_bytes(build_file(path).docx)
+    report = lint_file(out)
+    assert report.ok, report.to_text()
+    assert [s.text for s in find_elements(read_docx(out))["noi_dung"].segments] == [
+        "Đề nghị các xã duy trì, nâng cao chất lượng các tiêu chí đã đạt./."]

@@ -2,13 +2,14 @@
 
 Three parts:
 
-1. ``find_elements`` (``elements.py``) locates the parts of a công văn by their *text and position*
-   (the paragraph holding "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", a line starting
-   "Số:", the "…, ngày … tháng … năm …" line, "V/v", "Kính gửi", "Nơi nhận:", the
-   signature block beside it…). Our own style ids are used only as a hint where text
-   alone is ambiguous (which header lines are the parent organ).
+1. ``find_elements`` (``elements.py``) gives the parts the one classifier ``ooxml/parts.py``
+   finds by their *text and structure* (the paragraph holding "CỘNG HÒA XÃ HỘI CHỦ NGHĨA
+   VIỆT NAM", a line starting "Số:", the "…, ngày … tháng … năm …" line, a tên loại such as
+   "QUYẾT ĐỊNH" or "V/v" under Số, "Kính gửi", "Nơi nhận:", the signature block beside it…),
+   with the document's type, and the rules drawn under them.
 2. The rules are data (``data/nd30_rules.yaml``): element, property, allowed range or
-   values, the decree's section and a Vietnamese description.
+   values, the layouts of document they apply to (công văn, văn bản có tên loại, quyết định;
+   all when not said), the decree's section and a Vietnamese description.
 3. A small engine (here) measures each property (``measures.PROPERTIES``) on each
    element and compares it with the rule's constraint; ``Report`` says the result.
 
@@ -48,6 +49,10 @@ class Rule:
     equals: Any = None
     one_of: tuple | None = None
     pattern: str | None = None
+    layouts: tuple | None = None  # the layouts (doctypes: cong_van, ten_loai, quyet_dinh) it applies to; None: all
+
+    def applies_to(self, layout: str) -> bool:
+        return self.layouts is None or layout in self.layouts
 
     def accepts(self, value: Any) -> bool:
         if value is None:
@@ -70,7 +75,7 @@ class Rule:
 
     def expected(self) -> str:
         p = self.property
-        if self.pattern is not None or p == "present":
+        if self.pattern is not None or p in ("present", "symbol_type", "symbol_type_ok", "addressable"):
             return self.description
         if self.equals is not None:
             return show_found(p, self.equals)
@@ -99,8 +104,9 @@ def load_rules() -> tuple[dict[str, str], tuple[Rule, ...]]:
     rules = []
     for item in data["rules"]:
         item = dict(item)
-        if "one_of" in item:
-            item["one_of"] = tuple(item["one_of"])
+        for key in ("one_of", "layouts"):
+            if key in item:
+                item[key] = tuple(item[key])
         rule = Rule(**item)
         if rule.property not in PROPERTIES:
             raise ValueError(f"rule {rule.id}: unknown property {rule.property}")
@@ -181,11 +187,14 @@ class Report:
 def check(doc: Document, shown_name: str | None = None) -> Report:
     names, rules = load_rules()
     elements = find_elements(doc)
+    layout = elements["loai_van_ban"].data["type"].layout
     elements["trang"] = Element("trang", [])
     elements["toan_van"] = Element("toan_van", [], {"paragraphs": doc.all_paragraphs()})
     violations: list[Violation] = []
     checked = 0
     for rule in rules:
+        if not rule.applies_to(layout):
+            continue
         el = elements.get(rule.element)
         if rule.property == "present":
             el = el or Element(rule.element)
@@ -206,7 +215,7 @@ def check(doc: Document, shown_name: str | None = None) -> Report:
             if v not in distinct:
                 distinct.append(v)
         if rule.property == "present":
-            found_text = "không tìm thấy trong văn bản"
+            found_text = "không tìm thấy trong văn bản" if distinct[0] is False else "có trong văn bản"
         else:
             found_text = "; ".join(show_found(rule.property, v) for v in distinct[:4])
         if len(distinct) > 4:

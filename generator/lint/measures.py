@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from generator.lint.elements import Element, _bold_line, _is_page_field, _is_upper, _same_cell
+from generator import doctypes
+from generator.lint.elements import Element, bold_line as _bold_line, is_page_field as _is_page_field, is_upper as _is_upper, same_cell as _same_cell
 from generator.ooxml.elements import DATE, STAMPS
 from generator.ooxml.ns import TWIPS_PER_CM, TWIPS_PER_MM, TWIPS_PER_PT
 from generator.ooxml.read import Document, Run
@@ -101,6 +102,47 @@ def m_symbol_upper(el: Element, doc: Document):
     groups = re.split(r"[-\s]+", parts[1])
     ok = all(g in MIXED_CASE_TYPE_ABBREVIATIONS or g == g.upper() for g in groups if g)
     return [(ok, el.segments[0].where())]
+
+
+def _type_abbreviation(el: Element) -> str:
+    """The type abbreviation (Phụ lục III, case kept) that opens the ký hiệu, or ""."""
+    parts = _so_parts(el)
+    if parts is None:
+        return ""
+    first = re.split(r"[-\s]+", parts[1].strip())[0]
+    return first if doctypes.by_abbreviation(first) is not None else ""
+
+
+def m_symbol_type(el: Element, doc: Document):
+    """The type abbreviation a công văn's ký hiệu carries ("" when none, as the decree wants)."""
+    if _so_parts(el) is None:
+        return []
+    return [(_type_abbreviation(el), el.segments[0].where())]
+
+
+def m_symbol_type_ok(el: Element, doc: Document):
+    """Whether a typed document's ký hiệu opens with its type's abbreviation (QĐ, KH, TTr, QyĐ…)."""
+    parts = _so_parts(el)
+    doc_type = el.data.get("doc_type")
+    if parts is None or doc_type is None or not doc_type.abbreviation:
+        return []
+    first = re.split(r"[-\s]+", parts[1].strip())[0]
+    ok = first == doc_type.abbreviation
+    where = el.segments[0].where()
+    if not ok:
+        where += f" — ký hiệu mở đầu «{first}», {doc_type.name} viết tắt «{doc_type.abbreviation}»"
+    return [(ok, where)]
+
+
+def m_addressable(el: Element, doc: Document):
+    """Whether the document's type may carry "Kính gửi" (công văn, tờ trình, báo cáo)."""
+    doc_type = el.data.get("doc_type")
+    if doc_type is None:
+        return []
+    where = el.segments[0].where()
+    if not doc_type.may_address:
+        where += f" — văn bản là {doc_type.name}"
+    return [(doc_type.may_address, where)]
 
 
 def _date_part(name: str):
@@ -280,6 +322,9 @@ PROPERTIES: dict[str, tuple[str, Callable]] = {
     "number": ("số", m_number),
     "symbol": ("ký hiệu", m_symbol),
     "symbol_upper": ("ký hiệu in hoa", m_symbol_upper),
+    "symbol_type": ("chữ viết tắt tên loại trong ký hiệu", m_symbol_type),
+    "symbol_type_ok": ("chữ viết tắt tên loại trong ký hiệu", m_symbol_type_ok),
+    "addressable": ("«Kính gửi» trong loại văn bản này", m_addressable),
     "date_day": ("ngày", _date_part("day")),
     "date_month": ("tháng", _date_part("month")),
     "date_year": ("năm", _date_part("year")),
@@ -310,6 +355,8 @@ BOOLEAN_WORDS = {
     "upper": ("in hoa", "không in hoa hết"),
     "present": ("có", "không có"),
     "symbol_upper": ("in hoa", "có chữ thường"),
+    "symbol_type_ok": ("đúng chữ viết tắt tên loại", "sai chữ viết tắt tên loại"),
+    "addressable": ("được có «Kính gửi»", "có «Kính gửi» mà loại văn bản này không có"),
     "page_field_in_header": ("có số trang ở đầu trang", "không có số trang ở đầu trang"),
     "hidden_on_first_page": ("ẩn ở trang đầu", "hiện ở trang đầu"),
 }

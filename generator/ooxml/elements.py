@@ -1,10 +1,8 @@
-"""Text patterns that recognise the parts of a công văn, shared by every reader of a .docx.
+"""Text patterns that recognise the parts of a letter, for the one classifier ``ooxml/parts.py``.
 
-``review/labelling.py`` (``dispatch text``/``diff``) uses them to label a paragraph of a
-file without our role styles; ``lint/elements.py`` (``dispatch lint``) uses them to find the element
-whose layout it checks. Both mean the same line by each pattern here, so both read
-a letter alike. Where the two differ on purpose, both patterns are here, with the reason
-(the block below the shared ones).
+``parts.classify`` decides with them which paragraph is which part; ``dispatch lint``
+(``lint/elements.py``) and ``dispatch text``/``diff`` (``review/labelling.py``) both take its
+decisions, so both read a letter alike.
 
 The patterns take text that may begin with spaces and are case-insensitive; use
 ``match`` for "the line starts with", ``search`` for "the line holds".
@@ -22,35 +20,31 @@ DATE_LINE = re.compile(r"ngày\b.*\btháng\b.*\bnăm\b", re.I)
 KINH_GUI = re.compile(r"^\s*kính\s+gửi", re.I)
 NOI_NHAN = re.compile(r"^\s*nơi\s+nhận", re.I)
 
-# ---------------------------------------------------------------------------------------------
-# Where lint and extract read a line differently, on purpose (the one place this is said):
-# a lint must *find* the element to report what is wrong with it, so its patterns are lenient;
-# ``dispatch text``/``diff`` label a line only when it is plainly that part, so theirs are strict
-# where a wrong label would mislead and wider where a clerk's usual variants are still that part.
-#
-# - "Số": lint takes it with its colon or without, before a slash ("Số 12/UBND", to report the
-#   missing colon: ``SO``); extract labels only "Số:" (``SO_COLON``).
-# - The subject: lint only the decree's "V/v" (``VV``); extract also a spelled-out "Về việc"
-#   (``TRICH_YEU``), which lint then reports as a body line rather than guess.
-# - A list line ("Kính gửi", "Nơi nhận"): lint any dash, the wrong em dash included (``DASH``,
-#   it reports the dash); extract a dash, "+" or "•" (``LIST_MARK``), the marks clerks type.
-# - The date line: both ``DATE_LINE``; lint falls back to any "ngày <digit>" line (``DATE_ANY``)
-#   to report its form, and reads the day, month and year out of it (``DATE``).
+# The patterns are lenient where a lint must *find* a part to report what is wrong with it:
+# - "Số" with its colon or without, before a slash ("Số 12/UBND", to report the missing colon);
+# - the subject of a công văn: the decree's "V/v" under Số (``VV``); a spelled-out "Về việc" in
+#   the body is labelled as a subject for readers (``TRICH_YEU``), not judged as one;
+# - a list line ("Kính gửi", "Nơi nhận"): any dash, the wrong em dash included (it is reported),
+#   "+" or "•" (``DASH``);
+# - the date line: ``DATE_LINE``, failing that any "ngày <digit>" line (``DATE_ANY``) to report
+#   its form; the day, month and year are read out of it with ``DATE``.
 
-# "Số:" or "Số 12/…", "Số …/": the number line, as lint finds it.
+# "Số:" or "Số 12/…", "Số …/": the number line.
 SO = re.compile(r"^\s*Số\s*(:|[\s._…]*\d*[\s._…]*/)")
-SO_COLON = re.compile(r"^Số\s*:", re.I)
 DATE = re.compile(r"ngày\s*(?P<day>[^\s]*?)\s*tháng\s*(?P<month>[^\s]*?)\s*năm\s*(?P<year>[^\s]*)", re.I)
 DATE_ANY = re.compile(r"\bngày\s*\d", re.I)
 VV = re.compile(r"^\s*v/v\b", re.I)
 TRICH_YEU = re.compile(r"^(V/v|Về việc)\b", re.I)
-DASH = re.compile(r"^\s*[-–—]\s*")
-LIST_MARK = re.compile(r"^\s*[-–+•]")
+DASH = re.compile(r"^\s*[-–—+•]\s*")
 RULE_TEXT = re.compile(r"^\s*_{3,}\s*$")  # a rule typed as underscores
 PLACEHOLDER = re.compile(r"^\s*[\(\[].*[\)\]]\s*$|^\s*(đã ký|da ky)\s*$", re.I)  # "(Chữ ký, dấu)", "đã ký"
 PHU_LUC = re.compile(r"^Phụ\s+lục\b", re.I)
 KEM_THEO = re.compile(r"^\(?\s*Kèm\s+theo\b", re.I)
 GHI_CHU = re.compile(r"^Ghi\s+chú\s*:", re.I)
 URGENCY = re.compile(r"^(KHẨN|THƯỢNG KHẨN|HỎA TỐC|HOẢ TỐC)$")  # §III.2.b, as printed (upper case)
+# Typed documents (Mẫu 1.2-1.4): a căn cứ line, a Quyết định's "QUYẾT ĐỊNH:" line, an article.
+CAN_CU = re.compile(r"^\s*Căn\s+cứ\b", re.I)
+QUYET_DINH_LINE = re.compile(r"^\s*QUYẾT\s+ĐỊNH\s*:\s*$", re.I)
+DIEU = re.compile(r"^\s*(Điều\s+\d+\s*[.:])")
 # The marks printed above "Kính gửi" in the letterhead: urgency and secrecy; not body text.
 STAMPS = {"KHẨN", "THƯỢNG KHẨN", "HỎA TỐC", "HOẢ TỐC", "MẬT", "TỐI MẬT", "TUYỆT MẬT"}

@@ -153,6 +153,12 @@ def _read(zf: zipfile.ZipFile, path: str) -> Document:
     return Document(path, paragraphs, sections, styles)
 
 
+def body_paragraphs(body, styles: Styles) -> list[Para]:
+    """The paragraphs of a body element already parsed (python-docx's, for ``dispatch text``/``diff``),
+    as ``read_docx`` gives them, for the classifier ``parts.py``."""
+    return _Reader(styles).read_container(body, "document.xml", "body", [None])
+
+
 def _section_properties(body) -> list:
     out = []
     for p in body.iter(w("p")):

@@ -6,9 +6,10 @@ Its text keeps the emphasis a reader sees, as runs merged by equal look:
 
 - Elements are recognised by their role, the paragraph style id of ``layout_spec.ROLES``
   (or the role's style *name*, since Word may rewrite the ids of custom styles on save).
-- Without role styles (a letter retyped in Word, another office's file), by position and
-  text: the first table is the letterhead, "Số:", "V/v", "Kính gửi", "Nơi nhận", the last
-  table is the signature block. Anything else is a plain paragraph, in order.
+- Without role styles (a letter retyped in Word, another office's file), by the one
+  classifier of a letter's parts, ``ooxml/parts.py`` (the decisions ``dispatch lint`` judges):
+  which table is the letterhead and which the signature block, the number, the title block,
+  "Kính gửi", "Nơi nhận"… Anything else is a plain paragraph, in order.
 - Runs, their text and their bold, italic and size come from ``ooxml/read.py``'s
   ``read_runs``, the reading ``dispatch lint`` judges: formatting resolved as Word does (run, character style,
   paragraph style, table style, document defaults, with Word's toggle rule for bold and
@@ -21,8 +22,7 @@ Its text keeps the emphasis a reader sees, as runs merged by equal look:
   anchored by a hidden run) keeps ``Look.hidden`` and is marked ``«ẩn: …»`` by ``markup``.
 - Page-number fields in headers and footers are not text; a header or footer line left
   empty without them is skipped.
-- The labels, and the roles of paragraphs without a role style, are ``labelling.py``'s
-  (its patterns are ``ooxml/elements.py``'s, shared with lint); the file is opened by
+- The labels, and the classifier's parts as roles, are ``labelling.py``'s; the file is opened by
   ``opening.py``; ``text_output.py`` prints the elements for ``dispatch text``.
 
 Each element also keeps references to its XML (paragraph, runs, container) so that
@@ -39,13 +39,13 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from generator.geometry.layout_spec import ROLES
+from generator.geometry.layout_spec import ROLES, StyleId
 from generator.ooxml import read as docx_read
-from generator.ooxml.elements import QUOC_HIEU
+from generator.ooxml.parts import Parts, classify
 from generator.ooxml.styles import DEFAULT_SIZE_PT, Fmt
 from generator.ooxml.styles import Styles as WordStyles
-from generator.review.labelling import (FOOTER_LABEL, HEADER_LABEL, SKIPPED_ROLES, LETTERHEAD_ROLES, SIGNATURE_ROLES,
-                                        TABLE_LABEL, TEXTBOX_LABEL, guess_body, label_cell, role_label)
+from generator.review.labelling import (FOOTER_LABEL, HEADER_LABEL, LETTERHEAD_LABEL, SKIPPED_ROLES, TABLE_LABEL,
+                                        TEXTBOX_LABEL, part_role, role_label)
 from generator.review.opening import open_docx, read_bytes
 from generator.review.text_output import format_text, markup
 
@@ -405,59 +405,29 @@ def _read_part(root, styles: Styles, container: tuple, label: str, containers: d
     return out
 
 
-def _table_kinds(blocks, styles: Styles) -> dict:
-    """Which top-level table is the letterhead, which the signature block, by roles or, failing those, by place and text."""
-    tables = [b for b in blocks if b.tag == W_TBL]
-    kinds = {}
-    for tbl in tables:
-        roles = {styles.role(p) for p in tbl.iter(W_P)}
-        if roles & LETTERHEAD_ROLES and "letterhead" not in kinds.values():
-            kinds[tbl] = "letterhead"
-        elif roles & SIGNATURE_ROLES and "signature" not in kinds.values():
-            kinds[tbl] = "signature"
-    texts = [b for b in blocks if b.tag == W_P and "".join(t.text or "" for t in b.iter(W_T)).strip()]
-    first_text = blocks.index(texts[0]) if texts else len(blocks)
-    rest = [t for t in tables if t not in kinds]
-    if rest and "letterhead" not in kinds.values():
-        first = rest[0]
-        text = "".join(x.text or "" for x in first.iter(W_T))
-        if blocks.index(first) < first_text or QUOC_HIEU.search(text):
-            kinds[first] = "letterhead"
-            rest = rest[1:]
-    if rest and "signature" not in kinds.values():
-        with_copies = [t for t in rest if re.search(r"Nơi\s+nhận", "".join(x.text or "" for x in t.iter(W_T)))]
-        if with_copies:
-            kinds[with_copies[-1]] = "signature"
-        elif blocks.index(rest[-1]) > (blocks.index(texts[-1]) if texts else -1):
-            kinds[rest[-1]] = "signature"
-    return kinds
-
-
 def _read_body(body, styles: Styles, containers: dict) -> list[Element]:
     reader = _Reader(styles, skip_page_numbers=False, containers=containers)
     blocks = list(body_blocks(body))
-    kinds = _table_kinds(blocks, styles)
+    parts = classify(docx_read.body_paragraphs(body, styles.formats), (StyleId.ISSUER, StyleId.PARENT_BODY))
     containers[("body",)] = body
     out: list[Element] = []
-    previous = ("", "")
     t = 0
     for block in blocks:
         if block.tag == W_P:
-            el, boxes = _make(reader, block, styles, ("body",), lambda text, pieces: guess_body(text, pieces, previous))
+            el, boxes = _make(reader, block, styles, ("body",), lambda text, pieces: part_role(parts.role(block)))
             if el is not None:
                 out.append(el)
-                previous = (el.role, el.text)
             out += boxes
             continue
-        kind = kinds.get(block, "")
+        kind = parts.table_kind(block)
         if not kind:
             t += 1
-        out += _read_table(block, reader, styles, kind or t, kind, containers)
-        previous = ("", "")
+        out += _read_table(block, reader, styles, kind or t, kind, containers, parts)
     return out
 
 
-def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers: dict) -> list[Element]:
+def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers: dict, parts: Parts
+                ) -> list[Element]:
     out: list[Element] = []
     for r, tr in enumerate(tbl.findall(W_TR)):
         grid = 0  # the grid column of the cell's left edge (merged cells span several)
@@ -470,10 +440,12 @@ def _read_table(tbl, reader: _Reader, styles: Styles, key, kind: str, containers
                 container = ("tbl", key, r, c) + inner
                 if inner:
                     containers.setdefault(container, p.getparent())
-                made.append(_make(reader, p, styles, container, lambda text, pieces: ""))
+                made.append(_make(reader, p, styles, container,
+                                  lambda text, pieces, p=p: part_role(parts.role(p)) if kind else ""))
             read = [el for el, _boxes in made if el is not None]
-            label_cell(read, kind, c)
             for el in read:
+                if not el.label and kind == "letterhead":
+                    el.label = LETTERHEAD_LABEL
                 if el.label in (TABLE_LABEL, "") or not kind:
                     # a data table: the cell's place says more than its style
                     el.label = f"{TABLE_LABEL} {key}" if key != 1 else TABLE_LABEL
