@@ -19,6 +19,7 @@ from generator.exceptions import InputError
 from generator.model.validate import load_dispatch, validate
 from generator.model.dispatch import Dispatch
 from generator.render.docx import DEFAULT_TEMPLATE, render_docx
+from generator.resources import TEMPLATES
 from generator.wording.letter import Letter, build_letter
 
 
@@ -54,9 +55,23 @@ def campaign_warnings(campaign) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# The Word template of each layout of ``data/document_types.yaml`` (``mau``): the one place a type
+# chooses its template. A clerk's ``mau:`` replaces it.
+LAYOUT_TEMPLATES = {
+    "cong_van": DEFAULT_TEMPLATE,  # Mẫu 1.5
+    "ten_loai": TEMPLATES / "van-ban.docx",  # Mẫu 1.4 (scripts/build_template.py makes both)
+}
+
+
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
-    """The Word template to use."""
-    return template_path(dispatch.template, input_path, located)
+    """The Word template to use: the clerk's ``mau:``, or ours for the document's type (``loai``)."""
+    if dispatch.template:
+        return template_path(dispatch.template, input_path, located)
+    layout = dispatch.type_info.layout
+    if layout not in LAYOUT_TEMPLATES:
+        raise InputError(located.problem(("loai",), f"chưa dựng được {dispatch.type_info.name.lower()} "
+                                                    f"(«loai: {dispatch.doc_type}»): chưa có mẫu Word cho loại này"))
+    return LAYOUT_TEMPLATES[layout]
 
 
 def template_path(template: str | None, input_path: Path, located) -> Path:
