@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from generator.geometry.layout_spec import StyleId
+from generator.geometry.measure import wrap
 from generator.geometry.metrics import text_width_pt
 from generator.ooxml.elements import RULE_TEXT
 from generator.ooxml.ns import TWIPS_PER_PT
@@ -50,10 +51,27 @@ def _width_of(seg: Segment) -> float:
     return total
 
 
+def _printed_width(seg: Segment) -> float:
+    """Width (pt) of the widest line ``seg`` prints as: the segment itself, or, when it is wider
+    than the room its paragraph has (cell or page, less the indents), the lines it wraps into."""
+    width = _width_of(seg)
+    box = seg.para.box_width_pt
+    if box is None:
+        return width
+    room = box - (max(seg.para.ind_left, 0) + max(seg.para.ind_right, 0)) / TWIPS_PER_PT
+    runs = seg.runs()
+    if width <= room or not runs:
+        return width
+    fmt = runs[0].fmt
+    lines = wrap(seg.para.text[seg.start : seg.end], room, fmt.size or 11.0, fmt.bold, fmt.italic)
+    return max(text_width_pt(line, fmt.size or 11.0, fmt.bold, fmt.italic) * fmt.scale for line in lines)
+
+
 def _rule(found, name: str, owner: Element, paras: list[Para], doc: Document) -> None:
-    """Find the rule under ``owner``: a paragraph border, a drawn line, underscores or underlined text."""
+    """Find the rule under ``owner``: a paragraph border, a drawn line, underscores or underlined text.
+    Its length is compared with the widest line the owner prints (its line breaks and wrapping)."""
     last = owner.segments[-1].para
-    text_width = max(_width_of(s) for s in owner.segments)
+    text_width = max(_printed_width(s) for s in owner.segments)
     candidates: list[tuple[str, float, Para]] = []
     own = last
     # 1. the owner's own paragraph: a bottom border, a drawn line anchored in it, underlined text

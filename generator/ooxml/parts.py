@@ -359,7 +359,7 @@ def _title_block(found, paras: list[Para], title: Para, typed: DocumentType) -> 
     if len(title_segs) > 1:
         found["trich_yeu_ten_loai"] = Element("trich_yeu_ten_loai", title_segs[1:])
     elif lines:
-        found["trich_yeu_ten_loai"] = Element("trich_yeu_ten_loai", [whole(p) for p in lines])
+        found["trich_yeu_ten_loai"] = Element("trich_yeu_ten_loai", [trimmed(seg) for p in lines for seg in segments(p)])
         end = lines[-1].index + 1
     # the rule under the trích yếu (lint measures it; here it is only stepped over)
     j = end
@@ -446,7 +446,14 @@ def _organs(found, paras, so_para, organ_styles) -> None:
             segs = [s for s in segs if not QUOC_HIEU.search(s.text) and not TIEU_NGU.search(s.text)
                     and not DATE_LINE.search(s.text)][:1]
         else:
-            segs = segs[:1]
+            # the lines of one paragraph broken with Shift+Enter, up to a tab (what follows a tab
+            # on the same line is another column: "UBND TỈNH X<tab>CỘNG HÒA …")
+            kept = segs[:1]
+            for prev, seg in zip(segs, segs[1:]):
+                if "\t" in p.text[prev.end : seg.start]:
+                    break
+                kept.append(seg)
+            segs = kept
         for s in segs:
             t = s.text.strip()
             if RULE_TEXT.match(t) or t in STAMPS or PLACEHOLDER.match(t):
