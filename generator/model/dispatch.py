@@ -10,6 +10,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -60,6 +61,15 @@ def _document_number(value: Any) -> Any:
             raise ValueError(f"số văn bản phải là một số nguyên, ví dụ 32, không phải «{value}»")
         return int(value.strip())
     return value
+
+
+def _annex_list(value: Any) -> Any:
+    """``phu_luc``: one annex (``true``, a title, a mapping) or a list of them -> a list (None: no annex)."""
+    if value is None or isinstance(value, list):
+        if value == []:
+            raise ValueError("danh sách phụ lục trống: bỏ khoá «phu_luc» hoặc ghi ít nhất một phụ lục")
+        return value
+    return [value]
 
 
 class Block(InputModel):
@@ -252,9 +262,12 @@ class Dispatch(InputModel):
     assessments: AssessmentsInput | None = Field(
         None, alias="danh_gia", description="Kết quả đánh giá tiêu chí của các xã (viết câu, danh sách, phụ lục từ đây)"
     )
-    annex: "AnnexInput | None" = Field(
-        None, alias="phu_luc", description="Phụ lục bảng tiêu chí các xã kèm theo công văn"
-    )
+    annex: Annotated[
+        "AnnexInput | list[AnnexInput] | None", AfterValidator(_annex_list)
+    ] = Field(
+        None, alias="phu_luc",
+        description="Phụ lục bảng đánh giá các xã kèm theo văn bản: một phụ lục, hoặc danh sách phụ lục (đánh số "
+                    "Phụ lục I, II, …)")
 
     @field_validator("symbol")
     @classmethod
@@ -286,9 +299,15 @@ class Dispatch(InputModel):
 
 
 class AnnexInput(InputModel):
-    """Phụ lục (PL I §III.1): a table of communes × criteria, attached with one line of input."""
+    """Phụ lục (PL I §III.1): a table of the communes' assessments, attached with one line of input."""
 
-    title: Text | None = Field(None, alias="tieu_de", description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN …)")
+    title: Text | None = Field(
+        None, alias="tieu_de",
+        description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN … với bảng tiêu chí, DANH SÁCH CÁC XÃ ĐẠT CHUẨN … với "
+                    "danh sách)")
+    table: Literal["tieu_chi", "danh_sach"] = Field(
+        "tieu_chi", alias="bang",
+        description="tieu_chi: bảng xã × tiêu chí, có dòng tổng; danh_sach: danh sách xã với số tiêu chí đạt (10/10)")
     communes: list[Text] | Literal["tat_ca"] = Field(
         "tat_ca", alias="xa", description="Các xã trong bảng (mặc định tat_ca, theo thứ tự chữ cái)"
     )
