@@ -54,9 +54,20 @@ def campaign_warnings(campaign) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
+# The Word template of each layout of ``data/document_types.yaml`` (``mau``): the one place a type
+# chooses its template. A clerk's ``mau:`` replaces it.
+LAYOUT_TEMPLATES = {"cong_van": DEFAULT_TEMPLATE}
+
+
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:
-    """The Word template to use."""
-    return template_path(dispatch.template, input_path, located)
+    """The Word template to use: the clerk's ``mau:``, or ours for the document's type (``loai``)."""
+    if dispatch.template:
+        return template_path(dispatch.template, input_path, located)
+    layout = dispatch.type_info.layout
+    if layout not in LAYOUT_TEMPLATES:
+        raise InputError(located.problem(("loai",), f"chưa dựng được {dispatch.type_info.name.lower()} "
+                                                    f"(«loai: {dispatch.doc_type}»): chưa có mẫu Word cho loại này"))
+    return LAYOUT_TEMPLATES[layout]
 
 
 def template_path(template: str | None, input_path: Path, located) -> Path:

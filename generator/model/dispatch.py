@@ -1,8 +1,13 @@
-"""The input of one công văn, validated.
+"""The input of one document (a công văn by default, or any type of ``data/document_types.yaml``), validated.
 
 Keys are the decree's own Vietnamese terms in ASCII snake_case (the aliases);
 attributes are English. ``Dispatch.model_json_schema(by_alias=True)`` is the
 published JSON Schema (``schema/dispatch.schema.json``).
+
+``loai`` (the type, read through ``generator/doctypes.py``) is validated first, so the
+fields after it are checked against it, each error at its own line: the ký hiệu begins
+with the type's abbreviation of Phụ lục III (a công văn's with none of them), ``kinh_gui``
+only on the types that may carry it, the body's heading levels only on a typed document.
 """
 from __future__ import annotations
 
@@ -14,11 +19,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    ValidationInfo,
     WithJsonSchema,
     field_validator,
     model_validator,
 )
 
+from generator import doctypes
 from generator.assessments.results import ASSESSMENT_KINDS, AssessmentsInput
 from generator.vi.dates import IssueDate
 from generator.model.base import InputModel, Text
@@ -44,8 +51,59 @@ Lines = Annotated[
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "HỎA TỐC": "HỎA TỐC", "HOẢ TỐC": "HỎA TỐC"}
 BLOCK_KINDS = ("muc", "gach", "can_cu")
+# Headings at the decree's levels (PL I §II.6.đ, Mẫu chữ rows 6a-6b) and the levels of a Kế hoạch or
+# Báo cáo; the clerk writes the level and the title, dispatch writes the number (wording/headings.py).
+HEADING_LEVELS = ("phan", "chuong", "la_ma", "so", "chu", "dieu")
+# what a clerk may have typed before the title, which dispatch writes itself
+_TYPED_NUMBER = {
+    "phan": re.compile(r"^\s*phần\s+(thứ\s+\w+|[IVXLC]+\b|\d+)", re.IGNORECASE),
+    "chuong": re.compile(r"^\s*chương\s+([IVXLC]+\b|\d+)", re.IGNORECASE),
+    "la_ma": re.compile(r"^\s*[IVXLC]+\s*[.)]\s"),
+    "so": re.compile(r"^\s*\d+\s*[.)]\s"),
+    "chu": re.compile(r"^\s*[a-zđ]\s*\)\s"),
+    "dieu": re.compile(r"^\s*điều\s+\d+", re.IGNORECASE),
+}
 
 
+
+
+def _doc_type(value: Any) -> Any:
+    """``loai``: a key of ``data/document_types.yaml``; a type's name (``Kế hoạch``) is answered with its key."""
+    types = doctypes.document_types()
+    if isinstance(value, str) and value.strip() in types:
+        return value.strip()
+    named = None
+    if isinstance(value, str):
+        wanted = " ".join(value.split()).casefold()
+        named = next((t.key for t in types.values() if t.name.casefold() == wanted), None)
+    hint = f"viết «{named}»; " if named else ""
+    raise ValueError(f"loại văn bản «{value}» không có: {hint}các loại hợp lệ: {', '.join(types)}")
+
+
+def symbol_problem(doc_type: str, symbol: str) -> str | None:
+    """Why ``symbol`` contradicts ``doc_type`` (Phụ lục III: a typed document's ký hiệu begins with the
+    abbreviation of its type, case kept; a công văn has none), or None when it agrees."""
+    types = doctypes.document_types()
+    own = types[doc_type]
+    first, _, rest = symbol.partition("-")
+    other = doctypes.by_abbreviation(first)
+    if own.abbreviation is None:
+        if other is None:
+            return None
+        fixed = rest or "UBND"
+        return (f"ký hiệu «{symbol}» bắt đầu bằng «{first}», chữ viết tắt của {other.name.lower()} (Phụ lục III, "
+                f"Nghị định 30/2020), nhưng văn bản là công văn, không có chữ viết tắt tên loại: viết «{fixed}»; "
+                f"nếu đây là {other.name.lower()}, thêm «loai: {other.key}»")
+    if first == own.abbreviation:
+        return None
+    if first.casefold() == own.abbreviation.casefold() or other is not None:
+        fixed = f"{own.abbreviation}-{rest}" if rest else own.abbreviation
+    else:
+        fixed = f"{own.abbreviation}-{symbol}"
+    said = f", chữ viết tắt của {other.name.lower()}" if other is not None and other.key != own.key else ""
+    return (f"ký hiệu «{symbol}» của {own.name.lower()} phải bắt đầu bằng «{own.abbreviation}», chữ viết tắt tên "
+            f"loại (Phụ lục III, Nghị định 30/2020, giữ đúng chữ hoa, chữ thường), không phải «{first}»{said}: "
+            f"viết «{fixed}»")
 
 
 def _document_number(value: Any) -> Any:
@@ -76,8 +134,19 @@ class Block(InputModel):
     """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
 
     kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
-                  "tong_hop"]
+                  "tong_hop", "phan", "chuong", "la_ma", "so", "chu", "dieu"]
     lines: list[Text]
+
+    @model_validator(mode="after")
+    def _no_typed_number(self) -> "Block":
+        pattern = _TYPED_NUMBER.get(self.kind)
+        for line in self.lines if pattern is not None else ():
+            found = pattern.match(line)
+            if found:
+                raise ValueError(
+                    f"«{self.kind}» tự đánh số: đừng gõ «{found.group(0).strip()}» ở đầu «{line[:40]}», chỉ gõ tên "
+                    "đề mục (dispatch viết số theo thứ tự)")
+        return self
 
     @model_validator(mode="before")
     @classmethod
@@ -88,11 +157,12 @@ class Block(InputModel):
             return value
         if isinstance(value, dict) and len(value) == 1:
             key, text = next(iter(value.items()))
-            if key in BLOCK_KINDS + ASSESSMENT_KINDS:
+            if key in BLOCK_KINDS + HEADING_LEVELS + ASSESSMENT_KINDS:
                 return {"kind": key, "lines": text if isinstance(text, list) else [text]}
         raise ValueError(
             "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
-            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), hoặc câu viết từ "
+            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), đề mục theo cấp của văn bản có "
+            "tên loại: «phan», «chuong», «la_ma» (I.), «so» (1.), «chu» (a)), «dieu» (Điều 1.), hoặc câu viết từ "
             "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh», «phan_cong», «tong_hop» (danh sách xã hoặc tat_ca)"
         )
 
@@ -115,6 +185,22 @@ BlockSchema = Annotated[
                     "required": ["gach"],
                     "additionalProperties": False,
                 },
+                *[
+                    {
+                        "type": "object",
+                        "properties": {level: {"type": "string", "minLength": 1, "description": description}},
+                        "required": [level],
+                        "additionalProperties": False,
+                    }
+                    for level, description in (
+                        ("phan", "Phần (văn bản có tên loại): tên phần; in «Phần I» rồi tên in hoa, đậm, giữa dòng"),
+                        ("chuong", "Chương: tên chương; in «Chương I» rồi tên in hoa, đậm, giữa dòng"),
+                        ("la_ma", "Đề mục cấp I., II. (in hoa, đậm); chỉ gõ tên, số tự đánh"),
+                        ("so", "Đề mục cấp 1., 2. (đậm); chỉ gõ tên, số tự đánh"),
+                        ("chu", "Đề mục cấp a), b) (chữ thường); chỉ gõ tên, chữ tự đánh"),
+                        ("dieu", "Điều: tên điều; in «Điều 1. …» đậm; số điều tự đánh"),
+                    )
+                ],
                 *[
                     {
                         "type": "object",
@@ -206,6 +292,17 @@ class Dispatch(InputModel):
     template: str | None = Field(
         None, alias="mau", description="Tệp mẫu Word (.docx) thay cho mẫu mặc định; đường dẫn tính từ tệp YAML"
     )
+    # validated before every field that depends on it (pydantic validates in this order)
+    doc_type: Annotated[
+        str,
+        BeforeValidator(_doc_type),
+        WithJsonSchema({
+            "enum": list(doctypes.document_types()),
+            "default": doctypes.DEFAULT,
+            "description": "Loại văn bản (Phụ lục III, Nghị định 30/2020): " + ", ".join(
+                f"{t.key} ({t.name})" for t in doctypes.document_types().values()),
+        }),
+    ] = Field(doctypes.DEFAULT, alias="loai")
     parent_organ: Lines | None = Field(
         None, alias="co_quan_chu_quan", description="Tên cơ quan, tổ chức chủ quản trực tiếp (nếu có); mỗi dòng một mục"
     )
@@ -271,18 +368,57 @@ class Dispatch(InputModel):
 
     @field_validator("symbol")
     @classmethod
-    def _symbol(cls, value: str) -> str:
+    def _symbol(cls, value: str, info: ValidationInfo) -> str:
         if not re.fullmatch(r"[^\s/\-]+(-[^\s/\-]+)*", value):
             raise ValueError(
                 f"ký hiệu «{value}» không đúng dạng: các nhóm chữ viết tắt nối bằng «-», không có dấu cách hay «/» "
                 "(ví dụ UBND-NN)"
             )
+        doc_type = info.data.get("doc_type")
+        problem = symbol_problem(doc_type, value) if doc_type else None
+        if problem:
+            raise ValueError(problem)
         return value
+
+    @field_validator("recipients")
+    @classmethod
+    def _recipients(cls, value: Any, info: ValidationInfo) -> Any:
+        doc_type = info.data.get("doc_type")
+        if value and doc_type and not doctypes.document_types()[doc_type].may_address:
+            name = doctypes.document_types()[doc_type].name.lower()
+            raise ValueError(
+                f"{name} không có «Kính gửi» (Nghị định 30/2020, Phụ lục I §II.9.b: chỉ công văn, tờ trình và báo "
+                f"cáo gửi cấp trên có «Kính gửi»): bỏ «kinh_gui» và ghi các nơi nhận vào «noi_nhan»")
+        return value
+
+    @field_validator("body")
+    @classmethod
+    def _levels_need_a_type(cls, value: list, info: ValidationInfo) -> list:
+        doc_type = info.data.get("doc_type")
+        if doc_type and doctypes.document_types()[doc_type].abbreviation is None:
+            for n, block in enumerate(value, 1):
+                if block.kind in HEADING_LEVELS:
+                    raise ValueError(
+                        f"mục thứ {n} của nội dung là đề mục «{block.kind}», chỉ có trong văn bản có tên loại "
+                        "(«loai: ke_hoach», «bao_cao», …): trong công văn, viết đề mục bằng «muc», ví dụ "
+                        "«muc: 1. Kết quả thực hiện»")
+        return value
+
+    @property
+    def type_info(self) -> doctypes.DocumentType:
+        """The document type (``loai``) as the data describes it."""
+        return doctypes.document_types()[self.doc_type]
 
     @field_validator("subject")
     @classmethod
-    def _subject(cls, value: str) -> str:
-        value = re.sub(r"^\s*(V/v|v/v|V/V|Về việc)\s*", "", value)
+    def _subject(cls, value: str, info: ValidationInfo) -> str:
+        doc_type = info.data.get("doc_type", doctypes.DEFAULT)
+        if doctypes.document_types()[doc_type].abbreviation is None:  # công văn: "V/v" is printed before it
+            value = re.sub(r"^\s*(V/v|v/v|V/V|Về việc)\s*", "", value)
+        else:
+            # a typed document (Mẫu 1.4): no "V/v" (công văn only, §II.5.b); "Về việc …" is kept; first letter capital
+            value = re.sub(r"^\s*(V/v|v/v|V/V)\s*", "", value)
+            value = value[:1].upper() + value[1:]
         if not value:
             raise ValueError("trích yếu không được để trống")
         return value
