@@ -50,7 +50,7 @@ Lines = Annotated[
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "HỎA TỐC": "HỎA TỐC", "HOẢ TỐC": "HỎA TỐC"}
-BLOCK_KINDS = ("muc", "gach", "can_cu")
+BLOCK_KINDS = ("muc", "gach", "can_cu", "de_nghi")
 # Headings at the decree's levels (PL I §II.6.đ, Mẫu chữ rows 6a-6b) and the levels of a Kế hoạch or
 # Báo cáo; the clerk writes the level and the title, dispatch writes the number (wording/headings.py).
 HEADING_LEVELS = ("phan", "chuong", "la_ma", "so", "chu", "dieu")
@@ -133,7 +133,7 @@ def _annex_list(value: Any) -> Any:
 class Block(InputModel):
     """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
 
-    kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
+    kind: Literal["doan", "muc", "gach", "can_cu", "de_nghi", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
                   "tong_hop", "phan", "chuong", "la_ma", "so", "chu", "dieu"]
     lines: list[Text]
 
@@ -161,7 +161,7 @@ class Block(InputModel):
                 return {"kind": key, "lines": text if isinstance(text, list) else [text]}
         raise ValueError(
             "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
-            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), đề mục theo cấp của văn bản có "
+            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), «de_nghi» (quyết định: theo đề nghị của ai), đề mục theo cấp của văn bản có "
             "tên loại: «phan», «chuong», «la_ma» (I.), «so» (1.), «chu» (a)), «dieu» (Điều 1.), hoặc câu viết từ "
             "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh», «phan_cong», «tong_hop» (danh sách xã hoặc tat_ca)"
         )
@@ -226,6 +226,15 @@ BlockSchema = Annotated[
                         ("tong_hop", "Một đoạn tổng hợp các xã: bao nhiêu xã đạt đủ tiêu chí, xã nào còn thiếu"),
                     )
                 ],
+                {
+                    "type": "object",
+                    "properties": {"de_nghi": {
+                        "type": "string", "minLength": 1,
+                        "description": "Quyết định: cơ quan, người đề nghị, in «Theo đề nghị của …» sau các căn cứ",
+                    }},
+                    "required": ["de_nghi"],
+                    "additionalProperties": False,
+                },
                 {
                     "type": "object",
                     "properties": {
@@ -336,6 +345,10 @@ class Dispatch(InputModel):
         alias="kinh_gui",
         description="Kính gửi: một nơi (chuỗi) hoặc danh sách; không gõ «-», «;» hay «.» ở đầu/cuối",
     )
+    authority_line: Text | None = Field(
+        None, alias="tham_quyen",
+        description="Quyết định: thẩm quyền ban hành, in hoa, giữa dòng, ví dụ «CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG "
+                    "SƠN»; bỏ trống: ký TM. thì là tên cơ quan ban hành, ký khác thì là chức vụ đầu tiên + tên cơ quan")
     body: list[BlockSchema] = Field(alias="noi_dung", min_length=1, description="Nội dung công văn, theo thứ tự")
     signer: Signer = Field(alias="nguoi_ky")
     copies_to: list[Text] = Field(
@@ -432,6 +445,55 @@ class Dispatch(InputModel):
         if mark is None:
             raise ValueError(f"độ khẩn «{value}» không hợp lệ: chỉ dùng KHẨN, THƯỢNG KHẨN hoặc HỎA TỐC")
         return mark
+
+
+def decision_problems(dispatch: "Dispatch") -> list[tuple[tuple, str]]:
+    """What a Quyết định's body (Mẫu 1.2, 1.3) must respect, as (YAML path, message) pairs, in order.
+
+    A decision (``loai: quyet_dinh``) has at least one article (``dieu``); before the first article
+    only its grounds (``can_cu``) and then one ``de_nghi``; ``de_nghi`` and ``tham_quyen`` belong to a
+    decision only. Checked after the model (``model/validate.py``) so each problem has its line.
+    """
+    problems = []
+    deciding = dispatch.type_info.layout == "quyet_dinh"
+    if not deciding:
+        if dispatch.authority_line is not None:
+            problems.append((("tham_quyen",), f"«tham_quyen» (thẩm quyền ban hành) chỉ có trong quyết định, không có "
+                                              f"trong {dispatch.type_info.name.lower()}: bỏ dòng này, hoặc ghi «loai: "
+                                              "quyet_dinh»"))
+        problems += [(("noi_dung", i, "de_nghi"), "«de_nghi» (Theo đề nghị của …) chỉ có trong quyết định: viết "
+                                                  "thành đoạn văn, hoặc ghi «loai: quyet_dinh»")
+                     for i, block in enumerate(dispatch.body) if block.kind == "de_nghi"]
+        return problems
+    articles = [i for i, block in enumerate(dispatch.body) if block.kind == "dieu"]
+    if not articles:
+        return [(("noi_dung",), "quyết định cần ít nhất một điều: viết mỗi điều bằng «dieu», ví dụ «- dieu: Công nhận "
+                                "xã … đạt chuẩn nông thôn mới năm 2026.» (dispatch đánh số Điều 1, Điều 2, …)")]
+    seen_proposal = None
+    for i, block in enumerate(dispatch.body[:articles[0]]):
+        if block.kind == "de_nghi":
+            if seen_proposal is not None:
+                problems.append((("noi_dung", i, "de_nghi"), "quyết định chỉ có một dòng «Theo đề nghị của …»: gộp "
+                                                             "các cơ quan đề nghị vào một «de_nghi»"))
+            seen_proposal = i
+        elif block.kind == "can_cu":
+            if seen_proposal is not None:
+                problems.append((("noi_dung", i, "can_cu"), "căn cứ đứng trước dòng «Theo đề nghị của …» (Mẫu 1.2): "
+                                                            "chuyển «de_nghi» xuống sau các «can_cu»"))
+        else:
+            problems.append((("noi_dung", i), "trước «Điều 1» quyết định chỉ có căn cứ («can_cu») và «de_nghi»: đưa "
+                                              "đoạn này vào một điều («dieu»)"))
+    for i, block in enumerate(dispatch.body[articles[0]:], start=articles[0]):
+        if block.kind in ("can_cu", "de_nghi"):
+            problems.append((("noi_dung", i, block.kind), "căn cứ và «de_nghi» đứng trước «Điều 1», ngay dưới thẩm "
+                                                          "quyền ban hành (Mẫu 1.2): chuyển lên trước điều đầu tiên"))
+    last = sum(len(dispatch.body[i].lines) for i in articles)
+    for j, item in enumerate(dispatch.copies_to):
+        typed = re.fullmatch(r"\s*[-–]?\s*như\s+điều\s+(\d+)\s*[;,.]*\s*", item, re.IGNORECASE)
+        if typed and int(typed.group(1)) != last:
+            problems.append((("noi_nhan", j), f"«{item.strip()}»: điều thi hành là điều cuối, Điều {last}; dispatch tự "
+                                              f"ghi «- Như Điều {last};» đầu nơi nhận: bỏ dòng này"))
+    return problems
 
 
 class AnnexInput(InputModel):

@@ -14,6 +14,7 @@ from generator.vi.dates import BLANK
 from generator.wording.inline import Span, parse
 from generator.model.dispatch import ASSESSMENT_KINDS, Dispatch
 from generator.wording.sentences import write, write_assignments, write_summary
+from generator.wording import decision as qd
 
 END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
 
@@ -132,7 +133,17 @@ def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
                     campaign: CampaignFacts | None = None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     letter_sets = _letter_sets(assessments)
-    for block in dispatch.body:
+    blocks = dispatch.body
+    deciding = dispatch.type_info.layout == "quyet_dinh"
+    if deciding:  # Mẫu 1.2: authority, grounds, "QUYẾT ĐỊNH:", then the articles (wording/decision.py)
+        paragraphs, blocks = _decision_opening(dispatch)
+    articles = 0
+    for block in blocks:
+        if deciding and block.kind == "dieu":
+            for line in block.lines:
+                articles += 1
+                paragraphs.append(Paragraph(qd.ARTICLE_KIND, qd.article_spans(articles, tuple(parse(line)))))
+            continue
         if block.kind == "tong_hop":
             paragraphs.append(Paragraph("doan", tuple(parse(write_summary(assessments.select(block.lines))))))
         elif block.kind == "phan_cong":
@@ -175,6 +186,30 @@ def _letter_sets(assessments: Assessments | None) -> tuple:
     return _SETS_OF[1]
 
 
+def _decision_opening(dispatch: Dispatch) -> tuple[list[Paragraph], list]:
+    """A decision's paragraphs before its first article, and the blocks from that article on.
+
+    The grounds (every ``can_cu`` line, then ``de_nghi``) are one list: ";" after each, "." after the last.
+    """
+    first = next(i for i, block in enumerate(dispatch.body) if block.kind == "dieu")
+    grounds = [_with_can_cu(line) for block in dispatch.body[:first] if block.kind == "can_cu" for line in block.lines]
+    grounds += [qd.proposal_line(block.lines[0]) for block in dispatch.body[:first] if block.kind == "de_nghi"]
+    authority = qd.authority_line(dispatch.authority_line, dispatch.signer.authority, list(dispatch.signer.titles),
+                                  list(dispatch.issuing_organ))
+    paragraphs = [Paragraph(qd.AUTHORITY_KIND, (Span(authority, True, False),))]
+    paragraphs += [Paragraph(qd.GROUNDS_KIND, tuple(parse(line, italic=True)))
+                   for line in punctuated_list(grounds, dash="")]
+    paragraphs.append(Paragraph(qd.DECIDES_KIND, (Span(qd.DECIDES, True, False),)))
+    return paragraphs, dispatch.body[first:]
+
+
+def decision_copies(dispatch: Dispatch) -> list[str]:
+    """A decision's Nơi nhận before «Lưu»: «Như Điều N» (N: the last article, which names who executes it)
+    first, then the others (a «Như Điều N» the clerk typed is that same line: ``decision_problems`` checks N)."""
+    articles = sum(len(block.lines) for block in dispatch.body if block.kind == "dieu")
+    return [qd.as_article(articles)] + [o for o in dispatch.copies_to if qd.typed_as_article(o) is None]
+
+
 def _with_can_cu(line: str) -> str:
     """``Luật Tổ chức …`` -> ``Căn cứ Luật Tổ chức …``; a line that already says "Căn cứ" stays."""
     if re.match(r"^\W*căn\s+cứ\b", line, re.IGNORECASE):
@@ -200,7 +235,8 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
         recipient_lines=[] if single else punctuated_list(recipients),
         paragraphs=body_paragraphs(dispatch, assessments, campaign),
         copies_label="Nơi nhận:",
-        copies=copies_to(bool(recipients), list(dispatch.copies_to),
+        copies=copies_to(bool(recipients),
+                         decision_copies(dispatch) if dispatch.type_info.layout == "quyet_dinh" else list(dispatch.copies_to),
                          dispatch.archive if "archive" in dispatch.model_fields_set else None),
         titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),
         signer_name=dispatch.signer.name,
