@@ -19,6 +19,7 @@ from generator.exceptions import InputError
 from generator.model.validate import load_dispatch, validate
 from generator.model.dispatch import Dispatch
 from generator.render.docx import DEFAULT_TEMPLATE, render_docx
+from generator.resources import TEMPLATES
 from generator.wording.letter import Letter, build_letter
 
 
@@ -56,7 +57,11 @@ def campaign_warnings(campaign) -> tuple[str, ...]:
 
 # The Word template of each layout of ``data/document_types.yaml`` (``mau``): the one place a type
 # chooses its template. A clerk's ``mau:`` replaces it.
-LAYOUT_TEMPLATES = {"cong_van": DEFAULT_TEMPLATE}
+LAYOUT_TEMPLATES = {
+    "cong_van": DEFAULT_TEMPLATE,  # Mẫu 1.5
+    "ten_loai": TEMPLATES / "van-ban.docx",  # Mẫu 1.4 (scripts/build_template.py makes both)
+    "quyet_dinh": TEMPLATES / "van-ban.docx",  # Mẫu 1.2, 1.3: the same title block, with the decision's lines
+}
 
 
 def template_for(dispatch: Dispatch, input_path: Path, located) -> Path:

@@ -1,11 +1,21 @@
-"""Build templates/cong-van.docx, the Word template of a công văn (Mẫu 1.5, Nghị định 30/2020).
+"""Build the Word templates (Nghị định 30/2020, Phụ lục I):
 
-The template is an ordinary Word document with docxtpl tags; office staff may open
-it in Word and change it (spacing, a size within the decree's range). This script
-is how the committed file was made: ``tests/test_template.py`` checks that running
-it again gives the same bytes.
+- ``templates/cong-van.docx``: the công văn (Mẫu 1.5), "V/v …" under the number;
+- ``templates/van-ban.docx``: the văn bản có tên loại (Mẫu 1.4: Kế hoạch, Báo cáo, Tờ trình,
+  Thông báo, …): no V/v row; under the letterhead the tên loại, the trích yếu and the rule
+  under it, then Kính gửi (Tờ trình, Báo cáo), then the content with its heading levels
+  (Phần, Chương, I., 1., a), Điều).
 
-usage: python scripts/build_template.py [OUTPUT]
+Both share the letterhead, the body loop, the signature block, the page numbers and the
+address line; ``pipeline.template_for`` chooses one by the document's type. A role marked
+``template="van-ban"`` in ``layout_spec.ROLES`` is a style of the second only.
+
+The templates are ordinary Word documents with docxtpl tags; office staff may open
+them in Word and change them (spacing, a size within the decree's range). This script
+is how the committed files were made: ``tests/test_template.py`` and ``tests/test_types.py``
+check that running it again gives the same bytes.
+
+usage: python scripts/build_template.py [FOLDER]   (default: templates/)
 """
 from __future__ import annotations
 
@@ -42,8 +52,13 @@ from generator.render.role_format import (  # noqa: E402
 )
 
 TARGET = ROOT / "templates" / "cong-van.docx"
-def add_styles(doc) -> None:
+CONG_VAN, VAN_BAN = "cong-van", "van-ban"  # the templates this script makes (file names without .docx)
+
+
+def add_styles(doc, template: str = CONG_VAN) -> None:
     for role in L.ROLES.values():
+        if role.template not in (None, template):
+            continue
         style = doc.styles.add_style(role.name, WD_STYLE_TYPE.PARAGRAPH)
         style.element.set(qn("w:styleId"), role.style_id)
         style.base_style = doc.styles["Normal"]
@@ -222,10 +237,38 @@ def _defaults(doc) -> None:
             doc.styles[name].font.name = L.FONT
 
 
-def build() -> bytes:
+def _title_rule(doc):
+    """The rule under a typed document's trích yếu (an empty paragraph's bottom border); measure.py sets its length."""
+    p = para(doc, StyleId.TITLE_RULE)
+    p.paragraph_format.line_spacing = Pt(5)
+    _border(p, ("bottom",), space_pt=0, size_eighths=6)
+    return p
+
+
+# The body's heading levels (wording/headings.py) in templates/van-ban.docx: (kinds, style, tag kind)
+LEVEL_BRANCHES = (
+    (("phan", "chuong"), StyleId.PART, "phan"),
+    (("phan_ten", "chuong_ten"), StyleId.PART_TITLE, "phan_ten"),
+    (("la_ma",), StyleId.HEADING_ROMAN, "la_ma"),
+    (("so",), StyleId.HEADING_NUMBER, "so"),
+    (("chu",), StyleId.HEADING_LETTER, "chu"),
+    (("dieu",), StyleId.ARTICLE, "dieu"),
+)
+
+
+# A Quyết định's own lines (Mẫu 1.2, 1.3; wording/decision.py), in templates/van-ban.docx: (kinds, style, tag
+# kind). Its articles («Điều N.» bold, then normal text) are body paragraphs («else»).
+DECISION_BRANCHES = (
+    (("tham_quyen",), StyleId.DECISION_AUTHORITY, "tham_quyen"),
+    (("quyet_dinh",), StyleId.DECIDES, "quyet_dinh"),
+)
+
+
+def build(template: str = CONG_VAN) -> bytes:
+    typed = template == VAN_BAN
     doc = Document()
     _defaults(doc)
-    add_styles(doc)
+    add_styles(doc, template)
     body = doc.element.body
     for p in list(body.iterchildren(qn("w:p"))):
         body.remove(p)
@@ -242,8 +285,8 @@ def build() -> bytes:
     _border(para(doc, StyleId.CIRCULATION, "{{ circulation }}"), ("top", "left", "bottom", "right"), space_pt=2)
     tag(doc, "{%p endif %}")
 
-    # Letterhead: row 1 organ names | quốc hiệu, tiêu ngữ; row 2 số | địa danh, ngày; row 3 V/v
-    head = _fixed_table(doc, 3, L.HEADER_COLUMNS_MM)
+    # Letterhead: row 1 organ names | quốc hiệu, tiêu ngữ; row 2 số | địa danh, ngày; row 3 V/v (công văn)
+    head = _fixed_table(doc, 2 if typed else 3, L.HEADER_COLUMNS_MM)
     left, right = head.cell(0, 0), head.cell(0, 1)
     each(left, "parent_lines", StyleId.PARENT_BODY)
     each(left, "issuer_lines", StyleId.ISSUER)
@@ -253,8 +296,9 @@ def build() -> bytes:
     _rule(right)
     para(head.cell(1, 0), StyleId.NUMBER, "{{ number_line }}")
     para(head.cell(1, 1), StyleId.PLACE_DATE, "{{ date_line }}")
-    para(head.cell(2, 0), StyleId.SUBJECT, "{{ subject }}")
-    para(head.cell(2, 1), StyleId.SUBJECT)
+    if not typed:
+        para(head.cell(2, 0), StyleId.SUBJECT, "{{ subject }}")
+        para(head.cell(2, 1), StyleId.SUBJECT)
     for row in head.rows:
         for cell in row.cells:
             _drop_initial(cell)
@@ -263,6 +307,12 @@ def build() -> bytes:
     tag(doc, "{%p if urgency %}")
     _border(para(doc, StyleId.URGENCY, "{{ urgency }}"), ("top", "left", "bottom", "right"), space_pt=1)
     tag(doc, "{%p endif %}")
+
+    if typed:
+        # ô 5a (Mẫu 1.4): tên loại, trích yếu, the rule under it; Kính gửi comes after them
+        para(doc, StyleId.TITLE, "{{ doc_title }}")
+        para(doc, StyleId.TITLE_SUBJECT, "{{ subject }}")
+        _title_rule(doc)
 
     # ô 9a: Kính gửi
     tag(doc, "{%p if recipient %}")
@@ -281,6 +331,10 @@ def build() -> bytes:
     para(doc, StyleId.HEADING, "{{r para.runs.muc }}")
     tag(doc, "{%p elif para.kind == 'can_cu' %}")
     para(doc, StyleId.GROUNDS, "{{r para.runs.can_cu }}")
+    for kinds, style_id, tag_kind in LEVEL_BRANCHES + DECISION_BRANCHES if typed else ():
+        test = f"para.kind == '{kinds[0]}'" if len(kinds) == 1 else f"para.kind in {kinds!r}"
+        tag(doc, f"{{%p elif {test} %}}")
+        para(doc, style_id, f"{{{{r para.runs.{tag_kind} }}}}")
     tag(doc, "{%p else %}")
     para(doc, StyleId.BODY, "{{r para.runs.doan }}")
     tag(doc, "{%p endif %}")
@@ -316,7 +370,8 @@ def build() -> bytes:
 
     _slim(doc)
     props = doc.core_properties
-    props.title = "Mẫu công văn (Nghị định 30/2020/NĐ-CP, Phụ lục III, Mẫu 1.5)"
+    props.title = ("Mẫu văn bản có tên loại (Nghị định 30/2020/NĐ-CP, Phụ lục I, Mẫu 1.4)" if typed
+                   else "Mẫu công văn (Nghị định 30/2020/NĐ-CP, Phụ lục III, Mẫu 1.5)")
     props.author = props.last_modified_by = "dispatch"
     props.comments = "Sinh bởi scripts/build_template.py; có thể sửa trong Word."
     props.created = props.modified = dt.datetime(2026, 1, 1)
@@ -328,10 +383,12 @@ def build() -> bytes:
 
 
 def main() -> None:
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(build())
-    print(f"đã ghi {target}")
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    for template in (CONG_VAN, VAN_BAN):
+        target = folder / f"{template}.docx"
+        target.write_bytes(build(template))
+        print(f"đã ghi {target}")
 
 
 if __name__ == "__main__":

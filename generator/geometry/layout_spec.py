@@ -27,6 +27,7 @@ CELL_MARGIN_MM = 1.0  # left and right padding inside every cell of both tables
 FONT = "Times New Roman"
 
 ISSUER_RULE_FRACTION = 0.4  # §II.2.b: the rule under the issuing body is 1/3 to 1/2 of its text
+TITLE_RULE_FRACTION = 0.4  # §II.5.a: the rule under a typed document's trích yếu, 1/3 to 1/2 of its widest line
 MOTTO_RULE_FRACTION = 1.0  # §II.1.b: the rule under the motto is as long as the motto
 URGENCY_BOX_MM = {"KHẨN": 20, "THƯỢNG KHẨN": 40, "HỎA TỐC": 30}  # §III.2.b
 
@@ -71,6 +72,20 @@ class StyleId:
     TABLE = "CVBang"  # a cell of a table
     TABLE_HEADING = "CVBangTieuDe"  # a heading cell of a table
     NOTE = "CVGhiChu"  # Ghi chú under an annex's table
+    # Văn bản có tên loại (Mẫu 1.4; templates/van-ban.docx only)
+    TITLE = "CVTenLoai"  # Tên loại, "KẾ HOẠCH" (ô 5a)
+    TITLE_SUBJECT = "CVTrichYeuTenLoai"  # Trích yếu under the tên loại (ô 5a)
+    TITLE_RULE = "CVDuongKeTrichYeu"  # the rule under that trích yếu
+    # Headings at the decree's levels (§II.6.đ; wording/headings.py)
+    PART = "CVPhanChuong"  # "Phần I", "Chương I"
+    PART_TITLE = "CVTenPhanChuong"  # the title of a Phần or Chương, upper case
+    HEADING_ROMAN = "CVDeMucLaMa"  # "I. …"
+    HEADING_NUMBER = "CVDeMucSo"  # "1. …"
+    HEADING_LETTER = "CVDeMucChu"  # "a) …"
+    ARTICLE = "CVDieu"  # "Điều 1. …"
+    # Quyết định (Mẫu 1.2, 1.3; templates/van-ban.docx; wording/decision.py)
+    DECISION_AUTHORITY = "CVThamQuyen"  # the issuing authority, "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
+    DECIDES = "CVQuyetDinh"  # "QUYẾT ĐỊNH:"
 
 
 @dataclass(frozen=True)
@@ -89,6 +104,7 @@ class Role:
     keep_next: bool = False
     color: str | None = None
     decree: str = ""
+    template: str | None = None  # None: in every template; "van-ban": only in templates/van-ban.docx
 
 
 ROLES = {
@@ -127,5 +143,27 @@ ROLES = {
         Role(StyleId.TABLE, "CV Bảng", 12, align="center", decree="PL I §III.1"),
         Role(StyleId.TABLE_HEADING, "CV Tiêu đề bảng", 12, bold=True, align="center", decree="PL I §III.1"),
         Role(StyleId.NOTE, "CV Ghi chú", 12, italic=True, before_pt=6, decree="PL I §III.1"),
+        Role(StyleId.TITLE, "CV Tên loại", 14, bold=True, align="center", before_pt=18, keep_next=True,
+             decree="PL I §II.5.a", template="van-ban"),
+        Role(StyleId.TITLE_SUBJECT, "CV Trích yếu văn bản có tên loại", 14, bold=True, align="center", keep_next=True,
+             decree="PL I §II.5.a", template="van-ban"),
+        Role(StyleId.TITLE_RULE, "CV Đường kẻ dưới trích yếu", 2, align="center", after_pt=6,
+             decree="PL I §II.5.a", template="van-ban"),
+        Role(StyleId.PART, "CV Phần, Chương", 14, bold=True, align="center", before_pt=12, keep_next=True,
+             decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.PART_TITLE, "CV Tên phần, chương", 14, bold=True, align="center", after_pt=6, keep_next=True,
+             decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.HEADING_ROMAN, "CV Đề mục I", 14, bold=True, align="justify", first_line_cm=1.0, before_pt=6,
+             line=1.15, keep_next=True, decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.HEADING_NUMBER, "CV Đề mục 1", 14, bold=True, align="justify", first_line_cm=1.0, before_pt=6,
+             line=1.15, keep_next=True, decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.HEADING_LETTER, "CV Đề mục a", 14, align="justify", first_line_cm=1.0, before_pt=6,
+             line=1.15, decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.ARTICLE, "CV Điều", 14, bold=True, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
+             keep_next=True, decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.DECISION_AUTHORITY, "CV Thẩm quyền ban hành", 14, bold=True, align="center", before_pt=12,
+             after_pt=6, keep_next=True, decree="PL III Mẫu 1.2 (6)", template="van-ban"),
+        Role(StyleId.DECIDES, "CV Quyết định:", 14, bold=True, align="center", before_pt=6, after_pt=6,
+             keep_next=True, decree="PL III Mẫu 1.2", template="van-ban"),
     ]
 }

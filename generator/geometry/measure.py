@@ -9,6 +9,9 @@ template has been filled in, this pass measures the text (``metrics.py``) and se
 - the dashes of a several-recipient "Kính gửi" list aligned under its colon (§II.9.d),
   a wrapped recipient going on under the text;
 - the boxes of the urgency mark (20, 30, 40 mm, §III.2.b) and of the circulation note;
+- the rule under a typed document's trích yếu (Mẫu 1.4): 1/3 to 1/2 of the trích yếu's widest
+  printed line (§II.5.a), the lines found by breaking the text as Word does at the paragraph's
+  width (``title_lines``);
 - the last body paragraph kept with the signature block, so the block is never alone
   at the top of a page.
 
@@ -250,6 +253,74 @@ def _keep_with_signature(body) -> None:
         _child(_ppr(previous), qn("w:keepNext"), _PPR_ORDER)
 
 
+# --- The rule under a typed document's trích yếu (Mẫu 1.4, §II.5.a) ------------------------------------
+
+
+def _side_indent_pt(p, styles: StyleTable, side: str) -> float:
+    """The paragraph's left or right indent in points (its own, else its style's)."""
+    ppr = p.find(_PPR)
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    own = ind.get(qn(f"w:{side}")) if ind is not None else None
+    return (int(own) if own is not None else styles.indent_twips(role(p), side)) / TWIPS_PER_PT
+
+
+def _typed_lines(p) -> list[str]:
+    """The paragraph's text split where the clerk broke the line (``w:br``, from a line break in the input)."""
+    lines = [""]
+    for el in p.iter(_T, qn("w:br"), qn("w:cr"), qn("w:tab")):
+        if el.tag == _T:
+            lines[-1] += el.text or ""
+        elif el.tag == qn("w:tab"):
+            lines[-1] += " "
+        else:
+            lines.append("")
+    return lines
+
+
+def wrap(text: str, room_pt: float, size: float, bold: bool, italic: bool) -> list[str]:
+    """``text`` broken into the lines Word prints in ``room_pt``: at spaces, as many words as fit
+    (a word wider than the room stands alone)."""
+    words = text.split()
+    if not words:
+        return [""]
+    lines = [words[0]]
+    for word in words[1:]:
+        candidate = f"{lines[-1]} {word}"
+        if text_width_pt(candidate, size, bold, italic) <= room_pt:
+            lines[-1] = candidate
+        else:
+            lines.append(word)
+    return lines
+
+
+def title_lines(p, styles: StyleTable, text_width: float) -> list[str]:
+    """The printed lines of paragraph ``p`` (the trích yếu under a tên loại) on a page ``text_width`` wide."""
+    font = paragraph_font(p, styles)
+    room = text_width - _side_indent_pt(p, styles, "left") - _side_indent_pt(p, styles, "right")
+    return [line for typed in _typed_lines(p) for line in wrap(typed, room, font.size, font.bold, font.italic)]
+
+
+def title_rule_pt(p, styles: StyleTable, text_width: float) -> float:
+    """Length of the rule under the trích yếu ``p``: ``TITLE_RULE_FRACTION`` of its widest printed line."""
+    font = paragraph_font(p, styles)
+    widest = max(text_width_pt(line, font.size, font.bold, font.italic) for line in title_lines(p, styles, text_width))
+    return widest * L.TITLE_RULE_FRACTION
+
+
+def _title_rule(body, styles: StyleTable, text_width: float) -> None:
+    """The rule under the trích yếu, centred under it (§II.5.a)."""
+    for rule in _with_role(body, "./w:p", StyleId.TITLE_RULE):
+        subject = rule.getprevious()
+        while subject is not None and (subject.tag != qn("w:p") or role(subject) != StyleId.TITLE_SUBJECT):
+            subject = subject.getprevious()
+        if subject is None or not text_of(subject).strip():
+            continue
+        left, right = _side_indent_pt(subject, styles, "left"), _side_indent_pt(subject, styles, "right")
+        room = text_width - left - right
+        length = min(title_rule_pt(subject, styles, text_width), room)
+        set_indents(rule, left + (room - length) / 2, right + (room - length) / 2)
+
+
 def text_width_pt_of(body) -> float:
     sect = body.find(qn("w:sectPr"))
     size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
@@ -262,4 +333,5 @@ def apply(document, styles: StyleTable) -> None:
     _rules(body, styles)
     _recipients(body, styles)
     _boxes(body, styles, text_width_pt_of(body))
+    _title_rule(body, styles, text_width_pt_of(body))
     _keep_with_signature(body)

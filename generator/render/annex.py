@@ -39,6 +39,7 @@ from generator.geometry.layout_spec import StyleId
 from generator.assessments.results import ALL, Assessments
 from generator.exceptions import InputError
 from generator.render.role_format import border, para, table_borders
+from generator.wording import decision as qd
 from generator.wording.letter import Letter
 from generator.wording.sentences import two_digits
 
@@ -118,12 +119,33 @@ def organ_in_text(lines: list[str]) -> str | None:
     return _REGULAR[prefix] + rest
 
 
-def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None, kind_name: str = "Công văn"
-                ) -> tuple[Annex, ...]:
+def issuer_in_text(dispatch) -> str | None:
+    """Who issued the document, in reading case, for a "(Kèm theo …)" line; None when not regular.
+
+    A Quyết định is issued by its authority (wording/decision.py): «Chủ tịch Ủy ban nhân dân tỉnh Lạng
+    Sơn» when the head decides, «Ủy ban nhân dân tỉnh Lạng Sơn» when the body does; any other document
+    by its issuing body (``co_quan_ban_hanh``).
+    """
+    organ = organ_in_text(list(dispatch.issuing_organ))
+    if dispatch.type_info.layout != "quyet_dinh" or organ is None:
+        return organ
+    authority = qd.authority_line(dispatch.authority_line, dispatch.signer.authority, list(dispatch.signer.titles),
+                                  list(dispatch.issuing_organ))
+    body = " ".join(" ".join(dispatch.issuing_organ).split()).upper()
+    if authority == body:
+        return organ
+    if authority.endswith(" " + body):
+        head = authority.removesuffix(" " + body)
+        return f"{head[:1]}{head[1:].lower()} {organ}"
+    return organ_in_text([authority])
+
+
+def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None) -> tuple[Annex, ...]:
     """Every annex of ``dispatch`` (``phu_luc``: one or a list), labelled and numbered in order.
 
-    ``kind_name`` is the document's type as the "(Kèm theo …)" line names it: «Công văn», «Quyết định», ….
+    The "(Kèm theo …)" line names the document by its type («Công văn», «Quyết định», «Báo cáo», …).
     """
+    kind_name = dispatch.type_info.name
     labels = annex_labels(len(dispatch.annex))
     return tuple(_one_annex(dispatch, n, spec, label, letter, assessments, located, kind_name)
                  for n, (spec, label) in enumerate(zip(dispatch.annex, labels)))
@@ -136,7 +158,7 @@ def _one_annex(dispatch, n: int, spec, label: str, letter: Letter, assessments: 
     chosen = assessments.select([ALL] if spec.communes == ALL else list(spec.communes))
     sets = {c.criteria_set.id for c in chosen}
     default = assessments.default_set
-    organ = spec.organ or organ_in_text(list(dispatch.issuing_organ))
+    organ = spec.organ or issuer_in_text(dispatch)
     if organ is None:
         problem = f"không tự viết được tên «{' '.join(dispatch.issuing_organ)}» bằng chữ thường cho dòng «(Kèm theo " \
                   f"{kind_name} … của …)» của phụ lục: ghi «phu_luc: {{co_quan: …}}», ví dụ «Sở Nông nghiệp và Môi trường»"

@@ -2,7 +2,9 @@
 
 Takes a validated ``Dispatch`` and returns a ``Letter``: plain data (no XML) that
 the Word template prints. Each rule here cites its place in Nghị định 30/2020,
-Phụ lục I.
+Phụ lục I. A công văn (Mẫu 1.5) has "V/v …" under its number; a typed document (Mẫu 1.4,
+``loai``) has its tên loại (``doc_title``) and its trích yếu, without "V/v", under the
+letterhead. Headings written by level are numbered by ``wording/headings.py``.
 """
 from __future__ import annotations
 
@@ -11,8 +13,9 @@ from dataclasses import dataclass
 
 from generator.assessments.results import Assessments
 from generator.vi.dates import BLANK
+from generator.wording.headings import Numbering
 from generator.wording.inline import Span, parse
-from generator.model.dispatch import ASSESSMENT_KINDS, Dispatch
+from generator.model.dispatch import ASSESSMENT_KINDS, HEADING_LEVELS, Dispatch
 from generator.wording.sentences import write, write_assignments, write_summary
 from generator.wording import decision as qd
 
@@ -21,7 +24,9 @@ END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
 
 @dataclass(frozen=True)
 class Paragraph:
-    """One body paragraph: its kind (``doan``, ``muc``, ``gach``, ``can_cu``) and its emphasis spans."""
+    """One body paragraph: its kind (``doan``, ``muc``, ``gach``, ``can_cu``, or a heading level's kind from
+    ``wording/headings.py``: ``phan``, ``phan_ten``, ``chuong``, ``chuong_ten``, ``la_ma``, ``so``, ``khoan``,
+    ``chu``, ``dieu``) and its emphasis spans."""
 
     kind: str
     spans: tuple[Span, ...]
@@ -51,6 +56,7 @@ class Letter:
     # for document properties
     title: str = ""
     author: str = ""
+    doc_title: str | None = None  # the tên loại of a typed document ("KẾ HOẠCH"); None for a công văn
 
 
 def _strip_end(text: str) -> str:
@@ -137,14 +143,18 @@ def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
     deciding = dispatch.type_info.layout == "quyet_dinh"
     if deciding:  # Mẫu 1.2: authority, grounds, "QUYẾT ĐỊNH:", then the articles (wording/decision.py)
         paragraphs, blocks = _decision_opening(dispatch)
-    articles = 0
+    numbering = Numbering()
     for block in blocks:
         if deciding and block.kind == "dieu":
+            for line in block.lines:  # an article of a decision: "Điều N." bold, then its text (no title)
+                numbering.heading("dieu", line)
+                number = numbering.counts["dieu"]
+                paragraphs.append(Paragraph(qd.ARTICLE_KIND, qd.article_spans(number, tuple(parse(line)))))
+        elif block.kind in HEADING_LEVELS:
             for line in block.lines:
-                articles += 1
-                paragraphs.append(Paragraph(qd.ARTICLE_KIND, qd.article_spans(articles, tuple(parse(line)))))
-            continue
-        if block.kind == "tong_hop":
+                for kind, text in numbering.heading(block.kind, line):
+                    paragraphs.append(Paragraph(kind, tuple(parse(text))))
+        elif block.kind == "tong_hop":
             paragraphs.append(Paragraph("doan", tuple(parse(write_summary(assessments.select(block.lines))))))
         elif block.kind == "phan_cong":
             for commune in assessments.select(block.lines):
@@ -225,12 +235,17 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
                  campaign: CampaignFacts | None = None) -> Letter:
     recipients = list(dispatch.recipients or [])
     single = len(recipients) == 1
+    doc_type = dispatch.type_info
+    if doc_type.title is None:  # công văn, §II.5.b: "V/v" then the trích yếu, under the number
+        subject, title = f"V/v {dispatch.subject}", f"V/v {' '.join(dispatch.subject.split())}"
+    else:  # Mẫu 1.4, §II.5.a: the tên loại, then the trích yếu as typed (no "V/v")
+        subject, title = dispatch.subject, f"{doc_type.name}: {' '.join(dispatch.subject.split())}"
     return Letter(
         parent_lines=[line.upper() for line in dispatch.parent_organ or []],
         issuer_lines=[line.upper() for line in dispatch.issuing_organ],
         number_line=number_line(dispatch.number, dispatch.symbol),
         date_line=date_line(dispatch.place, dispatch.date.text()),
-        subject=f"V/v {dispatch.subject}",
+        subject=subject,
         recipient=_strip_end(recipients[0]) if single else None,
         recipient_lines=[] if single else punctuated_list(recipients),
         paragraphs=body_paragraphs(dispatch, assessments, campaign),
@@ -243,6 +258,7 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
         urgency=dispatch.urgency,
         circulation=dispatch.circulation.upper() if dispatch.circulation else None,
         address=dispatch.address,
-        title=f"V/v {' '.join(dispatch.subject.split())}",
+        title=title,
         author=" ".join(dispatch.issuing_organ).upper(),
+        doc_title=doc_type.title,
     )
