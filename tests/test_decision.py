@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 
 from conftest import ROOT
 from docx_helpers import all_paragraphs, by_role, run_props, text_runs
@@ -293,3 +294,53 @@ def test_a_report_calls_the_same_sentences_and_annexes(tmp_path):
     assert [p.text for p in by_role(doc, "CVPhuLucSo")] == ["Phụ lục I", "Phụ lục II"]
     expected = "(Kèm theo Báo cáo số 310/BC-UBND ngày 15 tháng 12 năm 2026 của Ủy ban nhân dân tỉnh Lạng Sơn)"
     assert [p.text for p in by_role(doc, "CVPhuLucKemTheo")] == [expected, expected]
+
+
+# --- Mẫu 1.3: a decision that promulgates a Quy chế ------------------------------------------------------
+
+QUY_CHE = ROOT / "inputs" / "vi-du" / "2026-quyet-dinh-ban-hanh-quy-che.yaml"
+
+
+def test_the_attached_regulation_follows_the_signature_in_its_own_section():
+    built = build_file(QUY_CHE)
+    assert built.warnings == ()
+    doc = Document(io.BytesIO(built.docx))
+    lines = texts(doc)
+    signer = lines.index("Nguyễn Văn Bình")
+    assert lines[signer - 3:signer] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
+    assert [p.text for p in by_role(doc, "CVThamQuyen")] == ["ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"]
+    assert lines[signer + 1:signer + 12] == [
+        "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+        "QUY CHẾ",
+        "Phối hợp theo dõi, đánh giá các tiêu chí xã nông thôn mới trên địa bàn tỉnh Lạng Sơn giai đoạn 2026-2030",
+        "(Kèm theo Quyết định số 35/QĐ-UBND ngày 12 tháng 01 năm 2027 của Ủy ban nhân dân tỉnh Lạng Sơn)",
+        "Chương I", "QUY ĐỊNH CHUNG", "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng",
+        "1. Quy chế này quy định nguyên tắc, nội dung và trách nhiệm phối hợp giữa các sở, ban, ngành tỉnh và Ủy ban "
+        "nhân dân các xã trong theo dõi, đánh giá các tiêu chí xã nông thôn mới giai đoạn 2026-2030.",
+        "2. Quy chế này áp dụng đối với các sở, ban, ngành tỉnh và Ủy ban nhân dân các xã."]
+    attached = lines[signer + 1:]
+    assert [line for line in attached if line.startswith("Điều ")] == [
+        "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng", "Điều 2. Nguyên tắc phối hợp",
+        "Điều 3. Đánh giá các tiêu chí hằng năm", "Điều 4. Tổ chức thực hiện"]
+    assert attached[-1].endswith("báo cáo Ủy ban nhân dân tỉnh xem xét, quyết định./.")
+    # one Số, one Nơi nhận, one signature: the attached text has neither number row nor signature
+    assert sum(line.startswith("Số:") for line in lines) == 1 and lines.count("Nơi nhận:") == 1
+    assert [p.text for p in by_role(doc, "CVHoTen")] == ["Nguyễn Văn Bình"]
+    # its letterhead is one row (names | quốc hiệu, tiêu ngữ), in a section numbered from 1
+    assert len(doc.tables[-1].rows) == 1
+    assert len(doc.sections) == 2
+    assert doc.sections[1]._sectPr.find(qn("w:pgNumType")).get(qn("w:start")) == "1"
+    (reference,) = by_role(doc, "CVPhuLucKemTheo")
+    assert centred(reference) and all(run_props(r, reference)[2:] == (False, True) for r in text_runs(reference))
+    (title,) = [p for p in by_role(doc, "CVTenLoai") if p.text == "QUY CHẾ"]
+    assert centred(title) and all(run_props(r, title)[2] for r in text_runs(title))
+
+
+def test_kem_theo_only_in_a_decision_and_only_a_typed_text(tmp_path):
+    text = DECISION + SIGNED_KT + "kem_theo:\n  loai: cong_van\n  trich_yeu: x\n  noi_dung: [x]\n"
+    out = refused(tmp_path, text)
+    assert "dòng 16" in out and "kem_theo.loai" in out and "văn bản có tên loại" in out
+    report = DECISION.replace("loai: quyet_dinh", "loai: bao_cao").replace("QĐ-UBND", "BC-UBND").split("noi_dung:")[0]
+    report += "noi_dung: [Báo cáo kết quả.]\n" + SIGNED_KT + "kem_theo:\n  loai: quy_che\n  trich_yeu: x\n  noi_dung: [x]\n"
+    out = refused(tmp_path, report)
+    assert "dòng 10" in out and "«kem_theo» (văn bản ban hành kèm theo, Mẫu 1.3) chỉ có trong quyết định" in out

@@ -372,6 +372,10 @@ class Dispatch(InputModel):
     assessments: AssessmentsInput | None = Field(
         None, alias="danh_gia", description="Kết quả đánh giá tiêu chí của các xã (viết câu, danh sách, phụ lục từ đây)"
     )
+    attached: "AttachedInput | None" = Field(
+        None, alias="kem_theo",
+        description="Quyết định ban hành, phê duyệt một văn bản (Mẫu 1.3): văn bản kèm theo (Quy chế, Quy định, …) "
+                    "in sau chữ ký, từ trang mới")
     annex: Annotated[
         "AnnexInput | list[AnnexInput] | None", AfterValidator(_annex_list)
     ] = Field(
@@ -447,6 +451,37 @@ class Dispatch(InputModel):
         return mark
 
 
+class AttachedInput(InputModel):
+    """Mẫu 1.3: the text a Quyết định promulgates or approves, printed after its signature."""
+
+    doc_type: Annotated[str, BeforeValidator(_doc_type)] = Field(
+        alias="loai", description="Loại văn bản kèm theo: quy_che, quy_dinh, ke_hoach, chuong_trinh, de_an, …",
+        json_schema_extra={"examples": ["quy_che", "quy_dinh"]})
+    subject: Text = Field(alias="trich_yeu", description="Trích yếu của văn bản kèm theo, in đậm dưới tên loại")
+    body: list[BlockSchema] = Field(
+        alias="noi_dung", min_length=1,
+        description="Nội dung văn bản kèm theo: chuong, dieu, đoạn văn … (số chương, số điều đánh từ 1)")
+    organ: Text | None = Field(
+        None, alias="co_quan",
+        description="Người, cơ quan ban hành viết thường trong dòng «(Kèm theo Quyết định số … của …)»; mặc định viết "
+                    "từ thẩm quyền ban hành")
+
+    @field_validator("doc_type")
+    @classmethod
+    def _typed(cls, value: str) -> str:
+        doc_type = doctypes.document_types()[value]
+        if doc_type.layout != "ten_loai":
+            raise ValueError(f"văn bản kèm theo quyết định là văn bản có tên loại (quy_che, quy_dinh, ke_hoach, …), "
+                             f"không phải «{value}» ({doc_type.name.lower()})")
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str) -> str:
+        value = re.sub(r"^\s*(V/v|v/v|V/V)\s*", "", value)
+        return value[:1].upper() + value[1:]
+
+
 def decision_problems(dispatch: "Dispatch") -> list[tuple[tuple, str]]:
     """What a Quyết định's body (Mẫu 1.2, 1.3) must respect, as (YAML path, message) pairs, in order.
 
@@ -457,6 +492,9 @@ def decision_problems(dispatch: "Dispatch") -> list[tuple[tuple, str]]:
     problems = []
     deciding = dispatch.type_info.layout == "quyet_dinh"
     if not deciding:
+        if dispatch.attached is not None:
+            problems.append((("kem_theo",), f"«kem_theo» (văn bản ban hành kèm theo, Mẫu 1.3) chỉ có trong quyết định, "
+                                            f"không có trong {dispatch.type_info.name.lower()}"))
         if dispatch.authority_line is not None:
             problems.append((("tham_quyen",), f"«tham_quyen» (thẩm quyền ban hành) chỉ có trong quyết định, không có "
                                               f"trong {dispatch.type_info.name.lower()}: bỏ dòng này, hoặc ghi «loai: "
@@ -465,6 +503,11 @@ def decision_problems(dispatch: "Dispatch") -> list[tuple[tuple, str]]:
                                                   "thành đoạn văn, hoặc ghi «loai: quyet_dinh»")
                      for i, block in enumerate(dispatch.body) if block.kind == "de_nghi"]
         return problems
+    if dispatch.attached is not None:
+        problems += [(("kem_theo", "noi_dung", i, block.kind),
+                      f"câu viết từ đánh giá («{block.kind}») không dùng trong văn bản kèm theo: viết trong một điều "
+                      "của quyết định, hoặc đưa vào phụ lục («phu_luc»)")
+                     for i, block in enumerate(dispatch.attached.body) if block.kind in ASSESSMENT_KINDS]
     articles = [i for i, block in enumerate(dispatch.body) if block.kind == "dieu"]
     if not articles:
         return [(("noi_dung",), "quyết định cần ít nhất một điều: viết mỗi điều bằng «dieu», ví dụ «- dieu: Công nhận "

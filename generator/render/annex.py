@@ -38,6 +38,7 @@ from generator.geometry import layout_spec as L
 from generator.geometry.layout_spec import StyleId
 from generator.assessments.results import ALL, Assessments
 from generator.exceptions import InputError
+from generator.render.attached import Attached, append_attached
 from generator.render.role_format import border, para, table_borders
 from generator.wording import decision as qd
 from generator.wording.letter import Letter
@@ -265,10 +266,14 @@ class _CellParagraphs:
         return copy.deepcopy(made)
 
 
-def append_annex(doc: Document, annexes: tuple[Annex, ...]) -> None:
-    """Each annex (``build_annex``'s result) in its own section after the document, in order."""
-    for annex in annexes:
-        _append_one(doc, annex)
+def append_annex(doc: Document, annexes: tuple) -> None:
+    """Each part that follows the document in its own section, in order: the text a decision promulgates
+    (``render.attached.Attached``, Mẫu 1.3), then the annexes (``build_annex``'s result)."""
+    for part in annexes:
+        if isinstance(part, Attached):
+            append_attached(doc, part, _new_section)
+        else:
+            _append_one(doc, part)
 
 
 def _append_one(doc: Document, annex: Annex) -> None:

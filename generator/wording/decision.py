@@ -87,4 +87,4 @@ def typed_as_article(item: str) -> int | None:
 def attached_reference(number_line: str, date_text: str, organ: str) -> str:
     """Mẫu 1.3: ``(Kèm theo Quyết định số 12/QĐ-UBND ngày 05 tháng 01 năm 2027 của Ủy ban nhân dân tỉnh …)``."""
     number = number_line.replace("Số:", "số").strip()
-    return " ".join(ATTACHED_REFERENCE.format(number=number, date=date_text, organ=organ).split(" "))
+    return ATTACHED_REFERENCE.format(number=number, date=date_text, organ=organ)

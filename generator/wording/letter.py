@@ -9,7 +9,7 @@ letterhead. Headings written by level are numbered by ``wording/headings.py``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.assessments.results import Assessments
 from generator.vi.dates import BLANK
@@ -261,4 +261,20 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
         title=title,
         author=" ".join(dispatch.issuing_organ).upper(),
         doc_title=doc_type.title,
+    )
+
+
+def attached_letter(dispatch: Dispatch, letter: Letter) -> Letter:
+    """Mẫu 1.3: the text a decision promulgates (``kem_theo``), as a letter of its own for the same template.
+
+    It has the decision's letterhead without number and date, its own tên loại and trích yếu, its own
+    headings numbered from 1, and neither Nơi nhận nor signature (``render/attached.py`` takes away what
+    the template prints for them and adds the line «(Kèm theo Quyết định số … của …)»).
+    """
+    text = dispatch.attached
+    own = dispatch.model_copy(update={"doc_type": text.doc_type, "body": text.body, "annex": None, "attached": None})
+    return replace(
+        letter, number_line="", date_line="", subject=text.subject, doc_title=own.type_info.title,
+        recipient=None, recipient_lines=[], paragraphs=body_paragraphs(own), copies_label="", copies=[], titles=[],
+        signer_name="", urgency=None, circulation=None, address=None,
     )
