@@ -574,7 +574,20 @@ def _generated(yaml_path: Path, folder: Path) -> list[Path]:
     return [path]
 
 
-@pytest.mark.parametrize("yaml_path", _inputs(), ids=lambda p: str(p.relative_to(ROOT / "inputs")))
+def _typed(path: Path) -> bool:
+    """An input of a văn bản có tên loại (``loai:`` other than cong_van), which lint does not know yet."""
+    return any(line.startswith("loai:") and line.split(":", 1)[1].strip() not in ("", "cong_van")
+               for line in path.read_text("utf-8").splitlines())
+
+
+# strict: when lint learns the typed documents (issue #13, the `classify` part), these XPASS and fail: drop the mark
+_LINT_KNOWS_CONG_VAN_ONLY = pytest.mark.xfail(
+    strict=True, reason="lint checks a công văn only (V/v demanded); typed documents come with #13's lint part")
+
+
+@pytest.mark.parametrize("yaml_path", [pytest.param(p, marks=_LINT_KNOWS_CONG_VAN_ONLY) if _typed(p) else p
+                                       for p in _inputs()],
+                         ids=lambda p: str(p.relative_to(ROOT / "inputs")))
 def test_every_generated_letter_passes_lint(tmp_path, yaml_path):
     reports = [lint_file(path, path.name) for path in _generated(yaml_path, tmp_path)]
     failing = [r.to_text() for r in reports if not r.ok]
