@@ -26,6 +26,7 @@ NO_NETWORK = ("No matching distribution", "Could not find a version", "Failed to
 # What the tool reads at run time, as the repository has it (left) and as the wheel must carry it (right).
 RUNTIME_FILES = {
     "templates/cong-van.docx": "generator/templates/cong-van.docx",
+    "templates/van-ban.docx": "generator/templates/van-ban.docx",
     "templates/__init__.py": "generator/templates/__init__.py",
     **{f"templates/cau/{p.name}": f"generator/templates/cau/{p.name}" for p in (ROOT / "templates" / "cau").glob("*.j2")},
     **{str(p.relative_to(ROOT)): str(p.relative_to(ROOT)) for p in (ROOT / "generator" / "data").rglob("*")
