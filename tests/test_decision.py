@@ -344,3 +344,22 @@ def test_kem_theo_only_in_a_decision_and_only_a_typed_text(tmp_path):
     report += "noi_dung: [Báo cáo kết quả.]\n" + SIGNED_KT + "kem_theo:\n  loai: quy_che\n  trich_yeu: x\n  noi_dung: [x]\n"
     out = refused(tmp_path, report)
     assert "dòng 10" in out and "«kem_theo» (văn bản ban hành kèm theo, Mẫu 1.3) chỉ có trong quyết định" in out
+
+
+def test_report_example_writes_the_sentences_and_two_annexes():
+    built = build_file(ROOT / "inputs" / "vi-du" / "2026-bao-cao-tieu-chi-cac-xa.yaml")
+    assert built.warnings == ()
+    doc = Document(io.BytesIO(built.docx))
+    lines = texts(doc)
+    assert lines[lines.index("BÁO CÁO") + 1:lines.index("BÁO CÁO") + 3] == [
+        "Kết quả thực hiện các tiêu chí xã nông thôn mới năm 2026", "Kính gửi: Bộ Nông nghiệp và Môi trường"]
+    assert ("Trong 06 xã, có 01 xã đạt đủ các tiêu chí: Thiện Long; 05 xã còn tiêu chí chưa đạt: Ấp Lộc, Bắc Sơn, "
+            "Đồng Đăng, Hữu Lũng và Yên Bình.") in lines
+    assert "- Xã Thiện Long đã đạt đủ 10/10 tiêu chí." in lines
+    assert ("- Xã Bắc Sơn có 01 tiêu chí bị sụt giảm là tiêu chí số 2 – Hạ tầng kinh tế - xã hội.") in lines
+    assert [p.text for p in by_role(doc, "CVPhuLucSo")] == ["Phụ lục I", "Phụ lục II"]
+    expected = "(Kèm theo Báo cáo số 402/BC-UBND ngày 22 tháng 12 năm 2026 của Ủy ban nhân dân tỉnh Lạng Sơn)"
+    assert [p.text for p in by_role(doc, "CVPhuLucKemTheo")] == [expected, expected]
+    assert [[c.text for c in row.cells] for row in doc.tables[-2].rows] == [
+        ["TT", "Xã", "Số tiêu chí đạt"], ["1", "Thiện Long", "10/10"]]
+    assert len(doc.tables[-1].rows) == 8  # header, six communes, totals

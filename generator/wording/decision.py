@@ -40,7 +40,6 @@ DECIDES_KIND = "quyet_dinh"  # "QUYẾT ĐỊNH:"
 ARTICLE_KIND = "dieu_qd"  # an article of the decision: "Điều N." bold + its text
 GROUNDS_KIND = "can_cu"  # căn cứ and "Theo đề nghị" (italic)
 
-_TYPED_ARTICLE = re.compile(r"^\s*Điều\s+\d+\s*[.:]?\s*", re.IGNORECASE)
 _TYPED_PROPOSAL = re.compile(r"^\s*theo\s+đề\s+nghị\s+(của\s+)?", re.IGNORECASE)
 _AS_ARTICLE_ITEM = re.compile(r"^\s*như\s+điều\s+(\d+)\s*$", re.IGNORECASE)
 
@@ -65,13 +64,8 @@ def proposal_line(text: str) -> str:
 
 
 def article_spans(number: int, spans: tuple[Span, ...]) -> tuple[Span, ...]:
-    """``Điều N.`` bold, a space, then the article's text as written (a typed "Điều 2." is replaced)."""
-    rest = list(spans)
-    if rest and _TYPED_ARTICLE.match(rest[0].text):
-        first = rest[0]
-        rest[0] = Span(_TYPED_ARTICLE.sub("", first.text, count=1), first.bold, first.italic)
-    rest = [s for s in rest if s.text]
-    return (Span(ARTICLE.format(n=number), True, False), Span(" ", False, False)) + tuple(rest)
+    """``Điều N.`` bold, a space, then the article's text as written (the model refuses a typed number)."""
+    return (Span(ARTICLE.format(n=number), True, False), Span(" ", False, False)) + tuple(s for s in spans if s.text)
 
 
 def as_article(number: int) -> str:
