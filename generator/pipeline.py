@@ -13,14 +13,16 @@ from pathlib import Path
 
 from generator.model import admin_levels as admin_levels
 from generator.assessments import resolve as assessment
-from generator.render.annex import build_annex
+from generator.render.annex import build_annex, issuer_in_text
+from generator.render.attached import Attached
+from generator.wording.decision import attached_reference
 from generator.assessments.results import Assessments
 from generator.exceptions import InputError
 from generator.model.validate import load_dispatch, validate
 from generator.model.dispatch import Dispatch
 from generator.render.docx import DEFAULT_TEMPLATE, render_docx
 from generator.resources import TEMPLATES
-from generator.wording.letter import Letter, build_letter
+from generator.wording.letter import Letter, attached_letter, build_letter
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def campaign_warnings(campaign) -> tuple[str, ...]:
 LAYOUT_TEMPLATES = {
     "cong_van": DEFAULT_TEMPLATE,  # Mẫu 1.5
     "ten_loai": TEMPLATES / "van-ban.docx",  # Mẫu 1.4 (scripts/build_template.py makes both)
+    "quyet_dinh": TEMPLATES / "van-ban.docx",  # Mẫu 1.2, 1.3: the same title block, with the decision's lines
 }
 
 
@@ -97,8 +100,24 @@ def resolve_assessments(dispatch: Dispatch, input_path: Path, located) -> Assess
 def render_dispatch(dispatch: Dispatch, found: Assessments | None, input_path: Path, located) -> tuple[Letter, bytes]:
     """Word, then render, one validated dispatch (its annex, if any, included)."""
     letter = build_letter(dispatch, found)
-    annex = build_annex(dispatch, letter, found, located) if dispatch.annex is not None else None
-    return letter, render_docx(letter, dispatch.date.as_date(), template_for(dispatch, input_path, located), annex)
+    template = template_for(dispatch, input_path, located)
+    parts = ()  # what follows the document, each in its own section: the text it promulgates, its annexes
+    if dispatch.attached is not None:
+        parts += (attached_part(dispatch, letter, template, located),)
+    if dispatch.annex is not None:
+        parts += build_annex(dispatch, letter, found, located)
+    return letter, render_docx(letter, dispatch.date.as_date(), template, parts or None)
+
+
+def attached_part(dispatch: Dispatch, letter: Letter, template: Path, located) -> Attached:
+    """Mẫu 1.3: the text a decision promulgates (``kem_theo``), rendered by the decision's template."""
+    organ = dispatch.attached.organ or issuer_in_text(dispatch)
+    if organ is None:
+        raise InputError(located.problem(("kem_theo",), f"không tự viết được «{' '.join(dispatch.issuing_organ)}» "
+                                         "bằng chữ thường cho dòng «(Kèm theo Quyết định … của …)»: ghi «co_quan» "
+                                         "trong «kem_theo», ví dụ «Giám đốc Sở Nông nghiệp và Môi trường»"))
+    reference = attached_reference(letter.number_line, dispatch.date.text(), organ)
+    return Attached(render_docx(attached_letter(dispatch, letter), dispatch.date.as_date(), template), reference)
 
 
 def build_file(input_path: Path, data=None, located=None) -> Built:

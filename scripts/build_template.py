@@ -256,6 +256,14 @@ LEVEL_BRANCHES = (
 )
 
 
+# A Quyết định's own lines (Mẫu 1.2, 1.3; wording/decision.py), in templates/van-ban.docx: (kinds, style, tag
+# kind). Its articles («Điều N.» bold, then normal text) are body paragraphs («else»).
+DECISION_BRANCHES = (
+    (("tham_quyen",), StyleId.DECISION_AUTHORITY, "tham_quyen"),
+    (("quyet_dinh",), StyleId.DECIDES, "quyet_dinh"),
+)
+
+
 def build(template: str = CONG_VAN) -> bytes:
     typed = template == VAN_BAN
     doc = Document()
@@ -323,7 +331,7 @@ def build(template: str = CONG_VAN) -> bytes:
     para(doc, StyleId.HEADING, "{{r para.runs.muc }}")
     tag(doc, "{%p elif para.kind == 'can_cu' %}")
     para(doc, StyleId.GROUNDS, "{{r para.runs.can_cu }}")
-    for kinds, style_id, tag_kind in LEVEL_BRANCHES if typed else ():
+    for kinds, style_id, tag_kind in LEVEL_BRANCHES + DECISION_BRANCHES if typed else ():
         test = f"para.kind == '{kinds[0]}'" if len(kinds) == 1 else f"para.kind in {kinds!r}"
         tag(doc, f"{{%p elif {test} %}}")
         para(doc, style_id, f"{{{{r para.runs.{tag_kind} }}}}")

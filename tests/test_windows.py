@@ -68,7 +68,8 @@ def test_single_letters_build_check_text_lint(tmp_path, source):
     title = Document(tmp_path / "thu.docx").core_properties.title
     typed = next((line.split(":", 1)[1].strip() for line in src.read_text("utf-8").splitlines()
                   if line.startswith("loai:")), "cong_van") != "cong_van"
-    assert title.startswith(("Kế hoạch: ", "Báo cáo: ", "Tờ trình: ", "Thông báo: ") if typed else ("V/v ",))
+    assert title.startswith(("Kế hoạch: ", "Báo cáo: ", "Tờ trình: ", "Thông báo: ", "Quyết định: ") if typed
+                            else ("V/v ",))
     code, out, _ = windows("build", str(src), "-o", "thu.docx", cwd=tmp_path)
     assert code == 0 and "Đã ghi thu.docx [không đổi]" in out
     code, out, _ = windows("check", str(src), cwd=tmp_path)

@@ -83,6 +83,9 @@ class StyleId:
     HEADING_NUMBER = "CVDeMucSo"  # "1. …"
     HEADING_LETTER = "CVDeMucChu"  # "a) …"
     ARTICLE = "CVDieu"  # "Điều 1. …"
+    # Quyết định (Mẫu 1.2, 1.3; templates/van-ban.docx; wording/decision.py)
+    DECISION_AUTHORITY = "CVThamQuyen"  # the issuing authority, "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …"
+    DECIDES = "CVQuyetDinh"  # "QUYẾT ĐỊNH:"
 
 
 @dataclass(frozen=True)
@@ -158,5 +161,9 @@ ROLES = {
              line=1.15, decree="PL I §II.6.đ", template="van-ban"),
         Role(StyleId.ARTICLE, "CV Điều", 14, bold=True, align="justify", first_line_cm=1.0, before_pt=6, line=1.15,
              keep_next=True, decree="PL I §II.6.đ", template="van-ban"),
+        Role(StyleId.DECISION_AUTHORITY, "CV Thẩm quyền ban hành", 14, bold=True, align="center", before_pt=12,
+             after_pt=6, keep_next=True, decree="PL III Mẫu 1.2 (6)", template="van-ban"),
+        Role(StyleId.DECIDES, "CV Quyết định:", 14, bold=True, align="center", before_pt=6, after_pt=6,
+             keep_next=True, decree="PL III Mẫu 1.2", template="van-ban"),
     ]
 }

@@ -15,6 +15,7 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BeforeValidator,
     ConfigDict,
     Field,
@@ -49,7 +50,7 @@ Lines = Annotated[
 
 AUTHORITY_PREFIXES = ("TM.", "KT.", "Q.", "TL.", "TUQ.")
 URGENCY_MARKS = {"KHẨN": "KHẨN", "THƯỢNG KHẨN": "THƯỢNG KHẨN", "HỎA TỐC": "HỎA TỐC", "HOẢ TỐC": "HỎA TỐC"}
-BLOCK_KINDS = ("muc", "gach", "can_cu")
+BLOCK_KINDS = ("muc", "gach", "can_cu", "de_nghi")
 # Headings at the decree's levels (PL I §II.6.đ, Mẫu chữ rows 6a-6b) and the levels of a Kế hoạch or
 # Báo cáo; the clerk writes the level and the title, dispatch writes the number (wording/headings.py).
 HEADING_LEVELS = ("phan", "chuong", "la_ma", "so", "chu", "dieu")
@@ -120,10 +121,19 @@ def _document_number(value: Any) -> Any:
     return value
 
 
+def _annex_list(value: Any) -> Any:
+    """``phu_luc``: one annex (``true``, a title, a mapping) or a list of them -> a list (None: no annex)."""
+    if value is None or isinstance(value, list):
+        if value == []:
+            raise ValueError("danh sách phụ lục trống: bỏ khoá «phu_luc» hoặc ghi ít nhất một phụ lục")
+        return value
+    return [value]
+
+
 class Block(InputModel):
     """One block of the body: a paragraph, a section heading, a dashed item or căn cứ lines."""
 
-    kind: Literal["doan", "muc", "gach", "can_cu", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
+    kind: Literal["doan", "muc", "gach", "can_cu", "de_nghi", "ket_qua", "chua_dat", "sut_giam", "tham_dinh", "phan_cong",
                   "tong_hop", "phan", "chuong", "la_ma", "so", "chu", "dieu"]
     lines: list[Text]
 
@@ -151,7 +161,7 @@ class Block(InputModel):
                 return {"kind": key, "lines": text if isinstance(text, list) else [text]}
         raise ValueError(
             "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
-            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), đề mục theo cấp của văn bản có "
+            "«muc» (đề mục), «gach» (gạch đầu dòng), «can_cu» (danh sách căn cứ), «de_nghi» (quyết định: theo đề nghị của ai), đề mục theo cấp của văn bản có "
             "tên loại: «phan», «chuong», «la_ma» (I.), «so» (1.), «chu» (a)), «dieu» (Điều 1.), hoặc câu viết từ "
             "đánh giá: «ket_qua», «chua_dat», «sut_giam», «tham_dinh», «phan_cong», «tong_hop» (danh sách xã hoặc tat_ca)"
         )
@@ -216,6 +226,15 @@ BlockSchema = Annotated[
                         ("tong_hop", "Một đoạn tổng hợp các xã: bao nhiêu xã đạt đủ tiêu chí, xã nào còn thiếu"),
                     )
                 ],
+                {
+                    "type": "object",
+                    "properties": {"de_nghi": {
+                        "type": "string", "minLength": 1,
+                        "description": "Quyết định: cơ quan, người đề nghị, in «Theo đề nghị của …» sau các căn cứ",
+                    }},
+                    "required": ["de_nghi"],
+                    "additionalProperties": False,
+                },
                 {
                     "type": "object",
                     "properties": {
@@ -326,6 +345,10 @@ class Dispatch(InputModel):
         alias="kinh_gui",
         description="Kính gửi: một nơi (chuỗi) hoặc danh sách; không gõ «-», «;» hay «.» ở đầu/cuối",
     )
+    authority_line: Text | None = Field(
+        None, alias="tham_quyen",
+        description="Quyết định: thẩm quyền ban hành, in hoa, giữa dòng, ví dụ «CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG "
+                    "SƠN»; bỏ trống: ký TM. thì là tên cơ quan ban hành, ký khác thì là chức vụ đầu tiên + tên cơ quan")
     body: list[BlockSchema] = Field(alias="noi_dung", min_length=1, description="Nội dung công văn, theo thứ tự")
     signer: Signer = Field(alias="nguoi_ky")
     copies_to: list[Text] = Field(
@@ -349,9 +372,16 @@ class Dispatch(InputModel):
     assessments: AssessmentsInput | None = Field(
         None, alias="danh_gia", description="Kết quả đánh giá tiêu chí của các xã (viết câu, danh sách, phụ lục từ đây)"
     )
-    annex: "AnnexInput | None" = Field(
-        None, alias="phu_luc", description="Phụ lục bảng tiêu chí các xã kèm theo công văn"
-    )
+    attached: "AttachedInput | None" = Field(
+        None, alias="kem_theo",
+        description="Quyết định ban hành, phê duyệt một văn bản (Mẫu 1.3): văn bản kèm theo (Quy chế, Quy định, …) "
+                    "in sau chữ ký, từ trang mới")
+    annex: Annotated[
+        "AnnexInput | list[AnnexInput] | None", AfterValidator(_annex_list)
+    ] = Field(
+        None, alias="phu_luc",
+        description="Phụ lục bảng đánh giá các xã kèm theo văn bản: một phụ lục, hoặc danh sách phụ lục (đánh số "
+                    "Phụ lục I, II, …)")
 
     @field_validator("symbol")
     @classmethod
@@ -421,10 +451,104 @@ class Dispatch(InputModel):
         return mark
 
 
-class AnnexInput(InputModel):
-    """Phụ lục (PL I §III.1): a table of communes × criteria, attached with one line of input."""
+class AttachedInput(InputModel):
+    """Mẫu 1.3: the text a Quyết định promulgates or approves, printed after its signature."""
 
-    title: Text | None = Field(None, alias="tieu_de", description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN …)")
+    doc_type: Annotated[str, BeforeValidator(_doc_type)] = Field(
+        alias="loai", description="Loại văn bản kèm theo: quy_che, quy_dinh, ke_hoach, chuong_trinh, de_an, …",
+        json_schema_extra={"examples": ["quy_che", "quy_dinh"]})
+    subject: Text = Field(alias="trich_yeu", description="Trích yếu của văn bản kèm theo, in đậm dưới tên loại")
+    body: list[BlockSchema] = Field(
+        alias="noi_dung", min_length=1,
+        description="Nội dung văn bản kèm theo: chuong, dieu, đoạn văn … (số chương, số điều đánh từ 1)")
+    organ: Text | None = Field(
+        None, alias="co_quan",
+        description="Người, cơ quan ban hành viết thường trong dòng «(Kèm theo Quyết định số … của …)»; mặc định viết "
+                    "từ thẩm quyền ban hành")
+
+    @field_validator("doc_type")
+    @classmethod
+    def _typed(cls, value: str) -> str:
+        doc_type = doctypes.document_types()[value]
+        if doc_type.layout != "ten_loai":
+            raise ValueError(f"văn bản kèm theo quyết định là văn bản có tên loại (quy_che, quy_dinh, ke_hoach, …), "
+                             f"không phải «{value}» ({doc_type.name.lower()})")
+        return value
+
+    @field_validator("subject")
+    @classmethod
+    def _subject(cls, value: str) -> str:
+        value = re.sub(r"^\s*(V/v|v/v|V/V)\s*", "", value)
+        return value[:1].upper() + value[1:]
+
+
+def decision_problems(dispatch: "Dispatch") -> list[tuple[tuple, str]]:
+    """What a Quyết định's body (Mẫu 1.2, 1.3) must respect, as (YAML path, message) pairs, in order.
+
+    A decision (``loai: quyet_dinh``) has at least one article (``dieu``); before the first article
+    only its grounds (``can_cu``) and then one ``de_nghi``; ``de_nghi`` and ``tham_quyen`` belong to a
+    decision only. Checked after the model (``model/validate.py``) so each problem has its line.
+    """
+    problems = []
+    deciding = dispatch.type_info.layout == "quyet_dinh"
+    if not deciding:
+        if dispatch.attached is not None:
+            problems.append((("kem_theo",), f"«kem_theo» (văn bản ban hành kèm theo, Mẫu 1.3) chỉ có trong quyết định, "
+                                            f"không có trong {dispatch.type_info.name.lower()}"))
+        if dispatch.authority_line is not None:
+            problems.append((("tham_quyen",), f"«tham_quyen» (thẩm quyền ban hành) chỉ có trong quyết định, không có "
+                                              f"trong {dispatch.type_info.name.lower()}: bỏ dòng này, hoặc ghi «loai: "
+                                              "quyet_dinh»"))
+        problems += [(("noi_dung", i, "de_nghi"), "«de_nghi» (Theo đề nghị của …) chỉ có trong quyết định: viết "
+                                                  "thành đoạn văn, hoặc ghi «loai: quyet_dinh»")
+                     for i, block in enumerate(dispatch.body) if block.kind == "de_nghi"]
+        return problems
+    if dispatch.attached is not None:
+        problems += [(("kem_theo", "noi_dung", i, block.kind),
+                      f"câu viết từ đánh giá («{block.kind}») không dùng trong văn bản kèm theo: viết trong một điều "
+                      "của quyết định, hoặc đưa vào phụ lục («phu_luc»)")
+                     for i, block in enumerate(dispatch.attached.body) if block.kind in ASSESSMENT_KINDS]
+    articles = [i for i, block in enumerate(dispatch.body) if block.kind == "dieu"]
+    if not articles:
+        return [(("noi_dung",), "quyết định cần ít nhất một điều: viết mỗi điều bằng «dieu», ví dụ «- dieu: Công nhận "
+                                "xã … đạt chuẩn nông thôn mới năm 2026.» (dispatch đánh số Điều 1, Điều 2, …)")]
+    seen_proposal = None
+    for i, block in enumerate(dispatch.body[:articles[0]]):
+        if block.kind == "de_nghi":
+            if seen_proposal is not None:
+                problems.append((("noi_dung", i, "de_nghi"), "quyết định chỉ có một dòng «Theo đề nghị của …»: gộp "
+                                                             "các cơ quan đề nghị vào một «de_nghi»"))
+            seen_proposal = i
+        elif block.kind == "can_cu":
+            if seen_proposal is not None:
+                problems.append((("noi_dung", i, "can_cu"), "căn cứ đứng trước dòng «Theo đề nghị của …» (Mẫu 1.2): "
+                                                            "chuyển «de_nghi» xuống sau các «can_cu»"))
+        else:
+            problems.append((("noi_dung", i), "trước «Điều 1» quyết định chỉ có căn cứ («can_cu») và «de_nghi»: đưa "
+                                              "đoạn này vào một điều («dieu»)"))
+    for i, block in enumerate(dispatch.body[articles[0]:], start=articles[0]):
+        if block.kind in ("can_cu", "de_nghi"):
+            problems.append((("noi_dung", i, block.kind), "căn cứ và «de_nghi» đứng trước «Điều 1», ngay dưới thẩm "
+                                                          "quyền ban hành (Mẫu 1.2): chuyển lên trước điều đầu tiên"))
+    last = sum(len(dispatch.body[i].lines) for i in articles)
+    for j, item in enumerate(dispatch.copies_to):
+        typed = re.fullmatch(r"\s*[-–]?\s*như\s+điều\s+(\d+)\s*[;,.]*\s*", item, re.IGNORECASE)
+        if typed and int(typed.group(1)) != last:
+            problems.append((("noi_nhan", j), f"«{item.strip()}»: điều thi hành là điều cuối, Điều {last}; dispatch tự "
+                                              f"ghi «- Như Điều {last};» đầu nơi nhận: bỏ dòng này"))
+    return problems
+
+
+class AnnexInput(InputModel):
+    """Phụ lục (PL I §III.1): a table of the communes' assessments, attached with one line of input."""
+
+    title: Text | None = Field(
+        None, alias="tieu_de",
+        description="Tên phụ lục (mặc định: KẾT QUẢ THỰC HIỆN … với bảng tiêu chí, DANH SÁCH CÁC XÃ ĐẠT CHUẨN … với "
+                    "danh sách)")
+    table: Literal["tieu_chi", "danh_sach"] = Field(
+        "tieu_chi", alias="bang",
+        description="tieu_chi: bảng xã × tiêu chí, có dòng tổng; danh_sach: danh sách xã với số tiêu chí đạt (10/10)")
     communes: list[Text] | Literal["tat_ca"] = Field(
         "tat_ca", alias="xa", description="Các xã trong bảng (mặc định tat_ca, theo thứ tự chữ cái)"
     )

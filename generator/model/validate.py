@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from generator.exceptions import InputError, Located, Problem
 from generator.load.yaml_source import load_yaml
 from generator.model.base import validation_problems
-from generator.model.dispatch import Dispatch
+from generator.model.dispatch import Dispatch, decision_problems
 
 # Block's own attribute names: pydantic puts them in locations, the user never wrote them
 INTERNAL_KEYS = ("kind", "lines")
@@ -22,9 +22,13 @@ def validate(data: object, located: Located) -> Dispatch:
     if not isinstance(data, dict):
         raise InputError(Problem("tệp phải là một nhóm trường (khoá: giá trị), ví dụ «ky_hieu: UBND-NN»", located.file, 1))
     try:
-        return Dispatch.model_validate(data)
+        dispatch = Dispatch.model_validate(data)
     except ValidationError as exc:
         raise InputError(validation_problems(exc, located, Dispatch, internal_keys=INTERNAL_KEYS)) from None
+    problems = [located.problem(path, message) for path, message in decision_problems(dispatch)]
+    if problems:
+        raise InputError(problems)
+    return dispatch
 
 
 def load_dispatch(path: Path) -> tuple[Dispatch, Located]:

@@ -1,13 +1,20 @@
-"""Phụ lục (Nghị định 30/2020, Phụ lục I §III.1): communes × criteria with totals.
+"""Phụ lục (Nghị định 30/2020, Phụ lục I §III.1): tables of the communes' assessments.
 
-The annex is its own section after the letter: it starts on a new page, turns to
-landscape when the table is wide (§I.2), repeats no letterhead (Mẫu 2.1), has the
-label "Phụ lục" (14, bold), the title (upper case, bold), the italic "(Kèm theo
-Công văn số … ngày … tháng … năm … của <cơ quan ban hành>)" line (§III.1.c, Mẫu 2.1)
-and a short rule, and numbers its pages on its own, from 1, hidden on its first page
-(§III.1.đ, §I.7). The table heads its criteria by number; a legend under it names
-them («1 – Quy hoạch; 2 – …», per set) and, when the communes have groups (nhóm xã),
-the groups, with a «Nhóm» column in the table.
+A document of any type (công văn, báo cáo, quyết định, …) may carry several annexes
+(``phu_luc:`` one, or a list). Each is its own section after the document: it starts
+on a new page, turns to landscape when its table is wide (§I.2), repeats no
+letterhead (Mẫu 2.1), has the label (14, bold) — "Phụ lục" when there is one, "Phụ
+lục I", "Phụ lục II", … when there are two or more (§III.1.a: Roman numerals) — the
+title (upper case, bold), the italic "(Kèm theo <Tên loại> số …/<ký hiệu> ngày …
+tháng … năm … của <cơ quan ban hành>)" line (§III.1.c, Mẫu 2.1; «Công văn»,
+«Quyết định», «Báo cáo» … from the document type) and a short rule, and numbers its
+pages on its own, from 1, hidden on its first page (§III.1.đ, §I.7).
+
+Two tables: ``bang: tieu_chi`` (the default) heads its criteria by number, one mark
+per criterion, totals under it; a legend names the criteria («1 – Quy hoạch; 2 – …»,
+per set) and, when the communes have groups (nhóm xã), the groups, with a «Nhóm»
+column. ``bang: danh_sach`` lists the communes (TT, Xã, the number of criteria met
+out of the set's, e.g. «10/10»): the list a Quyết định công nhận attaches.
 
 The issuing body in the "(Kèm theo …)" line is written in reading case: typed in
 capitals in ``co_quan_ban_hanh``, it is converted for the bodies whose spelling is
@@ -31,10 +38,16 @@ from generator.geometry import layout_spec as L
 from generator.geometry.layout_spec import StyleId
 from generator.assessments.results import ALL, Assessments
 from generator.exceptions import InputError
+from generator.render.attached import Attached, append_attached
 from generator.render.role_format import border, para, table_borders
+from generator.wording import decision as qd
 from generator.wording.letter import Letter
+from generator.wording.sentences import two_digits
 
 MET, FELL_BACK = "x", "sg"
+
+
+LIST = "danh_sach"  # ``bang: danh_sach``: the communes listed with their count of criteria met
 
 
 @dataclass(frozen=True)
@@ -42,17 +55,37 @@ class Annex:
     label: str
     title: str
     reference: str
-    columns: list[int]  # criterion numbers
+    columns: list[int]  # criterion numbers (empty for a list of communes)
     show_set: bool
     rows: list[tuple[str, str, list[str], int]]  # commune, set, marks per column, met count
     totals: list[int]  # communes meeting each criterion
     note: str
     legend: list[str] = ()  # names of the criteria (and of the commune groups) under the table
     groups: list[str] | None = None  # the «Nhóm» column, one value a row, when any commune has a group
+    of_total: list[int] | None = None  # a list of communes: each commune's number of criteria in its set
 
     @property
     def landscape(self) -> bool:
         return len(self.columns) > L.ANNEX_LANDSCAPE_ABOVE
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+
+
+def roman(n: int) -> str:
+    """1 → I, 4 → IV, 14 → XIV: the numbers of annexes (§III.1.a)."""
+    out = ""
+    for value, numeral in _ROMAN:
+        while n >= value:
+            out += numeral
+            n -= value
+    return out
+
+
+def annex_labels(count: int) -> list[str]:
+    """«Phụ lục» alone for one annex; «Phụ lục I», «Phụ lục II», … for two or more (§III.1.a)."""
+    return ["Phụ lục"] if count == 1 else [f"Phụ lục {roman(n)}" for n in range(1, count + 1)]
 
 
 _LEVELS = r"thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|xã|phường"
@@ -87,9 +120,59 @@ def organ_in_text(lines: list[str]) -> str | None:
     return _REGULAR[prefix] + rest
 
 
-def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None) -> Annex:
-    chosen = assessments.select([ALL] if dispatch.annex.communes == ALL else list(dispatch.annex.communes))
+def issuer_in_text(dispatch) -> str | None:
+    """Who issued the document, in reading case, for a "(Kèm theo …)" line; None when not regular.
+
+    A Quyết định is issued by its authority (wording/decision.py): «Chủ tịch Ủy ban nhân dân tỉnh Lạng
+    Sơn» when the head decides, «Ủy ban nhân dân tỉnh Lạng Sơn» when the body does; any other document
+    by its issuing body (``co_quan_ban_hanh``).
+    """
+    organ = organ_in_text(list(dispatch.issuing_organ))
+    if dispatch.type_info.layout != "quyet_dinh" or organ is None:
+        return organ
+    authority = qd.authority_line(dispatch.authority_line, dispatch.signer.authority, list(dispatch.signer.titles),
+                                  list(dispatch.issuing_organ))
+    body = " ".join(" ".join(dispatch.issuing_organ).split()).upper()
+    if authority == body:
+        return organ
+    if authority.endswith(" " + body):
+        head = authority.removesuffix(" " + body)
+        return f"{head[:1]}{head[1:].lower()} {organ}"
+    return organ_in_text([authority])
+
+
+def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None) -> tuple[Annex, ...]:
+    """Every annex of ``dispatch`` (``phu_luc``: one or a list), labelled and numbered in order.
+
+    The "(Kèm theo …)" line names the document by its type («Công văn», «Quyết định», «Báo cáo», …).
+    """
+    kind_name = dispatch.type_info.name
+    labels = annex_labels(len(dispatch.annex))
+    return tuple(_one_annex(dispatch, n, spec, label, letter, assessments, located, kind_name)
+                 for n, (spec, label) in enumerate(zip(dispatch.annex, labels)))
+
+
+def _one_annex(dispatch, n: int, spec, label: str, letter: Letter, assessments: Assessments, located,
+               kind_name: str) -> Annex:
+    listed = located is not None and ("phu_luc", n) in getattr(located, "lines", {})
+    field = ("phu_luc", n) if listed else ("phu_luc",)
+    chosen = assessments.select([ALL] if spec.communes == ALL else list(spec.communes))
     sets = {c.criteria_set.id for c in chosen}
+    default = assessments.default_set
+    organ = spec.organ or issuer_in_text(dispatch)
+    if organ is None:
+        problem = f"không tự viết được tên «{' '.join(dispatch.issuing_organ)}» bằng chữ thường cho dòng «(Kèm theo " \
+                  f"{kind_name} … của …)» của phụ lục: ghi «phu_luc: {{co_quan: …}}», ví dụ «Sở Nông nghiệp và Môi trường»"
+        raise InputError(located.problem(field, problem) if located is not None else problem)
+    number = letter.number_line.replace("Số:", "số").strip()
+    reference = " ".join(f"(Kèm theo {kind_name} {number} {dispatch.date.text()} của {organ})".split(" "))
+    if spec.table == LIST:
+        title = spec.title or f"DANH SÁCH CÁC XÃ ĐẠT CHUẨN {default.short_name.upper().removeprefix('XÃ ')}"
+        rows = [(c.name, c.criteria_set.short_name, [], len(c.met)) for c in chosen]
+        used = sorted({c.criteria_set.id: c.criteria_set for c in chosen}.values(), key=lambda s: s.id)
+        note = f"Bộ tiêu chí: {'; '.join(s.name for s in used)}."
+        return Annex(label, title.upper(), reference, [], len(sets) > 1, rows, [], note,
+                     groups=_groups(chosen), of_total=[c.total for c in chosen])
     width = max(c.total for c in chosen)
     columns = list(range(1, width + 1))
     rows = []
@@ -97,17 +180,9 @@ def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None
         marks = [MET if n in commune.met else FELL_BACK if n in commune.fell_back else "" for n in columns]
         rows.append((commune.name, commune.criteria_set.short_name, marks, len(commune.met)))
     totals = [sum(1 for _, _, marks, _ in rows if marks[i] == MET) for i in range(len(columns))]
-    default = assessments.default_set
-    title = dispatch.annex.title or (
+    title = spec.title or (
         f"KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ {default.short_name.upper().removeprefix('XÃ ')} CỦA CÁC XÃ"
     )
-    organ = dispatch.annex.organ or organ_in_text(list(dispatch.issuing_organ))
-    if organ is None:
-        problem = f"không tự viết được tên «{' '.join(dispatch.issuing_organ)}» bằng chữ thường cho dòng «(Kèm theo " \
-                  "Công văn … của …)» của phụ lục: ghi «phu_luc: {co_quan: …}», ví dụ «Sở Nông nghiệp và Môi trường»"
-        raise InputError(located.problem(("phu_luc",), problem) if located is not None else problem)
-    number = letter.number_line.replace("Số:", "số").strip()
-    reference = f"(Kèm theo Công văn {number} {dispatch.date.text()} của {organ})"
     note = f"Ghi chú: {MET} – đạt; để trống – chưa đạt"
     if any(FELL_BACK in marks for _, _, marks, _ in rows):
         note += f"; {FELL_BACK} – sụt giảm so với lần đánh giá trước"
@@ -117,16 +192,20 @@ def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None
     for criteria_set in used:
         names = "; ".join(f"{c.num} – {c.name}" for c in criteria_set.criteria)
         legend.append(f"Tiêu chí ({criteria_set.short_name}): {names}." if len(used) > 1 else f"Tiêu chí: {names}.")
-    groups = None
-    if any(c.group is not None for c in chosen):
-        groups = ["" if c.group is None else str(c.group) for c in chosen]
+    groups = _groups(chosen)
+    if groups is not None:
         for criteria_set in used:
             if any(c.group is not None and c.criteria_set.id == criteria_set.id for c in chosen):
                 described = "; ".join(f"nhóm {g.num} – {g.description[:1].lower()}{g.description[1:]}"
                                       for g in criteria_set.commune_groups)
                 legend.append(f"Nhóm xã theo {criteria_set.decision.text()}: {described}.")
-    return Annex("Phụ lục", title.upper(), " ".join(reference.split(" ")), columns, len(sets) > 1, rows, totals, note,
-                 legend, groups)
+    return Annex(label, title.upper(), reference, columns, len(sets) > 1, rows, totals, note, legend, groups)
+
+
+def _groups(chosen) -> list[str] | None:
+    if any(c.group is not None for c in chosen):
+        return ["" if c.group is None else str(c.group) for c in chosen]
+    return None
 
 
 def _new_section(doc: Document, landscape: bool):
@@ -187,7 +266,17 @@ class _CellParagraphs:
         return copy.deepcopy(made)
 
 
-def append_annex(doc: Document, annex: Annex) -> None:
+def append_annex(doc: Document, annexes: tuple) -> None:
+    """Each part that follows the document in its own section, in order: the text a decision promulgates
+    (``render.attached.Attached``, Mẫu 1.3), then the annexes (``build_annex``'s result)."""
+    for part in annexes:
+        if isinstance(part, Attached):
+            append_attached(doc, part, _new_section)
+        else:
+            _append_one(doc, part)
+
+
+def _append_one(doc: Document, annex: Annex) -> None:
     section = _new_section(doc, annex.landscape)
     para(doc, StyleId.ANNEX_NUMBER, annex.label)
     para(doc, StyleId.ANNEX_TITLE, annex.title)
@@ -199,6 +288,9 @@ def append_annex(doc: Document, annex: Annex) -> None:
     side = (text_mm - L.ANNEX_RULE_MM) / 2
     rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = Mm(side)
     para(doc, StyleId.TABLE).paragraph_format.space_after = Pt(6)
+    if annex.of_total is not None:
+        _append_list(doc, annex, text_mm)
+        return
 
     fixed = [("TT", 10), ("Xã", 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
     fixed += ([("Nhóm", 14)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 20)]
@@ -247,6 +339,42 @@ def append_annex(doc: Document, annex: Annex) -> None:
     para(doc, StyleId.NOTE, annex.note)
     for line in annex.legend:
         para(doc, StyleId.NOTE, line)
+
+
+def _append_list(doc: Document, annex: Annex, text_mm: float) -> None:
+    """The communes one a row: TT, Xã, (Bộ tiêu chí), (Nhóm), «met/total» criteria."""
+    fixed = [("TT", 12)] + ([("Bộ tiêu chí", 40)] if annex.show_set else [])
+    fixed += ([("Nhóm", 16)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 35)]
+    headers = fixed[:1] + [("Xã", text_mm - sum(w for _, w in fixed))] + fixed[1:]
+    table = doc.add_table(rows=2, cols=len(headers))
+    table.style = None
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _grid_borders(table)
+    for col, (head, width) in enumerate(headers):
+        table.columns[col].width = Mm(width)
+        for row in table.rows:
+            row.cells[col].width = Mm(width)
+        _cell(table.rows[0].cells[col], head, StyleId.TABLE_HEADING)
+    table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+    model_row = table.rows[1]
+    for cell in model_row.cells:
+        cell.vertical_alignment = 1
+    model_row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+    model_tr = model_row._tr
+    text_para = _CellParagraphs(model_row.cells[0], StyleId.TABLE)
+    for r, (name, set_name, _, met) in enumerate(annex.rows, start=1):
+        values = [f"{r:02d}" if len(annex.rows) >= 10 else str(r), name]
+        values += [set_name] if annex.show_set else []
+        values += [annex.groups[r - 1]] if annex.groups is not None else []
+        values += [f"{two_digits(met)}/{two_digits(annex.of_total[r - 1])}"]
+        tr = copy.deepcopy(model_tr)
+        for tc, value in zip(tr.findall(qn("w:tc")), values):
+            empty = tc.find(qn("w:p"))
+            empty.addprevious(text_para(value))
+            tc.remove(empty)
+        model_tr.addprevious(tr)
+    model_tr.getparent().remove(model_tr)
+    para(doc, StyleId.NOTE, annex.note)
 
 
 def _grid_borders(table) -> None:

@@ -9,7 +9,7 @@ letterhead. Headings written by level are numbered by ``wording/headings.py``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.assessments.results import Assessments
 from generator.vi.dates import BLANK
@@ -17,6 +17,7 @@ from generator.wording.headings import Numbering
 from generator.wording.inline import Span, parse
 from generator.model.dispatch import ASSESSMENT_KINDS, HEADING_LEVELS, Dispatch
 from generator.wording.sentences import write, write_assignments, write_summary
+from generator.wording import decision as qd
 
 END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
 
@@ -138,9 +139,18 @@ def body_paragraphs(dispatch: Dispatch, assessments: Assessments | None = None,
                     campaign: CampaignFacts | None = None) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     letter_sets = _letter_sets(assessments)
+    blocks = dispatch.body
+    deciding = dispatch.type_info.layout == "quyet_dinh"
+    if deciding:  # Mẫu 1.2: authority, grounds, "QUYẾT ĐỊNH:", then the articles (wording/decision.py)
+        paragraphs, blocks = _decision_opening(dispatch)
     numbering = Numbering()
-    for block in dispatch.body:
-        if block.kind in HEADING_LEVELS:
+    for block in blocks:
+        if deciding and block.kind == "dieu":
+            for line in block.lines:  # an article of a decision: "Điều N." bold, then its text (no title)
+                numbering.heading("dieu", line)
+                number = numbering.counts["dieu"]
+                paragraphs.append(Paragraph(qd.ARTICLE_KIND, qd.article_spans(number, tuple(parse(line)))))
+        elif block.kind in HEADING_LEVELS:
             for line in block.lines:
                 for kind, text in numbering.heading(block.kind, line):
                     paragraphs.append(Paragraph(kind, tuple(parse(text))))
@@ -186,6 +196,30 @@ def _letter_sets(assessments: Assessments | None) -> tuple:
     return _SETS_OF[1]
 
 
+def _decision_opening(dispatch: Dispatch) -> tuple[list[Paragraph], list]:
+    """A decision's paragraphs before its first article, and the blocks from that article on.
+
+    The grounds (every ``can_cu`` line, then ``de_nghi``) are one list: ";" after each, "." after the last.
+    """
+    first = next(i for i, block in enumerate(dispatch.body) if block.kind == "dieu")
+    grounds = [_with_can_cu(line) for block in dispatch.body[:first] if block.kind == "can_cu" for line in block.lines]
+    grounds += [qd.proposal_line(block.lines[0]) for block in dispatch.body[:first] if block.kind == "de_nghi"]
+    authority = qd.authority_line(dispatch.authority_line, dispatch.signer.authority, list(dispatch.signer.titles),
+                                  list(dispatch.issuing_organ))
+    paragraphs = [Paragraph(qd.AUTHORITY_KIND, (Span(authority, True, False),))]
+    paragraphs += [Paragraph(qd.GROUNDS_KIND, tuple(parse(line, italic=True)))
+                   for line in punctuated_list(grounds, dash="")]
+    paragraphs.append(Paragraph(qd.DECIDES_KIND, (Span(qd.DECIDES, True, False),)))
+    return paragraphs, dispatch.body[first:]
+
+
+def decision_copies(dispatch: Dispatch) -> list[str]:
+    """A decision's Nơi nhận before «Lưu»: «Như Điều N» (N: the last article, which names who executes it)
+    first, then the others (a «Như Điều N» the clerk typed is that same line: ``decision_problems`` checks N)."""
+    articles = sum(len(block.lines) for block in dispatch.body if block.kind == "dieu")
+    return [qd.as_article(articles)] + [o for o in dispatch.copies_to if qd.typed_as_article(o) is None]
+
+
 def _with_can_cu(line: str) -> str:
     """``Luật Tổ chức …`` -> ``Căn cứ Luật Tổ chức …``; a line that already says "Căn cứ" stays."""
     if re.match(r"^\W*căn\s+cứ\b", line, re.IGNORECASE):
@@ -216,7 +250,8 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
         recipient_lines=[] if single else punctuated_list(recipients),
         paragraphs=body_paragraphs(dispatch, assessments, campaign),
         copies_label="Nơi nhận:",
-        copies=copies_to(bool(recipients), list(dispatch.copies_to),
+        copies=copies_to(bool(recipients),
+                         decision_copies(dispatch) if dispatch.type_info.layout == "quyet_dinh" else list(dispatch.copies_to),
                          dispatch.archive if "archive" in dispatch.model_fields_set else None),
         titles=signature_titles(dispatch.signer.authority, list(dispatch.signer.titles)),
         signer_name=dispatch.signer.name,
@@ -226,4 +261,20 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
         title=title,
         author=" ".join(dispatch.issuing_organ).upper(),
         doc_title=doc_type.title,
+    )
+
+
+def attached_letter(dispatch: Dispatch, letter: Letter) -> Letter:
+    """Mẫu 1.3: the text a decision promulgates (``kem_theo``), as a letter of its own for the same template.
+
+    It has the decision's letterhead without number and date, its own tên loại and trích yếu, its own
+    headings numbered from 1, and neither Nơi nhận nor signature (``render/attached.py`` takes away what
+    the template prints for them and adds the line «(Kèm theo Quyết định số … của …)»).
+    """
+    text = dispatch.attached
+    own = dispatch.model_copy(update={"doc_type": text.doc_type, "body": text.body, "annex": None, "attached": None})
+    return replace(
+        letter, number_line="", date_line="", subject=text.subject, doc_title=own.type_info.title,
+        recipient=None, recipient_lines=[], paragraphs=body_paragraphs(own), copies_label="", copies=[], titles=[],
+        signer_name="", urgency=None, circulation=None, address=None,
     )
