@@ -31,7 +31,7 @@
   ``manifest.csv``) cannot be replaced on Windows: it gets the status ``đang mở``, keeps
   its old content, and everything else is still written and recorded; the caller says
   which files to close (exit code 4).
-- The run also writes ``tat-ca.docx`` (every letter from a new page, each with its
+- The run also writes ``tat-ca.docx`` (``print_file.py``: every letter from a new page, each with its
   own page numbering), ``manifest.csv`` (commune, file, status, SHA-256) and the
   overview dispatch ``tong-hop.docx`` when the campaign has one.
 """
@@ -42,7 +42,6 @@ import gc
 import io
 import multiprocessing
 import os
-import re
 import signal
 import threading
 from collections.abc import Callable
@@ -54,7 +53,6 @@ from slugify import slugify
 
 from generator.bulk.campaign import Campaign, _Under
 from generator.vi.collation import vi_sorted
-from generator.write.docx_zip import FIXED_TIME
 from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
@@ -64,6 +62,7 @@ from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, 
 from generator.render.docx import compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
+from generator.bulk.print_file import Combined
 
 COMBINED = "tat-ca.docx"
 OVERVIEW = "tong-hop.docx"
@@ -420,110 +419,6 @@ def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: b
         manifest.record(path.name, result.digest)
     if listed:
         report.extra_files.append((path.name, result.status))
-
-
-# --- the combined print file -------------------------------------------------------------------
-
-_BODY_OPEN = re.compile(rb"<w:body[^>]*>")
-_PGMAR = re.compile(rb"(<w:pgMar[^>]*/>)")
-_PARAGRAPH_END = b"</w:pPr></w:p>"
-
-
-def _own_numbering(sect: bytes) -> bytes:
-    """Page numbers of this letter start at 1 (and stay hidden on its first page: titlePg)."""
-    sect = re.sub(rb"<w:pgNumType[^>]*/>", b"", sect)
-    return _PGMAR.sub(rb'\1<w:pgNumType w:start="1"/>', sect, count=1)
-
-
-def _letter_body(document: bytes, last: bool) -> bytes:
-    """The body's content; unless ``last``, its section properties end its last paragraph."""
-    start = _BODY_OPEN.search(document, 0, 4096).end()
-    end = document.rindex(b"</w:body>")
-    sect_at = document.rindex(b"<w:sectPr", start, end)
-    content, sect = document[start:sect_at], _own_numbering(document[sect_at:end])
-    if last:
-        return content + sect
-    if content.endswith(_PARAGRAPH_END):
-        return content[: -len(_PARAGRAPH_END)] + sect + _PARAGRAPH_END
-    return content + b"<w:p><w:pPr>" + sect + b"</w:pPr></w:p>"
-
-
-class Combined:
-    """``tat-ca.docx``: every letter from a new page, each with its own page numbering.
-
-    All the letters come from one template, so they share styles, headers and footers:
-    the template's parts serve for all, and only the bodies are joined, streamed into the
-    zip as the letters arrive (linear time, memory of one letter; docxcompose, which
-    peers.md measured, drops per-letter sections and is quadratic). One letter is held
-    back because the last one keeps its section properties at the end of the body.
-    """
-
-    def __init__(self, path: Path, campaign: Campaign, template_path: Path):
-        template = compiled_template(template_path)
-        self.path = path
-        self._parts = dict(template.parts)
-        self._parts["docProps/core.xml"] = Properties(
-            f"Tất cả thư — {campaign.name}", " ".join(campaign.letter.get("co_quan_ban_hanh") or [])
-            if isinstance(campaign.letter.get("co_quan_ban_hanh"), list)
-            else str(campaign.letter.get("co_quan_ban_hanh", "")), campaign.date).xml()
-        self._names = sorted(self._parts, key=lambda n: (n != "[Content_Types].xml", n))
-        self._split = self._names.index("word/document.xml")
-        self._held: bytes | None = None
-        self._first: Path | None = None
-        self._zip = None
-        self._stream = None
-
-    def _open(self, document: bytes) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._zip = zipfile.ZipFile(self.path, "w")
-        for name in self._names[: self._split]:
-            self._zip.writestr(self._info(name), self._parts[name])
-        self._stream = self._zip.open(self._info("word/document.xml"), "w")
-        self._stream.write(document[: _BODY_OPEN.search(document, 0, 4096).end()])
-
-    @staticmethod
-    def _info(name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, FIXED_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info._compresslevel = 1  # a big file made once per run: speed over a few percent of size
-        return info
-
-    def add(self, document: bytes, path: Path | None) -> None:
-        """Append one letter (its document.xml); ``path`` is its file (None: not written), whose rendered
-        footers serve all."""
-        if self._zip is None:
-            self._open(document)
-        if self._first is None:
-            self._first = path  # the first letter on disk: its rendered headers and footers serve all
-        if self._held is not None:
-            self._stream.write(_letter_body(self._held, last=False))
-        self._held = document
-
-    def close(self) -> bool:
-        """Finish the file; False when there was no letter."""
-        if self._zip is None:
-            return False
-        self._stream.write(_letter_body(self._held, last=True))
-        self._stream.write(b"</w:body></w:document>")
-        self._stream.close()
-        rendered = {}
-        if self._first is not None and self._first.exists():
-            with zipfile.ZipFile(self._first) as first:
-                rendered = {n: first.read(n) for n in first.namelist() if re.match(r"word/(header|footer)", n)}
-        for name in self._names[self._split + 1:]:
-            self._zip.writestr(self._info(name), rendered.get(name, self._parts[name]))
-        self._zip.close()
-        return True
-
-    def abandon(self) -> None:
-        if self._zip is not None:
-            try:
-                if self._stream is not None:
-                    self._stream.close()
-                self._zip.close()
-            except Exception:
-                pass
-        self.path.unlink(missing_ok=True)
 
 
 def counts_line(report: Report) -> str:
