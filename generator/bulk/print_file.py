@@ -1,15 +1,41 @@
-"""The combined print file of a bulk run (``tat-ca.docx``): every letter from a new page, each with its own
-page numbering, streamed into one zip as the letters arrive."""
+"""The print file of a bulk run: every letter from a new page, each with its own page numbering, streamed
+into a zip as the letters arrive, in volumes a word processor opens quickly.
+
+- ``Combined``: one file, any number of letters (linear time, memory of one letter).
+- ``PrintVolumes``: the letters in print order, ``VOLUME_LETTERS`` to a file. One volume is ``tat-ca.docx``;
+  several are ``tat-ca-001.docx``, ``tat-ca-002.docx``… (they sort in print order), with an index,
+  ``tat-ca-muc-luc.csv`` (file, letters, first and last commune). One file of every letter did not scale:
+  LibreOffice took 8 s to convert 500 letters, 25-30 s for 1,000, 122-138 s for 2,000 and nothing after
+  15 minutes for 20,000; the size of a volume is measured (docs/pdf.md, "Tệp in").
+"""
 from __future__ import annotations
 
+import csv
+import io
 import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from generator.bulk.campaign import Campaign
 from generator.render.docx import compiled_template
 from generator.render.engine import Properties
 from generator.write.docx_zip import FIXED_TIME
+from generator.write.output import csv_cell, staging_file
+
+PRINT_FILE = "tat-ca.docx"  # the print file when it is one volume
+PRINT_PDF = "tat-ca.pdf"  # every letter's PDF joined (``--pdf``), one file at any size
+PRINT_INDEX = "tat-ca-muc-luc.csv"  # which letters each volume holds, when there are several
+VOLUME_LETTERS = 200
+"""Letters in one volume. Measured on this 2-core machine (docs/pdf.md): LibreOffice converts a volume of 200
+letters in about 3 s when the machine is quiet (500 letters: 8 s), so a volume stays under 10 s with room for
+a machine busy with other work; Word opens one in a few seconds."""
+
+
+def is_print_file(name: str) -> bool:
+    """Whether ``name`` is one of the print file's volumes (``tat-ca.docx``, ``tat-ca-001.docx``…)."""
+    return name == PRINT_FILE or re.fullmatch(r"tat-ca-\d{3,}\.docx", name) is not None
+
 
 # --- the combined print file -------------------------------------------------------------------
 
@@ -113,3 +139,55 @@ class Combined:
             except Exception:
                 pass
         self.path.unlink(missing_ok=True)
+
+
+@dataclass
+class Volume:
+    file: Combined
+    letters: int = 0
+    first: str = ""  # the communes of its first and last letters
+    last: str = ""
+    name: str = ""  # its file name, given when the run knows how many volumes there are
+
+
+class PrintVolumes:
+    """The print file in volumes of ``size`` letters (``VOLUME_LETTERS`` unless given), each a ``Combined``
+    staged in ``folder`` and named by ``close``; letters are added in print order."""
+
+    def __init__(self, folder: Path, campaign: Campaign, template_path: Path, expected: int, size: int | None = None):
+        self.folder, self.campaign, self.template_path = folder, campaign, template_path
+        self.size = size or VOLUME_LETTERS
+        self.single = expected <= self.size  # staged under the name it will most likely get (messages name it)
+        self.volumes: list[Volume] = []
+
+    def add(self, document: bytes, path: Path | None, commune: str) -> None:
+        """Append one letter (its document.xml; ``path``: its file, None when not written) of ``commune``."""
+        if not self.volumes or self.volumes[-1].letters == self.size:
+            staged = staging_file(self.folder, PRINT_FILE if self.single else f"tat-ca-{len(self.volumes) + 1:03d}.docx")
+            self.volumes.append(Volume(Combined(staged, self.campaign, self.template_path), first=commune))
+        volume = self.volumes[-1]
+        volume.file.add(document, path)
+        volume.letters += 1
+        volume.last = commune
+
+    def close(self) -> list[Volume]:
+        """Finish every volume and name it: ``tat-ca.docx`` alone, else ``tat-ca-001.docx``… (at least three
+        digits, so that they sort in print order)."""
+        width = max(3, len(str(len(self.volumes))))
+        for number, volume in enumerate(self.volumes, start=1):
+            volume.file.close()
+            volume.name = PRINT_FILE if len(self.volumes) == 1 else f"tat-ca-{number:0{width}d}.docx"
+        return self.volumes
+
+    def abandon(self) -> None:
+        for volume in self.volumes:
+            volume.file.abandon()
+
+    def index(self) -> bytes:
+        """``tat-ca-muc-luc.csv``: each volume's file, its number of letters, its first and last commune
+        (UTF-8 with a BOM, as Excel reads it; every cell through ``csv_cell``)."""
+        rows = [("tep", "so_thu", "xa_dau", "xa_cuoi")]
+        rows += [(v.name, v.letters, v.first, v.last) for v in self.volumes]
+        buf = io.StringIO()
+        csv.writer(buf, lineterminator="\n").writerows([[csv_cell(c) for c in row] for row in rows])
+        return buf.getvalue().encode("utf-8-sig")

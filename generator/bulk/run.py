@@ -62,9 +62,8 @@ from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, 
 from generator.render.docx import compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
-from generator.bulk.print_file import Combined
+from generator.bulk.print_file import PRINT_INDEX, PRINT_PDF, Combined, PrintVolumes, is_print_file  # noqa: F401
 
-COMBINED = "tat-ca.docx"
 OVERVIEW = "tong-hop.docx"
 MANIFEST_CSV = "manifest.csv"
 NOT_SENT = "không gửi"
@@ -106,6 +105,7 @@ class Report:
     unwritten: list[Problem] = field(default_factory=list)  # files not written: the disk refused, edited by hand
     removed: list[str] = field(default_factory=list)  # files of an earlier run this run does not make: removed
     stale: list[str] = field(default_factory=list)  # such files edited by hand: kept, and reported
+    print_files: list[str] = field(default_factory=list)  # the print file's volumes this run made, in order
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -277,7 +277,7 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     results: dict[str, Outcome] = {}
     pool = None
-    combined = None if dry_run or not tasks else Combined(staging_file(folder, COMBINED), campaign, template_path)
+    combined = None if dry_run or not tasks else PrintVolumes(folder, campaign, template_path, len(tasks))
     try:
         if jobs > 1 and len(tasks) > 1:
             _quiet_tracker()
@@ -293,9 +293,9 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             if combined is not None and outcome.status != FAILED:
                 path = folder / outcome.file
                 if document is not None:  # rendered now; a letter not replaced (open in Word) is not a source
-                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None)
+                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None, outcome.commune)
                 else:  # edited by hand: printed as it is
-                    combined.add(_document_of(path), path)
+                    combined.add(_document_of(path), path, outcome.commune)
             if progress:
                 progress(outcome)
     except BaseException:
@@ -317,11 +317,8 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         elif outcome.error:
             report.problems.append(Problem(f"không dựng được thư cho xã «{outcome.commune}»: {outcome.error}"))
     if not dry_run:
-        if combined is not None and combined.close():
-            try:
-                _busy_guard(report, COMBINED, lambda: _keep(report, manifest, folder / COMBINED, combined.path, force))
-            finally:
-                combined.path.unlink(missing_ok=True)
+        if combined is not None:
+            _write_print_file(report, manifest, combined, force)
         _write_extras(campaign, report, manifest, force, pdf)
     return report
 
@@ -359,8 +356,7 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
         finally:
             staged.unlink(missing_ok=True)
         made.add(OVERVIEW)
-    if any(name == COMBINED for name, _ in report.extra_files):
-        made.add(COMBINED)
+    made.update(report.print_files)
     _remove_stale(report, manifest, made, pdf)
     rows = [("xa", "tep", "trang_thai", "sha256")]
     rows += [(o.commune, o.file, o.status, o.digest) for o in report.outcomes]
@@ -382,6 +378,28 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
 STALE = "cũ, đã sửa tay"  # a file of an earlier run, edited by hand: kept, not part of this run
 
 
+def _write_print_file(report: Report, manifest: Manifest, volumes: PrintVolumes, force: bool) -> None:
+    """Move the print file's volumes in under the rules of a letter, and, when there are several, their index."""
+    folder = report.folder
+    done = volumes.close()
+    try:
+        for volume in done:
+            report.print_files.append(volume.name)
+            staged = volume.file.path
+            _busy_guard(report, volume.name, lambda: _keep(report, manifest, folder / volume.name, staged, force))
+    finally:
+        for volume in done:
+            volume.file.path.unlink(missing_ok=True)
+    if len(done) > 1:
+        report.print_files.append(PRINT_INDEX)
+        staged = staging_file(folder, PRINT_INDEX)
+        try:
+            staged.write_bytes(volumes.index())
+            _busy_guard(report, PRINT_INDEX, lambda: _keep(report, manifest, folder / PRINT_INDEX, staged, force))
+        finally:
+            staged.unlink(missing_ok=True)
+
+
 def _remove_stale(report: Report, manifest: Manifest, made: set[str], pdf: bool) -> None:
     """Files an earlier run wrote that this run does not make: removed if ours and unedited, else reported."""
     folder = report.folder
@@ -393,6 +411,8 @@ def _remove_stale(report: Report, manifest: Manifest, made: set[str], pdf: bool)
         stem, suffix = name.rpartition(".")[::2]
         if suffix == "pdf" and f"{stem}.docx" in made and (pdf or f"{stem}.docx" in unchanged):
             continue  # the PDF of a letter of this run: kept (unchanged) or replaced next (--pdf)
+        if name == PRINT_PDF and report.print_files and (pdf or unchanged.issuperset(report.print_files)):
+            continue  # the letters' PDFs joined: kept (no volume changed) or replaced next (--pdf)
         path = folder / name
         if not os.path.lexists(path):
             manifest.forget(name)
