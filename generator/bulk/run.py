@@ -31,8 +31,10 @@
   ``manifest.csv``) cannot be replaced on Windows: it gets the status ``đang mở``, keeps
   its old content, and everything else is still written and recorded; the caller says
   which files to close (exit code 4).
-- The run also writes ``tat-ca.docx`` (``print_file.py``: every letter from a new page, each with its
-  own page numbering), ``manifest.csv`` (commune, file, status, SHA-256) and the
+- The run also writes the print file (``print_file.py``): every letter from a new page, each with its
+  own page numbering, in volumes of ``VOLUME_LETTERS`` letters (``tat-ca.docx`` alone, else
+  ``tat-ca-001.docx``… and their index ``tat-ca-muc-luc.csv``); volumes of an earlier run this run does not
+  make are removed like any stale file; ``manifest.csv`` (commune, file, status, SHA-256) and the
   overview dispatch ``tong-hop.docx`` when the campaign has one.
 """
 from __future__ import annotations
