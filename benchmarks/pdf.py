@@ -5,7 +5,8 @@
 Dựng ``count`` công văn từ một tệp YAML mẫu, mỗi công văn một số văn bản khác nhau
 (trường ``so``), rồi chuyển sang PDF bằng ``generator.pdf.convert.convert``: từng tệp một (mỗi
 lần một tiến trình soffice mới), rồi cả lô với 1, 2… tiến trình song song. In số giây
-cho mỗi công văn. Kết quả đo ghi trong docs/pdf.md.
+cho mỗi công văn. Kết quả đo ghi trong docs/pdf.md. Dòng cuối:
+``pdf_per_letter_ms p1=… p2=… best=…`` (mili giây một công văn của lô, theo số tiến trình song song).
 """
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def main() -> None:
             f"{statistics.median(singles):.2f} s (các lần: {', '.join(f'{s:.2f}' for s in singles)})"
         )
 
+        per_letter = {}
         for parallel in [int(p) for p in args.parallel.split(",") if p.strip()]:
             out_dir = work / f"lo-{parallel}"
             batch = [PdfJob(d, out_dir / (d.stem + ".pdf"), date) for d, date in jobs]
@@ -85,6 +87,7 @@ def main() -> None:
             results = convert(batch, parallel=parallel)
             seconds = time.perf_counter() - t
             failed = [r for r in results if not r.ok]
+            per_letter[parallel] = seconds / len(batch) * 1000
             print(
                 f"Lô {len(batch)} công văn, {parallel} tiến trình song song: {seconds:.2f} s tổng, "
                 f"{seconds / len(batch) * 1000:.0f} ms/công văn" + (f" — {len(failed)} lỗi" if failed else "")
@@ -99,6 +102,8 @@ def main() -> None:
         t = time.perf_counter()
         pages = concatenate(pdfs, work / "tat-ca.pdf", jobs[0][1])
         print(f"Ghép {len(pdfs)} PDF thành một tệp in ({pages} trang): {time.perf_counter() - t:.2f} s")
+        print("pdf_per_letter_ms " + " ".join(f"p{p}={ms:.0f}" for p, ms in per_letter.items())
+              + f" best={min(per_letter.values()):.0f}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

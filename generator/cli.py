@@ -6,6 +6,11 @@ a pipe, Git Bash or a scheduled task gets the ANSI code page (cp1252, cp1258), w
 "ệ"; there they are switched to UTF-8, and a character that still cannot be written becomes a
 replacement character instead of a traceback.
 
+Each command loads what it uses, when it runs (imports marked "lazy"): ``build`` of one letter loads
+neither the bulk machinery, nor PDF, review, lint, openpyxl or pikepdf, so it starts in a blink; the
+review commands (``text``, ``diff``) are registered on first use (``_Main.get_command``).
+``tests/test_startup.py`` checks what each command leaves in ``sys.modules``.
+
 Every command runs in ``_run``: a ``DispatchError`` prints its Vietnamese message and exits with
 its code, Ctrl-C and SIGTERM stop cleanly (130, the ``finally`` blocks run), anything else is 70.
 """
@@ -24,15 +29,12 @@ from pathlib import Path
 import click
 
 from generator.vi import click as click_vi
-from generator.pdf import convert as pdf_output
-from generator.assessments.criteria import format_list, format_set, get_set, load_sets
 from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
                                   FileBusyError, InputError, OutputError, Problem, display_path)
 from generator.pipeline import build_file, campaign_warnings, default_output, render_dispatch
-from generator.model.dispatch import json_schema
 from generator.write.output import UNCHANGED, staged_for, write_output
-from generator.bulk.campaign import is_campaign, load_campaign
 from generator.load.yaml_source import load_yaml
+from generator.bulk import is_campaign
 
 click_vi.install()
 
@@ -70,12 +72,27 @@ def _safe_streams() -> None:
     sys.stderr = _safe_stream(sys.stderr)
 
 
+_REVIEW_COMMANDS = ("text", "diff")  # defined in generator/review/cli.py, registered when first asked for
+
+
 class _Main(click_vi.Group):
-    """The ``dispatch`` group; its entry makes the console safe for Vietnamese before anything runs."""
+    """The ``dispatch`` group; its entry makes the console safe for Vietnamese before anything runs.
+    The review commands are registered when first named (or listed by ``--help``)."""
 
     def main(self, *args, **kwargs):
         _safe_streams()
         return super().main(*args, **kwargs)
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(_REVIEW_COMMANDS))
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name in _REVIEW_COMMANDS and cmd_name not in self.commands:
+            # lazy: the review code (diff, extraction) only for `dispatch text` and `dispatch diff`
+            from generator.review.cli import register_review_commands
+
+            register_review_commands(self, _run)
+        return super().get_command(ctx, cmd_name)
 
 
 def _interrupt(_signum, _frame):
@@ -155,6 +172,8 @@ def build(input_file: Path, output: Path | None, force: bool, with_pdf: bool = F
 
     def action():
         if with_pdf:
+            from generator.pdf import convert as pdf_output  # lazy: LibreOffice and pikepdf only for --pdf
+
             pdf_output.find_soffice()  # say how to install LibreOffice before doing any work
             pdf_output.timeout_seconds(pdf_timeout)
         data, located = load_yaml(input_file)
@@ -186,6 +205,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
                     dry_run: bool, with_pdf: bool, pdf_timeout: float | None) -> None:
     """``dispatch build campaign.yaml``: one letter per commune (generator/bulk/run.py)."""
     from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
+    from generator.bulk.campaign import load_campaign  # lazy: as above
 
     campaign = load_campaign(input_file, data, located)
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
@@ -243,6 +263,7 @@ def _busy_problem(report) -> Problem:
 
 def _campaign_pdf(report, campaign, pdf_timeout: float | None, force: bool = False) -> None:
     from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
+    from generator.pdf import convert as pdf_output  # lazy: LibreOffice and pikepdf only for --pdf
 
     folder = report.folder
     date = campaign.date
@@ -287,6 +308,7 @@ def check(input_file: Path) -> None:
 def _check_campaign(input_file: Path, data, located) -> None:
     """``dispatch check campaign.yaml``: every letter built in memory, as ``build --dry-run`` does, nothing written."""
     from generator.bulk import run as bulk  # lazy: only a campaign needs the bulk machinery
+    from generator.bulk.campaign import load_campaign  # lazy: as above
 
     campaign = load_campaign(input_file, data, located)
     for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
@@ -312,6 +334,8 @@ def _check_campaign(input_file: Path, data, located) -> None:
               help="Ghi lược đồ vào TỆP thay vì in ra màn hình.")
 def schema(output: Path | None) -> None:
     """In lược đồ JSON Schema của tệp đầu vào (để trình soạn thảo gợi ý và kiểm tra)."""
+    from generator.model.dispatch import json_schema  # lazy: the schema only for `dispatch schema`
+
     text = json.dumps(json_schema(), ensure_ascii=False, indent=2) + "\n"
     if output:
         _run(lambda: write_output(output, text.encode("utf-8")))  # the one overwrite rule (write/output.py)
@@ -326,6 +350,8 @@ def schema(output: Path | None) -> None:
               help="Thư mục chứa thêm bộ tiêu chí của địa phương (các tệp .yaml); dùng nhiều lần được.")
 def criteria_command(set_id: str | None, folders: tuple[Path, ...]) -> None:
     """Liệt kê các bộ tiêu chí nông thôn mới, hoặc in đủ các tiêu chí, chỉ tiêu của bộ MÃ_BỘ."""
+    from generator.assessments.criteria import format_list, format_set, get_set, load_sets  # lazy: this command only
+
     def action():
         if set_id:
             click.echo(format_set(get_set(set_id, folders)))
@@ -357,11 +383,6 @@ def lint_command(docx_file: Path, as_json: bool) -> None:
         sys.exit(EXIT_OK if report.ok else EXIT_DIFFERENT)
 
     _run(action)
-
-
-from generator.review.cli import register_review_commands  # noqa: E402  (dispatch text, dispatch diff)
-
-register_review_commands(main, _run)
 
 
 if __name__ == "__main__":

@@ -293,12 +293,19 @@ def test_a_large_part_must_not_pack_like_a_bomb(tmp_path, big_overview, monkeypa
 
 @pytest.fixture(scope="module")
 def tat_ca(tmp_path_factory) -> Path:
-    """tat-ca.docx of 5,000 letters, built by the bulk path in this process (-j 1)."""
+    """tat-ca.docx of 5,000 letters, built by the bulk path in this process (-j 1). dispatch now writes the print
+    file in volumes of ``VOLUME_LETTERS`` (tests/test_print_volumes.py checks a full one); a print file of 5,000
+    letters in one volume (an earlier dispatch, or a larger volume size) must still be read."""
+    from generator.bulk import print_file
     from generator.bulk import run as bulk
     from generator.bulk.campaign import load_campaign
 
     folder = tmp_path_factory.mktemp("tat-ca")
-    report = bulk.run(load_campaign(_campaign(folder, 5000, overview=False)), folder / "out", jobs=1)
+    size, print_file.VOLUME_LETTERS = print_file.VOLUME_LETTERS, 5000
+    try:
+        report = bulk.run(load_campaign(_campaign(folder, 5000, overview=False)), folder / "out", jobs=1)
+    finally:
+        print_file.VOLUME_LETTERS = size
     assert not report.problems
     return next((folder / "out").rglob("tat-ca.docx"))
 

@@ -442,3 +442,26 @@ def test_cli_build_pdf_writes_the_pdf_next_to_the_docx(tmp_path):
     assert f"{SEED.stem}.pdf" in result.output
     assert pdf_path.read_bytes() == seed_batch().letters[SEED.stem].pdf.read_bytes()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_each_pdf_is_written_while_soffice_converts_the_next(tmp_path, fake_soffice, monkeypatch):
+    """A PDF is post-processed and written as soon as soffice has moved on to the next file, not after the
+    whole call: here the first PDF is in place before the stalled call is killed."""
+    script, _ = fake_soffice
+    events = []
+    write, kill = pdf._Writer.write, pdf._kill
+
+    def recorded_write(self, job, data):
+        events.append(("write", job.source.name))
+        return write(self, job, data)
+
+    def recorded_kill(proc):
+        events.append(("kill", ""))
+        return kill(proc)
+
+    monkeypatch.setattr(pdf._Writer, "write", recorded_write)
+    monkeypatch.setattr(pdf, "_kill", recorded_kill)
+    jobs = _jobs(tmp_path, [b"ok", b"ok", b"STALL"])
+    results = convert(jobs, soffice=str(script), timeout=2.0, parallel=1)
+    assert [r.ok for r in results] == [True, True, False]
+    assert events.index(("write", "thu-0.docx")) < events.index(("kill", ""))

@@ -41,6 +41,7 @@ from generator.model.validate import INTERNAL_KEYS, validate
 from generator.model.dispatch import Dispatch
 from generator.wording.letter import CampaignFacts, Letter, build_letter
 from generator.load.yaml_source import load_yaml
+from generator.bulk import is_campaign  # noqa: F401  (defined in bulk/__init__.py, kept importable from here)
 
 THIS_COMMUNE = "xa_nay"
 MAINTENANCE_BODY = "noi_dung_duy_tri"
@@ -93,8 +94,6 @@ class CampaignFile(InputModel):
     overview: dict[str, Any] | None = Field(None, alias="tong_hop")
 
 
-def is_campaign(data: object) -> bool:
-    return isinstance(data, dict) and "chien_dich" in data
 
 
 class _Under:

@@ -31,8 +31,10 @@
   ``manifest.csv``) cannot be replaced on Windows: it gets the status ``đang mở``, keeps
   its old content, and everything else is still written and recorded; the caller says
   which files to close (exit code 4).
-- The run also writes ``tat-ca.docx`` (every letter from a new page, each with its
-  own page numbering), ``manifest.csv`` (commune, file, status, SHA-256) and the
+- The run also writes the print file (``print_file.py``): every letter from a new page, each with its
+  own page numbering, in volumes of ``VOLUME_LETTERS`` letters (``tat-ca.docx`` alone, else
+  ``tat-ca-001.docx``… and their index ``tat-ca-muc-luc.csv``); volumes of an earlier run this run does not
+  make are removed like any stale file; ``manifest.csv`` (commune, file, status, SHA-256) and the
   overview dispatch ``tong-hop.docx`` when the campaign has one.
 """
 from __future__ import annotations
@@ -42,7 +44,6 @@ import gc
 import io
 import multiprocessing
 import os
-import re
 import signal
 import threading
 from collections.abc import Callable
@@ -54,7 +55,6 @@ from slugify import slugify
 
 from generator.bulk.campaign import Campaign, _Under
 from generator.vi.collation import vi_sorted
-from generator.write.docx_zip import FIXED_TIME
 from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
@@ -64,8 +64,8 @@ from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, 
 from generator.render.docx import compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
+from generator.bulk.print_file import PRINT_INDEX, PRINT_PDF, Combined, PrintVolumes, is_print_file  # noqa: F401
 
-COMBINED = "tat-ca.docx"
 OVERVIEW = "tong-hop.docx"
 MANIFEST_CSV = "manifest.csv"
 NOT_SENT = "không gửi"
@@ -107,6 +107,7 @@ class Report:
     unwritten: list[Problem] = field(default_factory=list)  # files not written: the disk refused, edited by hand
     removed: list[str] = field(default_factory=list)  # files of an earlier run this run does not make: removed
     stale: list[str] = field(default_factory=list)  # such files edited by hand: kept, and reported
+    print_files: list[str] = field(default_factory=list)  # the print file's volumes this run made, in order
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -278,7 +279,7 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     results: dict[str, Outcome] = {}
     pool = None
-    combined = None if dry_run or not tasks else Combined(staging_file(folder, COMBINED), campaign, template_path)
+    combined = None if dry_run or not tasks else PrintVolumes(folder, campaign, template_path, len(tasks))
     try:
         if jobs > 1 and len(tasks) > 1:
             _quiet_tracker()
@@ -294,9 +295,9 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             if combined is not None and outcome.status != FAILED:
                 path = folder / outcome.file
                 if document is not None:  # rendered now; a letter not replaced (open in Word) is not a source
-                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None)
+                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None, outcome.commune)
                 else:  # edited by hand: printed as it is
-                    combined.add(_document_of(path), path)
+                    combined.add(_document_of(path), path, outcome.commune)
             if progress:
                 progress(outcome)
     except BaseException:
@@ -318,11 +319,8 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         elif outcome.error:
             report.problems.append(Problem(f"không dựng được thư cho xã «{outcome.commune}»: {outcome.error}"))
     if not dry_run:
-        if combined is not None and combined.close():
-            try:
-                _busy_guard(report, COMBINED, lambda: _keep(report, manifest, folder / COMBINED, combined.path, force))
-            finally:
-                combined.path.unlink(missing_ok=True)
+        if combined is not None:
+            _write_print_file(report, manifest, combined, force)
         _write_extras(campaign, report, manifest, force, pdf)
     return report
 
@@ -360,8 +358,7 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
         finally:
             staged.unlink(missing_ok=True)
         made.add(OVERVIEW)
-    if any(name == COMBINED for name, _ in report.extra_files):
-        made.add(COMBINED)
+    made.update(report.print_files)
     _remove_stale(report, manifest, made, pdf)
     rows = [("xa", "tep", "trang_thai", "sha256")]
     rows += [(o.commune, o.file, o.status, o.digest) for o in report.outcomes]
@@ -383,6 +380,28 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
 STALE = "cũ, đã sửa tay"  # a file of an earlier run, edited by hand: kept, not part of this run
 
 
+def _write_print_file(report: Report, manifest: Manifest, volumes: PrintVolumes, force: bool) -> None:
+    """Move the print file's volumes in under the rules of a letter, and, when there are several, their index."""
+    folder = report.folder
+    done = volumes.close()
+    try:
+        for volume in done:
+            report.print_files.append(volume.name)
+            staged = volume.file.path
+            _busy_guard(report, volume.name, lambda: _keep(report, manifest, folder / volume.name, staged, force))
+    finally:
+        for volume in done:
+            volume.file.path.unlink(missing_ok=True)
+    if len(done) > 1:
+        report.print_files.append(PRINT_INDEX)
+        staged = staging_file(folder, PRINT_INDEX)
+        try:
+            staged.write_bytes(volumes.index())
+            _busy_guard(report, PRINT_INDEX, lambda: _keep(report, manifest, folder / PRINT_INDEX, staged, force))
+        finally:
+            staged.unlink(missing_ok=True)
+
+
 def _remove_stale(report: Report, manifest: Manifest, made: set[str], pdf: bool) -> None:
     """Files an earlier run wrote that this run does not make: removed if ours and unedited, else reported."""
     folder = report.folder
@@ -394,6 +413,8 @@ def _remove_stale(report: Report, manifest: Manifest, made: set[str], pdf: bool)
         stem, suffix = name.rpartition(".")[::2]
         if suffix == "pdf" and f"{stem}.docx" in made and (pdf or f"{stem}.docx" in unchanged):
             continue  # the PDF of a letter of this run: kept (unchanged) or replaced next (--pdf)
+        if name == PRINT_PDF and report.print_files and (pdf or unchanged.issuperset(report.print_files)):
+            continue  # the letters' PDFs joined: kept (no volume changed) or replaced next (--pdf)
         path = folder / name
         if not os.path.lexists(path):
             manifest.forget(name)
@@ -420,110 +441,6 @@ def _keep(report: Report, manifest: Manifest, path: Path, staged: Path, force: b
         manifest.record(path.name, result.digest)
     if listed:
         report.extra_files.append((path.name, result.status))
-
-
-# --- the combined print file -------------------------------------------------------------------
-
-_BODY_OPEN = re.compile(rb"<w:body[^>]*>")
-_PGMAR = re.compile(rb"(<w:pgMar[^>]*/>)")
-_PARAGRAPH_END = b"</w:pPr></w:p>"
-
-
-def _own_numbering(sect: bytes) -> bytes:
-    """Page numbers of this letter start at 1 (and stay hidden on its first page: titlePg)."""
-    sect = re.sub(rb"<w:pgNumType[^>]*/>", b"", sect)
-    return _PGMAR.sub(rb'\1<w:pgNumType w:start="1"/>', sect, count=1)
-
-
-def _letter_body(document: bytes, last: bool) -> bytes:
-    """The body's content; unless ``last``, its section properties end its last paragraph."""
-    start = _BODY_OPEN.search(document, 0, 4096).end()
-    end = document.rindex(b"</w:body>")
-    sect_at = document.rindex(b"<w:sectPr", start, end)
-    content, sect = document[start:sect_at], _own_numbering(document[sect_at:end])
-    if last:
-        return content + sect
-    if content.endswith(_PARAGRAPH_END):
-        return content[: -len(_PARAGRAPH_END)] + sect + _PARAGRAPH_END
-    return content + b"<w:p><w:pPr>" + sect + b"</w:pPr></w:p>"
-
-
-class Combined:
-    """``tat-ca.docx``: every letter from a new page, each with its own page numbering.
-
-    All the letters come from one template, so they share styles, headers and footers:
-    the template's parts serve for all, and only the bodies are joined, streamed into the
-    zip as the letters arrive (linear time, memory of one letter; docxcompose, which
-    peers.md measured, drops per-letter sections and is quadratic). One letter is held
-    back because the last one keeps its section properties at the end of the body.
-    """
-
-    def __init__(self, path: Path, campaign: Campaign, template_path: Path):
-        template = compiled_template(template_path)
-        self.path = path
-        self._parts = dict(template.parts)
-        self._parts["docProps/core.xml"] = Properties(
-            f"Tất cả thư — {campaign.name}", " ".join(campaign.letter.get("co_quan_ban_hanh") or [])
-            if isinstance(campaign.letter.get("co_quan_ban_hanh"), list)
-            else str(campaign.letter.get("co_quan_ban_hanh", "")), campaign.date).xml()
-        self._names = sorted(self._parts, key=lambda n: (n != "[Content_Types].xml", n))
-        self._split = self._names.index("word/document.xml")
-        self._held: bytes | None = None
-        self._first: Path | None = None
-        self._zip = None
-        self._stream = None
-
-    def _open(self, document: bytes) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._zip = zipfile.ZipFile(self.path, "w")
-        for name in self._names[: self._split]:
-            self._zip.writestr(self._info(name), self._parts[name])
-        self._stream = self._zip.open(self._info("word/document.xml"), "w")
-        self._stream.write(document[: _BODY_OPEN.search(document, 0, 4096).end()])
-
-    @staticmethod
-    def _info(name: str) -> zipfile.ZipInfo:
-        info = zipfile.ZipInfo(name, FIXED_TIME)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info._compresslevel = 1  # a big file made once per run: speed over a few percent of size
-        return info
-
-    def add(self, document: bytes, path: Path | None) -> None:
-        """Append one letter (its document.xml); ``path`` is its file (None: not written), whose rendered
-        footers serve all."""
-        if self._zip is None:
-            self._open(document)
-        if self._first is None:
-            self._first = path  # the first letter on disk: its rendered headers and footers serve all
-        if self._held is not None:
-            self._stream.write(_letter_body(self._held, last=False))
-        self._held = document
-
-    def close(self) -> bool:
-        """Finish the file; False when there was no letter."""
-        if self._zip is None:
-            return False
-        self._stream.write(_letter_body(self._held, last=True))
-        self._stream.write(b"</w:body></w:document>")
-        self._stream.close()
-        rendered = {}
-        if self._first is not None and self._first.exists():
-            with zipfile.ZipFile(self._first) as first:
-                rendered = {n: first.read(n) for n in first.namelist() if re.match(r"word/(header|footer)", n)}
-        for name in self._names[self._split + 1:]:
-            self._zip.writestr(self._info(name), rendered.get(name, self._parts[name]))
-        self._zip.close()
-        return True
-
-    def abandon(self) -> None:
-        if self._zip is not None:
-            try:
-                if self._stream is not None:
-                    self._stream.close()
-                self._zip.close()
-            except Exception:
-                pass
-        self.path.unlink(missing_ok=True)
 
 
 def counts_line(report: Report) -> str:

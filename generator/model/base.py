@@ -28,7 +28,7 @@ def _title(name: str, info) -> str:
 class InputModel(BaseModel):
     """Base of every model read from a user's file: unknown keys refused, values frozen."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, field_title_generator=_title)
+    model_config = ConfigDict(extra="forbid", frozen=True, field_title_generator=_title, defer_build=True)
 
 
 def known_keys(model: type[BaseModel]) -> list[str]:

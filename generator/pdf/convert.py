@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -383,9 +384,14 @@ class _Running:
 
 
 def _soffice_call(
-    soffice: str, inputs: list[Path], outdir: Path, profile: Path, timeout: float, log: Path, running: _Running
+    soffice: str, inputs: list[Path], outdir: Path, profile: Path, timeout: float, log: Path, running: _Running,
+    ready: Callable[[int], object] = lambda n: None,
 ) -> bool:
-    """Run one soffice call; return False if it was killed for making no progress."""
+    """Run one soffice call; return False if it was killed for making no progress.
+
+    soffice converts its files one after the other, in the order given: once the PDF of ``inputs[n + 1]``
+    appears, that of ``inputs[n]`` is complete, and ``ready(n)`` is called (in this thread) while soffice
+    goes on, so that what is done with each PDF overlaps the conversion instead of following it."""
     cmd = [
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
@@ -400,8 +406,10 @@ def _soffice_call(
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sink, stderr=sink, env=env, **_new_group())
     running.add(proc)
     try:
-        expected = {p.stem + ".pdf" for p in inputs}
+        names = [p.stem + ".pdf" for p in inputs]
+        expected = set(names)
         seen = 0
+        complete = 0  # ready(n) was called for every n < complete
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -409,7 +417,11 @@ def _soffice_call(
                 return True
             except subprocess.TimeoutExpired:
                 pass
-            done = sum(1 for name in os.listdir(outdir) if name in expected)
+            present = expected.intersection(os.listdir(outdir))
+            while complete + 1 < len(names) and names[complete + 1] in present:
+                ready(complete)
+                complete += 1
+            done = len(present)
             if done != seen:
                 seen = done
                 deadline = time.monotonic() + timeout
@@ -444,26 +456,37 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
                 continue
             staged[i] = path
         pending = sorted(staged)
+
+        def take(i: int) -> bool:
+            """Post-process and write the PDF of job ``i`` if soffice made a whole one."""
+            if i in results:
+                return True
+            data = _valid_pdf(outdir / f"{i:05d}.pdf")
+            if data is None:
+                return False
+            try:
+                written = writer.write(jobs[i], normalize_pdf(data, jobs[i].date))
+                results[i] = (PdfResult(jobs[i], _edited_message(jobs[i]), edited=True)
+                              if written.status == EDITED else PdfResult(jobs[i]))
+            except FileBusyError as exc:  # the old PDF is open in a viewer: it stays as it was
+                results[i] = PdfResult(jobs[i], exc.problems[0].message, busy=True)
+            except OSError as exc:  # the target folder cannot be written
+                results[i] = PdfResult(jobs[i], f"không ghi được tệp PDF ({exc.strerror or exc})")
+            except Exception as exc:  # pikepdf could not read what LibreOffice wrote
+                results[i] = PdfResult(jobs[i], f"LibreOffice tạo ra tệp PDF hỏng ({type(exc).__name__})")
+            return True
+
         attempt = 0
         while pending:
             attempt += 1
+            order = list(pending)
             finished = _soffice_call(
-                soffice, [staged[i] for i in pending], outdir, work / f"profile-{attempt}", timeout, log, running
+                soffice, [staged[i] for i in order], outdir, work / f"profile-{attempt}", timeout, log, running,
+                ready=lambda n: take(order[n]),
             )
             stalled_at = None
             for n, i in enumerate(pending):
-                data = _valid_pdf(outdir / f"{i:05d}.pdf")
-                if data is not None:
-                    try:
-                        written = writer.write(jobs[i], normalize_pdf(data, jobs[i].date))
-                        results[i] = (PdfResult(jobs[i], _edited_message(jobs[i]), edited=True)
-                                      if written.status == EDITED else PdfResult(jobs[i]))
-                    except FileBusyError as exc:  # the old PDF is open in a viewer: it stays as it was
-                        results[i] = PdfResult(jobs[i], exc.problems[0].message, busy=True)
-                    except OSError as exc:  # the target folder cannot be written
-                        results[i] = PdfResult(jobs[i], f"không ghi được tệp PDF ({exc.strerror or exc})")
-                    except Exception as exc:  # pikepdf could not read what LibreOffice wrote
-                        results[i] = PdfResult(jobs[i], f"LibreOffice tạo ra tệp PDF hỏng ({type(exc).__name__})")
+                if take(i):
                     continue
                 if not finished and stalled_at is None:
                     stalled_at = n

@@ -41,9 +41,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
-from filelock import FileLock, Timeout
-
 from generator.exceptions import FileBusyError, OutputError, Problem, cannot_write, display_path
 
 MANIFEST = ".dispatch-manifest.json"
@@ -330,6 +327,8 @@ def _pid_alive(pid: int) -> bool:
     """Whether process ``pid`` still runs, asked of psutil, which sends no signal (on Windows
     ``os.kill(pid, 0)`` would not test the process but stop it). psutil.pid_exists is not used:
     on POSIX it is itself ``os.kill(pid, 0)``; ``psutil.Process`` reads /proc or asks the OS."""
+    import psutil  # lazy: only when a killed run left a temporary file (psutil takes longer to load than a letter)
+
     try:
         return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
     except psutil.NoSuchProcess:
@@ -373,6 +372,8 @@ def folder_lock(folder: Path):
 
     An OS lock on an open handle (``filelock``): released by the OS if the process dies, so a killed
     run never leaves the folder locked; the lock file stays, and the next run simply takes it."""
+    from filelock import FileLock, Timeout  # lazy: bulk runs only, not a single letter's build
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     lock = FileLock(folder / LOCK, timeout=0)

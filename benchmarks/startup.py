@@ -1,0 +1,55 @@
+"""Start-up of a single build, beside the import of python-docx, in one run.
+
+    python benchmarks/startup.py [--input inputs/seeds/002-huu-lung-2024.yaml] [--repeat 15]
+
+Times, interleaved (one of each per round, so a change in the machine's load hits both alike):
+(a) ``python -m generator build INPUT -o TEMP --force``, a whole cold process, and (b)
+``python -c "import docx"``. Bytecode is cached first: ``PYTHONDONTWRITEBYTECODE`` is dropped and the
+bytecode goes to a temporary ``PYTHONPYCACHEPREFIX`` (the repository is not written to), one warm-up
+run of each fills it. Prints the median and the minimum of each, in milliseconds, and the ratio; the
+last line is ``startup_ms build=B import_docx=D ratio=B/D``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _time(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return (time.perf_counter() - start) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", type=Path, default=ROOT / "inputs" / "seeds" / "002-huu-lung-2024.yaml")
+    parser.add_argument("--repeat", type=int, default=15)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dispatch-startup-") as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        build = [sys.executable, "-m", "generator", "build", str(args.input.resolve()), "-o",
+                 str(Path(tmp) / "letter.docx"), "--force"]
+        docx = [sys.executable, "-c", "import docx"]
+        _time(build, env), _time(docx, env)  # warm-up: bytecode cached, the files in the OS cache
+        builds, imports = [], []
+        for _ in range(args.repeat):
+            builds.append(_time(build, env))
+            imports.append(_time(docx, env))
+    b, d = statistics.median(builds), statistics.median(imports)
+    print(f"dispatch build {args.input.name}: median {b:.0f} ms, min {min(builds):.0f} ms ({args.repeat} runs)")
+    print(f"python -c 'import docx':  median {d:.0f} ms, min {min(imports):.0f} ms ({args.repeat} runs)")
+    print(f"startup_ms build={b:.0f} import_docx={d:.0f} ratio={b / d:.2f}")
+
+
+if __name__ == "__main__":
+    main()
