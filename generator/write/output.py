@@ -191,8 +191,9 @@ class Manifest:
     def ours(self, name: str, digest: str) -> bool:
         return digest in self.known(name)
 
-    def journal(self, name: str, digest: str) -> None:
-        """Note at once (it survives a kill) that ``name`` is about to hold ``digest``."""
+    def journal(self, name: str, digest: str, remember: bool = True) -> None:
+        """Note at once (it survives a kill) that ``name`` is about to hold ``digest``; ``remember``: in
+        ``pending`` too (a bulk worker's journal only writes: its parent records the letter)."""
         if self._journal is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, path = tempfile.mkstemp(prefix=JOURNAL_PREFIX, suffix=JOURNAL_SUFFIX, dir=self.folder)
@@ -200,7 +201,8 @@ class Manifest:
             self._journal_path = Path(path)
         self._journal.write(f"{name}\t{digest}\n")
         self._journal.flush()  # in the OS's hands at once: a killed run keeps every line
-        self.pending.setdefault(name, set()).add(digest)
+        if remember:
+            self.pending.setdefault(name, set()).add(digest)
 
     def close_journal(self) -> None:
         if self._journal is not None:
@@ -210,9 +212,9 @@ class Manifest:
     def record(self, name: str, digest: str) -> None:
         if self.files.get(name) == digest:
             return
-        self.journal(name, digest)
+        self.journal(name, digest, remember=False)
         self.files[name] = digest
-        self.pending[name] = {digest}  # what an interrupted run journalled for it is now past
+        self.pending.pop(name, None)  # what an interrupted run journalled for it is now past (files has it)
 
     def forget(self, name: str) -> None:
         self.files.pop(name, None)
