@@ -297,10 +297,11 @@ def _place(path: Path, digest: str, recorded: str | None, force: bool, move_in) 
 
 
 def place(path: Path, data: bytes, recorded: str | None, force: bool = False, dry_run: bool = False,
-          durable: bool = True) -> WriteResult:
-    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it."""
+          durable: bool = True, digest: str | None = None) -> WriteResult:
+    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it;
+    ``digest``: ``sha256(data)`` when the caller has it already."""
     move_in = None if dry_run else (lambda: atomic_write(path, data, durable))
-    return _place(path, sha256(data), recorded, force, move_in)
+    return _place(path, digest or sha256(data), recorded, force, move_in)
 
 
 def place_staged(path: Path, staged: Path, recorded: str | None, force: bool = False) -> WriteResult:
