@@ -6,6 +6,12 @@
   campaign once, as the pool initializer's argument, and compiles the template from its
   path itself; a letter's task is then its commune's name and file. A worker whose parent
   was killed (``kill -9``, Task Manager) stops at once, quietly (``_die_with_parent``).
+- Memory stays flat in the table's size (benchmarks/bulk.py measures 1,000 to 50,000 communes):
+  when every block of the letter speaks of its own commune (``xa_nay``), a worker's campaign holds
+  one commune per criteria set (so the letter's sets, which sentences name, are the same) and each
+  task brings its commune (``_slim``); tasks are made as the pool takes them, at most a window of
+  letters is in flight (``_Window``), outcomes arrive in order and are merged with the communes not
+  sent, and ``manifest.csv`` is written row by row.
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
   transliterates đ/Đ, so a slug holds nothing but ``a-z``, ``0-9`` and ``-``). Twins (two names
   with one slug) get ``_2``, ``_3`` in Vietnamese alphabetical order: ``_`` is never in a slug,
@@ -40,8 +46,10 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import gc
 import io
+import itertools
 import multiprocessing
 import os
 import signal
@@ -53,7 +61,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from generator.bulk.campaign import Campaign, _Under
+from generator.bulk.campaign import BODY_FIELDS, THIS_COMMUNE, Campaign, _Under
 from generator.vi.collation import vi_sorted
 from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch, template_for, template_path
@@ -88,7 +96,7 @@ def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     commune: str
     file: str
@@ -124,6 +132,7 @@ _FOLDER: Path | None = None
 _TEMPLATE = None  # the compiled template of the run, in this process
 _TEMPLATE_PATH: Path | None = None
 _JOURNAL: Manifest | None = None  # this process's journal of the letters it moves in
+_JOURNAL_REMEMBERS = True  # a worker's journal only writes its lines: the parent keeps the hashes
 
 
 def _template_path(campaign: Campaign) -> Path:
@@ -168,20 +177,30 @@ def first_letter(campaign: Campaign) -> tuple[str, bytes]:
     return names[0], docx
 
 
-def _one(task: tuple[str, str, set, bool, bool]) -> tuple[Outcome, bytes | None]:
-    """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx)."""
-    name, file, recorded, force, dry_run = task
+def _one(task: tuple) -> tuple[Outcome, bytes | None]:
+    """Render and write one letter; return the outcome and the letter's document.xml (for tat-ca.docx).
+
+    ``task``: (commune, file, recorded hashes, force, dry_run[, the commune's assessment]); the last is
+    given to a worker holding a slim campaign (``_slim``), which puts it in its table for this letter."""
+    name, file, recorded, force, dry_run = task[:5]
+    communes = _CAMPAIGN.assessments.communes
+    added = len(task) > 5 and name not in communes
+    if added:
+        communes[name] = task[5]
     try:
         with time_limit():  # one timer for the whole letter (its parts and sentences)
             data, document = render_letter(_CAMPAIGN, name, _TEMPLATE, _TEMPLATE_PATH)
     except Exception as exc:  # reported per letter; the others go on
         message = str(exc) if isinstance(exc, DispatchError) else f"{type(exc).__name__}: {exc}"
         return Outcome(name, file, FAILED, error=message), None
+    finally:
+        if added:
+            del communes[name]
     try:
         digest = sha256(data)
         if not dry_run and digest not in recorded:
-            _JOURNAL.journal(file, digest)  # before it goes in: a kill between the two leaves it known
-        result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False)
+            _JOURNAL.journal(file, digest, remember=_JOURNAL_REMEMBERS)  # before it goes in: a kill between the two leaves it known
+        result: WriteResult = place(_FOLDER / file, data, recorded, force, dry_run, durable=False, digest=digest)
     except _BUSY_ERRORS:  # open in Word: this letter waits for the next run, the others go on
         return Outcome(name, file, BUSY), document
     except (OutputError, OSError) as exc:
@@ -199,9 +218,10 @@ def _first_letter(campaign: Campaign, name: str) -> None:
 
 def _setup(campaign: Campaign, folder: Path, template_path: Path, journal: Manifest | None = None) -> None:
     """What ``_one`` needs, in this process: the campaign, the output folder, the compiled template."""
-    global _CAMPAIGN, _FOLDER, _TEMPLATE, _TEMPLATE_PATH, _JOURNAL
+    global _CAMPAIGN, _FOLDER, _TEMPLATE, _TEMPLATE_PATH, _JOURNAL, _JOURNAL_REMEMBERS
     _CAMPAIGN, _FOLDER, _TEMPLATE_PATH = campaign, folder, template_path
     _TEMPLATE = compiled_template(template_path)
+    _JOURNAL_REMEMBERS = journal is not None
     _JOURNAL = journal if journal is not None else Manifest.__new__(Manifest)
     if journal is None:  # a worker: only its own journal, no need to read the manifest
         _JOURNAL.folder, _JOURNAL.files, _JOURNAL.pending, _JOURNAL._journal = Path(folder), {}, {}, None
@@ -243,6 +263,31 @@ def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
     gc.freeze()  # the campaign and the template live for the whole run: the collector need not scan them
 
 
+def _slim(campaign: Campaign) -> Campaign | None:
+    """The campaign as a worker needs it when each letter speaks of its own commune only: the table holds
+    one commune of each criteria set (the letter's sets, which its sentences name when they could be
+    mistaken, stay the same) and each task brings its commune. Memory then stays flat in the table's size:
+    every worker held the whole table. None when the letter needs the table (an annex, a block naming other
+    communes or ``tat_ca``): the workers then get all of it."""
+    letter = campaign.letter
+    if "phu_luc" in letter:
+        return None
+    for field_ in BODY_FIELDS:
+        for block in letter.get(field_) or []:
+            if isinstance(block, dict) and not (len(block) == 1 and next(iter(block.values())) == THIS_COMMUNE):
+                return None
+            if not isinstance(block, (str, dict)):
+                return None
+    table = campaign.assessments
+    kept: dict = {}
+    seen = set()
+    for key, commune in table.communes.items():
+        if commune.criteria_set.id not in seen:
+            seen.add(commune.criteria_set.id)
+            kept[key] = commune
+    return dataclasses.replace(campaign, assessments=dataclasses.replace(table, communes=kept, problems=()))
+
+
 # --- the run --------------------------------------------------------------------------------
 
 def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, dry_run: bool = False,
@@ -257,39 +302,85 @@ def run(campaign: Campaign, out_root: Path, jobs: int = 1, force: bool = False, 
         return _run(campaign, folder, jobs, force, dry_run, progress, pdf)
 
 
+_NOTHING_RECORDED: frozenset = frozenset()
+
+
+def _tasks(order: list[str], sent: list[bool], files: dict[str, str], manifest: Manifest, force: bool,
+           dry_run: bool, communes: dict | None = None):
+    """The letters to write, one task each, made as the pool takes them (a list of them grew with the
+    table); ``communes``: each task brings its commune (workers with a slim campaign, ``_slim``)."""
+    for name, sends in zip(order, sent):
+        if sends:
+            file = files[name]
+            task = (name, file, manifest.known(file) or _NOTHING_RECORDED, force, dry_run)
+            yield task + (communes[name],) if communes is not None else task
+
+
+class _Window:
+    """At most ``size`` letters handed to the workers and not yet taken back: a parent slower than its
+    workers (a busy disk for the print file) would otherwise let their results pile up in memory.
+    The pool's task thread waits here; ``stop`` lets it go when the run ends early."""
+
+    def __init__(self, size: int):
+        self._free = threading.Semaphore(size)
+        self._stopped = False
+
+    def feed(self, tasks):
+        for task in tasks:
+            while not self._free.acquire(timeout=0.1):
+                if self._stopped:
+                    return
+            if self._stopped:
+                return
+            yield task
+
+    def done(self) -> None:
+        self._free.release()
+
+    def stop(self) -> None:
+        self._stopped = True
+
+
 def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool, progress, pdf: bool) -> Report:
     report = Report(folder, problems=list(campaign.assessments.problems))
     communes = campaign.assessments.communes
     order = vi_sorted(communes)  # Vietnamese alphabetical order: files, the print file, the manifest
-    rank = {name: i for i, name in enumerate(order)}
-    names = file_names(order, presorted=True)
+    files = file_names(order, presorted=True)
+    sent = [campaign.sends(communes[name]) for name in order]
+    count = sum(sent)
     manifest = Manifest(folder)
-    tasks, skipped = [], []
-    for name in order:
-        if campaign.sends(communes[name]):
-            tasks.append((name, names[name], manifest.known(names[name]), force, dry_run))
-        else:
-            skipped.append(Outcome(name, "", NOT_SENT))
     template_path = _template_path(campaign)
     _setup(campaign, folder, template_path, manifest)
-    if tasks:
-        _first_letter(campaign, tasks[0][0])
+    if count:
+        _first_letter(campaign, next(name for name, s in zip(order, sent) if s))
     if not dry_run:
         folder.mkdir(parents=True, exist_ok=True)
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
-    results: dict[str, Outcome] = {}
-    pool = None
-    combined = None if dry_run or not tasks else PrintVolumes(folder, campaign, template_path, len(tasks))
+    pool = window = None
+    combined = None if dry_run or not count else PrintVolumes(folder, campaign, template_path, count)
+    outcomes: list[Outcome] = []
     try:
-        if jobs > 1 and len(tasks) > 1:
+        if jobs > 1 and count > 1:
             _quiet_tracker()
+            slim = _slim(campaign)
+            chunk = max(1, min(64, count // (jobs * 8) or 1))
+            window = _Window(jobs * chunk * 4)
+            tasks = window.feed(_tasks(order, sent, files, manifest, force, dry_run, communes if slim else None))
             pool = multiprocessing.get_context("spawn").Pool(
-                min(jobs, len(tasks)), initializer=_worker_init, initargs=(campaign, folder, template_path))
-            stream = pool.imap(_one, tasks, chunksize=max(1, min(64, len(tasks) // (jobs * 8) or 1)))
+                min(jobs, count), initializer=_worker_init, initargs=(slim or campaign, folder, template_path))
+            stream = pool.imap(_one, tasks, chunksize=chunk)
         else:
-            stream = map(_one, tasks)
+            stream = map(_one, _tasks(order, sent, files, manifest, force, dry_run))
+        # the letters come back in the order they were given (imap keeps it): merged with those not sent
+        at = 0
         for outcome, document in stream:
-            results[outcome.commune] = outcome
+            if window is not None:
+                window.done()
+            while order[at] != outcome.commune:
+                outcomes.append(Outcome(order[at], "", NOT_SENT))
+                at += 1
+            outcomes.append(outcome)
+            at += 1
             if outcome.status not in (FAILED, EDITED, BUSY, UNWRITTEN) and not dry_run:
                 manifest.record(outcome.file, outcome.digest)
             if combined is not None and outcome.status != FAILED:
@@ -305,12 +396,15 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             combined.abandon()
         raise
     finally:
+        if window is not None:
+            window.stop()
         if pool is not None:
             pool.terminate()
             pool.join()
         if not dry_run and folder.exists():
             _busy_guard(report, MANIFEST, manifest.save)  # also on Ctrl-C: what was written is remembered
-    report.outcomes = sorted(list(results.values()) + skipped, key=lambda o: rank[o.commune])
+    outcomes.extend(Outcome(name, "", NOT_SENT) for name in order[at:])
+    report.outcomes = outcomes
     for outcome in report.outcomes:
         if outcome.status == BUSY:
             report.busy.append(outcome.file)
@@ -360,16 +454,16 @@ def _write_extras(campaign: Campaign, report: Report, manifest: Manifest, force:
         made.add(OVERVIEW)
     made.update(report.print_files)
     _remove_stale(report, manifest, made, pdf)
-    rows = [("xa", "tep", "trang_thai", "sha256")]
-    rows += [(o.commune, o.file, o.status, o.digest) for o in report.outcomes]
-    rows += [("", name, STALE, "") for name in report.stale]
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows([[csv_cell(v) for v in row] for row in rows])
+    rows = itertools.chain([("xa", "tep", "trang_thai", "sha256")],
+                           ((o.commune, o.file, o.status, o.digest) for o in report.outcomes),
+                           (("", name, STALE, "") for name in report.stale))
     # Excel reads UTF-8 with a BOM; a manifest.csv open in Excel keeps its old rows (the hashes are in MANIFEST).
     # manifest.csv is ours like a letter: one a clerk annotated is kept (and reported) unless --force.
+    # Written row by row: a copy of every row in memory grew with the table.
     staged = staging_file(folder, MANIFEST_CSV)
     try:
-        staged.write_bytes(buf.getvalue().encode("utf-8-sig"))
+        with open(staged, "w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerows([csv_cell(v) for v in row] for row in rows)
         _busy_guard(report, MANIFEST_CSV, lambda: _keep(report, manifest, folder / MANIFEST_CSV, staged, force,
                                                         listed=False))
     finally:

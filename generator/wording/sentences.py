@@ -176,9 +176,9 @@ def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Pa
 
 
 def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
+    """One sentence; the file's shown path (``display_path``: two ``Path.resolve``) only for an error."""
     env = environment(str(folder))
     name = f"{kind}.j2"
-    shown = display_path(folder / name)
     try:
         with sandbox.time_limit():
             text = env.get_template(name).render(xa=commune_facts, **extra)
@@ -190,11 +190,14 @@ def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     except jinja2.UndefinedError as exc:
         raise TemplateError(Problem(f"mẫu câu dùng biến không có ({exc.message})", display_path(folder / name))) from None
     except jinja2.exceptions.SecurityError as exc:
-        raise TemplateError(Problem(f"mẫu câu chứa thẻ không an toàn nên bị từ chối ({exc})", shown)) from None
+        raise TemplateError(Problem(f"mẫu câu chứa thẻ không an toàn nên bị từ chối ({exc})",
+                                    display_path(folder / name))) from None
     except sandbox.RenderTimeout:
-        raise TemplateError(Problem(f"mẫu câu dựng quá {sandbox.RENDER_SECONDS:g} giây nên bị dừng", shown)) from None
+        raise TemplateError(Problem(f"mẫu câu dựng quá {sandbox.RENDER_SECONDS:g} giây nên bị dừng",
+                                    display_path(folder / name))) from None
     except Exception as exc:  # 1/0, range(10**9), a filter given the wrong thing: the template's fault
-        raise TemplateError(Problem(f"mẫu câu gây lỗi khi dựng ({type(exc).__name__}: {str(exc)[:200]})", shown)) from None
+        raise TemplateError(Problem(f"mẫu câu gây lỗi khi dựng ({type(exc).__name__}: {str(exc)[:200]})",
+                                    display_path(folder / name))) from None
     return " ".join(text.split())
 
 

@@ -188,8 +188,9 @@ class Manifest:
     def ours(self, name: str, digest: str) -> bool:
         return digest in self.known(name)
 
-    def journal(self, name: str, digest: str) -> None:
-        """Note at once (it survives a kill) that ``name`` is about to hold ``digest``."""
+    def journal(self, name: str, digest: str, remember: bool = True) -> None:
+        """Note at once (it survives a kill) that ``name`` is about to hold ``digest``; ``remember``: in
+        ``pending`` too (a bulk worker's journal only writes: its parent records the letter)."""
         if self._journal is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, path = tempfile.mkstemp(prefix=JOURNAL_PREFIX, suffix=JOURNAL_SUFFIX, dir=self.folder)
@@ -197,7 +198,8 @@ class Manifest:
             self._journal_path = Path(path)
         self._journal.write(f"{name}\t{digest}\n")
         self._journal.flush()  # in the OS's hands at once: a killed run keeps every line
-        self.pending.setdefault(name, set()).add(digest)
+        if remember:
+            self.pending.setdefault(name, set()).add(digest)
 
     def close_journal(self) -> None:
         if self._journal is not None:
@@ -207,9 +209,9 @@ class Manifest:
     def record(self, name: str, digest: str) -> None:
         if self.files.get(name) == digest:
             return
-        self.journal(name, digest)
+        self.journal(name, digest, remember=False)
         self.files[name] = digest
-        self.pending[name] = {digest}  # what an interrupted run journalled for it is now past
+        self.pending.pop(name, None)  # what an interrupted run journalled for it is now past (files has it)
 
     def forget(self, name: str) -> None:
         self.files.pop(name, None)
@@ -292,10 +294,11 @@ def _place(path: Path, digest: str, recorded: str | None, force: bool, move_in) 
 
 
 def place(path: Path, data: bytes, recorded: str | None, force: bool = False, dry_run: bool = False,
-          durable: bool = True) -> WriteResult:
-    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it."""
+          durable: bool = True, digest: str | None = None) -> WriteResult:
+    """Write ``data`` at ``path`` unless that would lose someone's edits; ``recorded`` is our last hash of it;
+    ``digest``: ``sha256(data)`` when the caller has it already."""
     move_in = None if dry_run else (lambda: atomic_write(path, data, durable))
-    return _place(path, sha256(data), recorded, force, move_in)
+    return _place(path, digest or sha256(data), recorded, force, move_in)
 
 
 def place_staged(path: Path, staged: Path, recorded: str | None, force: bool = False) -> WriteResult:
