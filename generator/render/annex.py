@@ -29,7 +29,7 @@ from docx.shared import Mm, Pt
 
 from generator.geometry import layout_spec as L
 from generator.geometry.layout_spec import StyleId
-from generator.assessments.results import ALL, Assessments
+from generator.assessments.results import ALL, XA, Assessments, units_word
 from generator.exceptions import InputError
 from generator.render.role_format import border, para, table_borders
 from generator.wording.letter import Letter
@@ -49,6 +49,7 @@ class Annex:
     note: str
     legend: list[str] = ()  # names of the criteria (and of the commune groups) under the table
     groups: list[str] | None = None  # the «Nhóm» column, one value a row, when any commune has a group
+    units: str = "xã"  # what the rows are: "xã", "xã, phường" (the header of the names' column)
 
     @property
     def landscape(self) -> bool:
@@ -93,13 +94,16 @@ def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None
     width = max(c.total for c in chosen)
     columns = list(range(1, width + 1))
     rows = []
+    mixed = any(c.unit is not XA for c in chosen)  # xã and phường in one column: each named with its type
     for commune in chosen:
         marks = [MET if n in commune.met else FELL_BACK if n in commune.fell_back else "" for n in columns]
-        rows.append((commune.name, commune.criteria_set.short_name, marks, len(commune.met)))
+        rows.append((commune.full_name if mixed else commune.name, commune.criteria_set.short_name, marks,
+                     len(commune.met)))
     totals = [sum(1 for _, _, marks, _ in rows if marks[i] == MET) for i in range(len(columns))]
     default = assessments.default_set
     title = dispatch.annex.title or (
-        f"KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ {default.short_name.upper().removeprefix('XÃ ')} CỦA CÁC XÃ"
+        f"KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ {default.short_name.upper().removeprefix('XÃ ')} CỦA CÁC "
+        f"{units_word(chosen).upper()}"
     )
     organ = dispatch.annex.organ or organ_in_text(list(dispatch.issuing_organ))
     if organ is None:
@@ -126,7 +130,7 @@ def build_annex(dispatch, letter: Letter, assessments: Assessments, located=None
                                       for g in criteria_set.commune_groups)
                 legend.append(f"Nhóm xã theo {criteria_set.decision.text()}: {described}.")
     return Annex("Phụ lục", title.upper(), " ".join(reference.split(" ")), columns, len(sets) > 1, rows, totals, note,
-                 legend, groups)
+                 legend, groups, units_word(chosen))
 
 
 def _new_section(doc: Document, landscape: bool):
@@ -200,7 +204,7 @@ def append_annex(doc: Document, annex: Annex) -> None:
     rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = Mm(side)
     para(doc, StyleId.TABLE).paragraph_format.space_after = Pt(6)
 
-    fixed = [("TT", 10), ("Xã", 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
+    fixed = [("TT", 10), (annex.units[:1].upper() + annex.units[1:], 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
     fixed += ([("Nhóm", 14)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 20)]
     criteria_mm = (text_mm - sum(w for _, w in fixed)) / len(annex.columns)
     headers = fixed[:-1] + [(str(n), criteria_mm) for n in annex.columns] + fixed[-1:]
@@ -240,7 +244,7 @@ def append_annex(doc: Document, annex: Annex) -> None:
     last = table.rows[-1].cells
     first_data = len(fixed) - 1
     merged = last[0].merge(last[first_data - 1])
-    _cell(merged, "Số xã đạt", StyleId.TABLE_HEADING)
+    _cell(merged, f"Số {annex.units} đạt", StyleId.TABLE_HEADING)
     for i, total in enumerate(annex.totals):
         _cell(last[first_data + i], str(total), StyleId.TABLE_HEADING)
     _cell(last[-1], "", StyleId.TABLE)
