@@ -13,7 +13,8 @@ from typing import Callable
 
 from generator.assessments.criteria import CONDITIONS, STATUS_LABELS, CriteriaSet, get_set, validity
 from generator.assessments.results import (ALL, ASSESSMENT_KINDS, Assessments, AssessmentsInput, CommuneAssessment,
-                                           Locate, check_commune, name_key, name_problem)
+                                           Locate, check_commune, name_key, name_problem, split_unit,
+                                           unit_type)
 from generator.assessments.table import read_table
 from generator.exceptions import InputError, Problem
 from generator.vi.collation import vi_sorted
@@ -111,7 +112,8 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
                 continue
         result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
                                       commune.previous, commune.appraisal, commune.target_year, commune.deadline,
-                                      commune.group, previous_set, commune.unit)
+                                      commune.group, previous_set,
+                                      None if commune.unit is None else unit_type(commune.unit))
         problems += found
         line = located.line_of(path)
         add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
@@ -161,7 +163,9 @@ def check_references(blocks, assessments: "Assessments | None", located, assignm
             commune = assessments.find(name)
             if commune is None:
                 known = ", ".join(vi_sorted(assessments.communes)) or "chưa có xã nào"
-                problems.append(located.problem(path + (j,), f"xã «{name}» không có trong «danh_gia» ({known})"))
+                unit, bare = split_unit(name)
+                problems.append(located.problem(path + (j,), f"{(unit.word if unit else 'xã')} «{bare}» không có trong "
+                                                             f"«danh_gia» ({known})"))
             elif block.kind == "tham_dinh" and commune.appraisal is None:
                 problems.append(located.problem(path + (j,), f"xã «{name}» chưa có kết quả thẩm định («tham_dinh»)"))
             elif block.kind == "sut_giam" and commune.previous_met is None:

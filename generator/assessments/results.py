@@ -30,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from generator.vi.collation import vi_sorted
 from generator.assessments.criteria import CriteriaSet, Criterion
@@ -87,6 +87,13 @@ def unit_type(value: Any) -> UnitType:
         raise ValueError(f"«{value}» không còn là đơn vị hành chính từ 01/7/2025 (chính quyền địa phương hai cấp: "
                          "tỉnh; xã, phường, đặc khu): ghi Xã, Phường hoặc Đặc khu theo tên đơn vị sau sắp xếp")
     raise ValueError(f"«{value}» không phải loại đơn vị cấp xã: ghi Xã, Phường hoặc Đặc khu")
+
+
+def _unit_text(value: str | None) -> str | None:
+    """``loai`` as typed, checked (``unit_type`` reads it)."""
+    if value is not None:
+        unit_type(value)
+    return value
 
 
 def applies_label(keys) -> str:
@@ -180,7 +187,7 @@ class AppraisalInput(InputModel):
 class CommuneInput(InputModel):
     name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»); phường, đặc khu: «Phường Đông Kinh» "
                                                 "hoặc ghi «loai»")
-    unit: Annotated[UnitType | None, BeforeValidator(lambda v: None if v is None else unit_type(v))] = Field(
+    unit: Annotated[Text | None, AfterValidator(_unit_text)] = Field(
         None, alias="loai", description="Loại đơn vị: Xã, Phường hoặc Đặc khu (mặc định: theo tên, nếu không thì xã)")
     set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
     group: int | None = Field(None, alias="nhom", description="Nhóm xã theo bộ tiêu chí (bộ 2026-2030: 1, 2 hoặc 3)")
