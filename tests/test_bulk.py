@@ -501,3 +501,65 @@ def test_a_run_file_open_in_word_or_excel_keeps_the_letters(tmp_path, monkeypatc
     result = run_cli(path, out, "-j", "1")  # closed: the next run finishes the job, letters untouched
     assert result.exit_code == 0 and "6 không đổi" in result.output, result.output
     assert (folder / held).read_bytes() != before
+
+
+# --- xã and phường in one campaign ------------------------------------------------------------
+
+WARD_SET = textwrap.dedent("""\
+    id: tinh_x
+    based_on: xa_ntm_2021_2025
+    name: "Bộ tiêu chí tỉnh X giai đoạn 2021-2025"
+    short_name: "xã nông thôn mới"
+    applies_to: [xa, phuong]
+    decision: {number: "12/QĐ-UBND", date: 2022-03-08, issuer: "Ủy ban nhân dân tỉnh X"}
+    valid_from: 2022-03-08
+    """)
+WARDS = """\
+  thu_muc_bo_tieu_chi: [bo]
+  xa:
+    - {ten: Phường Đông Kinh, bo_tieu_chi: tinh_x, dat: [1, 2]}
+    - {ten: Đông Kinh, dat: [1]}
+"""
+
+
+def ward_campaign(tmp_path: Path, by_type: bool = True) -> Path:
+    (tmp_path / "bo").mkdir(exist_ok=True)
+    (tmp_path / "bo" / "tinh_x.yml").write_text(WARD_SET, encoding="utf-8")
+    text = campaign_yaml(WARDS)
+    if by_type:
+        text = text.replace("xã {xa}", "{cap} {xa}").replace("Xã {xa}", "{ten_day_du}")
+    path = tmp_path / "cd.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_ward_and_a_commune_of_one_name_get_their_own_letters(tmp_path):
+    result = run_cli(ward_campaign(tmp_path), tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "out" / "thu-nghiem"
+    ward = letter_text(folder / "phuong-dong-kinh.docx")
+    assert "Kính gửi: Ủy ban nhân dân phường Đông Kinh" in ward
+    # two sets in one campaign: the sentence names the set (module docstring of wording/sentences.py)
+    assert "- Phường Đông Kinh đạt 02/19 tiêu chí nông thôn mới giai đoạn 2021-2025 gồm: Số 1 – Quy hoạch; Số 2 – " \
+           "Giao thông." in ward
+    assert "- Tiêu chí số 3 – Thủy lợi và phòng, chống thiên tai: Sở số 3 phụ trách, hướng dẫn và hỗ trợ phường Đông " \
+           "Kinh hoàn thiện; hoàn thành trước ngày 15/12/2024." in ward
+    assert "xã Đông Kinh" not in ward.lower()
+    assert Document(folder / "phuong-dong-kinh.docx").core_properties.title == "V/v khắc phục tiêu chí của phường Đông Kinh"
+    commune = letter_text(folder / "xa-dong-kinh.docx")
+    assert "Kính gửi: Ủy ban nhân dân xã Đông Kinh" in commune and "- Xã Đông Kinh đạt 01/19 tiêu chí" in commune
+    rows = list(csv.DictReader(io.StringIO((folder / "manifest.csv").read_text("utf-8-sig"))))
+    assert [(r["xa"], r["tep"]) for r in rows if r["tep"].startswith(("xa-", "phuong-"))] == [
+        ("Đông Kinh", "xa-dong-kinh.docx"), ("Phường Đông Kinh", "phuong-dong-kinh.docx")]  # xã first
+    listed = run_cli(ward_campaign(tmp_path), tmp_path / "out", "--dry-run", "--force")
+    assert "phường Đông Kinh" in listed.output and "xã Phường" not in listed.output
+    assert bulk.file_names(["Phường Đông Kinh", "Đông Kinh", "Đặc khu Cô Tô"]) == {
+        "Đông Kinh": "xa-dong-kinh.docx", "Phường Đông Kinh": "phuong-dong-kinh.docx",
+        "Đặc khu Cô Tô": "dac-khu-co-to.docx"}
+
+
+def test_a_letter_that_says_xa_before_the_name_is_refused_when_a_ward_gets_it(tmp_path):
+    result = run_cli(ward_campaign(tmp_path, by_type=False), tmp_path / "out")
+    assert result.exit_code == 2
+    assert "thư ghi «xã {xa}» nhưng bảng có cả phường" in result.output
+    assert not (tmp_path / "out").exists()

@@ -266,13 +266,155 @@ def test_example_campaign_builds_with_no_warning(tmp_path):
     # the marks "K" and "—" of the table are not met
     assert any(t.startswith("- Xã Yên Bình đạt 08/10 tiêu chí") for t in remedial)
     overview = Document(out / "tong-hop.docx")
-    assert [c.text for c in overview.tables[-1].rows[0].cells][:3] == ["TT", "Xã", "Nhóm"]
+    assert [c.text for c in overview.tables[-1].rows[0].cells][:3] == ["TT", "Xã, phường", "Nhóm"]
     assert "của Ủy ban nhân dân tỉnh Lạng Sơn)" in by_role(overview, "CVPhuLucKemTheo")[0].text
+
+
+# --- xã, phường, đặc khu ---------------------------------------------------------------------
+
+
+def test_example_campaign_writes_to_wards_as_wards(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(CAMPAIGN), "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    out = tmp_path / "lang-son-2026"
+    ward = texts((out / "phuong-dong-kinh.docx").read_bytes())
+    assert "V/v khắc phục các tiêu chí nông thôn mới của phường Đông Kinh" in ward
+    assert "Kính gửi: Ủy ban nhân dân phường Đông Kinh" in ward
+    assert ("- Phường Đông Kinh đạt 08/10 tiêu chí gồm: Số 1 – Quy hoạch; Số 2 – Hạ tầng kinh tế - xã hội; Số 4 – Đào "
+            "tạo nguồn nhân lực nông thôn; Số 5 – Văn hóa, giáo dục, y tế; Số 6 – Giảm nghèo và an sinh xã hội; Số 7 – "
+            "Khoa học công nghệ và chuyển đổi số; Số 9 – Xây dựng hệ thống chính trị và hành chính công; Số 10 – Tiếp "
+            "cận pháp luật và an ninh, quốc phòng.") in ward
+    assert ("- Phường Đông Kinh còn 02/10 tiêu chí chưa đạt gồm: Số 3 – Phát triển kinh tế nông thôn; Số 8 – Môi "
+            "trường và cảnh quan nông thôn.") in ward
+    assert ("- Tiêu chí số 8 – Môi trường và cảnh quan nông thôn: Sở Nông nghiệp và Môi trường phụ trách, hướng dẫn "
+            "và hỗ trợ phường Đông Kinh hoàn thiện; hoàn thành trước ngày 15/12/2026.") in ward
+    whole = "\n".join(ward)
+    assert "xã Đông Kinh" not in whole.lower() and "đạt chuẩn" not in whole  # a phường is not called a xã
+    kept = texts((out / "phuong-tam-thanh.docx").read_bytes())
+    assert "V/v duy trì, nâng cao chất lượng các tiêu chí nông thôn mới của phường Tam Thanh" in kept
+    assert "- Phường Tam Thanh đã đạt đủ 10/10 tiêu chí." in kept
+    # the files, the manifest and the print file list xã first, then phường, each in dictionary order
+    rows = (out / "manifest.csv").read_text("utf-8-sig").splitlines()[1:]
+    assert [r.split(",")[1] for r in rows][:6] == [
+        "xa-dong-dang.docx", "xa-huu-lung.docx", "xa-thien-long.docx", "xa-yen-binh.docx", "phuong-dong-kinh.docx",
+        "phuong-tam-thanh.docx"]
+    overview = Document(out / "tong-hop.docx")
+    body = [p.text for p in overview.paragraphs]
+    assert ("Trong 06 xã, phường, có 01 xã và 01 phường đạt đủ các tiêu chí: xã Thiện Long và phường Tam Thanh; 03 xã "
+            "và 01 phường còn tiêu chí chưa đạt: xã Đồng Đăng, xã Hữu Lũng, xã Yên Bình và phường Đông Kinh.") in body
+    assert by_role(overview, "CVPhuLucTen")[0].text == "KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ NÔNG THÔN MỚI CỦA CÁC XÃ, PHƯỜNG"
+    table = overview.tables[-1]
+    assert [r.cells[1].text for r in table.rows[1:-1]] == [
+        "Xã Đồng Đăng", "Xã Hữu Lũng", "Xã Thiện Long", "Xã Yên Bình", "Phường Đông Kinh", "Phường Tam Thanh"]
+    assert [r.cells[2].text for r in table.rows[1:-1]] == ["1", "2", "3", "2", "", ""]  # a phường has no nhóm xã
+    assert table.rows[-1].cells[0].text == "Số xã, phường đạt"
+
+
+WARD_SET = textwrap.dedent("""\
+    id: tinh_x_2026
+    based_on: xa_ntm_2026_2030
+    name: "Bộ tiêu chí tỉnh X giai đoạn 2026-2030"
+    short_name: "xã nông thôn mới"
+    applies_to: [xa, phuong]
+    decision: {number: "12/QĐ-UBND", date: 2026-04-01, issuer: "Ủy ban nhân dân tỉnh X"}
+    valid_from: 2026-04-01
+    """)
+
+
+def ward_letter(tmp_path: Path, table: str, body: str = "  - tong_hop: tat_ca\n  - ket_qua: tat_ca\n", *,
+                applies: str = "[xa, phuong]") -> Path:
+    (tmp_path / "bo").mkdir(exist_ok=True)
+    write(tmp_path / "bo", WARD_SET.replace("[xa, phuong]", applies), "tinh_x.yml")
+    write(tmp_path, table, "bang.csv")
+    text = LETTER.replace("bo_tieu_chi: xa_ntm_2026_2030", "bo_tieu_chi: tinh_x_2026\n  thu_muc_bo_tieu_chi: [bo]")
+    text = text.replace("  - ket_qua: tat_ca\n  - Đề nghị các xã thực hiện.\n", body)
+    return write(tmp_path, text + "  bang: bang.csv\n")
+
+
+def test_unit_type_from_the_column_or_the_names_prefix(tmp_path):
+    path = ward_letter(tmp_path, "Xã,Loại,1,2\nĐông Kinh,Phường,x,x\nPhường Kỳ Lừa,,x,\nBa Sơn,xã,x,\n"
+                                 "Đặc khu Cô Tô,,x,x\n", applies="[xa, phuong, dac_khu]")
+    found = build_file(path).assessments.communes
+    assert {k: (c.unit.word, c.name) for k, c in found.items()} == {
+        "Phường Đông Kinh": ("phường", "Đông Kinh"), "Phường Kỳ Lừa": ("phường", "Kỳ Lừa"), "Ba Sơn": ("xã", "Ba Sơn"),
+        "Đặc khu Cô Tô": ("đặc khu", "Cô Tô")}
+
+
+@pytest.mark.parametrize("value, says", [
+    ("Thị trấn", "«Thị trấn» không còn là đơn vị hành chính từ 01/7/2025"),
+    ("Thôn", "«Thôn» không phải loại đơn vị cấp xã: ghi Xã, Phường hoặc Đặc khu"),
+])
+def test_unknown_unit_type_is_refused_with_its_cell(tmp_path, value, says):
+    message = refused(ward_letter(tmp_path, f"Xã,Loại,1\nA,Xã,x\nB,{value},x\n"))
+    assert "bang.csv, hàng 3, cột 2: " + says in message
+
+
+def test_unit_type_and_name_prefix_must_agree(tmp_path):
+    message = refused(ward_letter(tmp_path, "Xã,Loại,1\nPhường Đông Kinh,Xã,x\n"))
+    assert "hàng 2, cột 2" in message
+    assert "loại đơn vị ghi là «Xã» nhưng tên «Phường Đông Kinh» là tên một phường" in message
+
+
+def test_a_ward_under_a_set_for_communes_is_refused(tmp_path):
+    message = refused(ward_letter(tmp_path, "Xã,Loại,1\nA,Xã,x\nĐông Kinh,Phường,x\n", applies="[xa]"))
+    assert "hàng 3, cột 2" in message
+    assert "phường «Đông Kinh» không đánh giá theo bộ «tinh_x_2026»" in message and "chỉ dùng cho xã" in message
+    # the national sets are sets of xã nông thôn mới (QĐ 51/2025/QĐ-TTg, Điều 1): inline, with its line
+    inline = refused(letter(tmp_path, "xa:\n  - {ten: Đông Kinh, loai: Phường, dat: [1]}\n"))
+    assert "dòng 14" in inline and "phường «Đông Kinh» không đánh giá theo bộ «xa_ntm_2026_2030»" in inline
+    assert get_set("xa_ntm_2026_2030").applies_to == ["xa"]
+
+
+def test_a_set_names_only_known_unit_types(tmp_path):
+    path = ward_letter(tmp_path, "Xã,1\nA,x\n", applies="[xa, thi_tran]")
+    message = refused(path)
+    assert "tinh_x.yml" in message and "applies_to" in message and "phải là một trong: xa, phuong, dac_khu" in message
+
+
+def test_xa_and_phuong_of_one_name_are_two_units(tmp_path):
+    path = ward_letter(tmp_path, "Xã,Loại,1,2\nĐông Kinh,Phường,x,\nĐông Kinh,Xã,x,x\n",
+                       body="  - ket_qua: [Đông Kinh, Phường Đông Kinh]\n")
+    built = build_file(path)
+    assert set(built.assessments.communes) == {"Đông Kinh", "Phường Đông Kinh"}
+    body = texts(built.docx)
+    assert any(t.startswith("- Xã Đông Kinh đạt 02/10 tiêu chí") for t in body)  # a bare name is the xã
+    assert any(t.startswith("- Phường Đông Kinh đạt 01/10 tiêu chí") for t in body)
+    twice = refused(ward_letter(tmp_path, "Xã,Loại,1\nĐông Kinh,Phường,x\nPhường Đông Kinh,,x\n"))
+    assert "hàng 3" in twice and "phường «Đông Kinh» đã có ở" in twice and "mỗi phường chỉ ghi một lần" in twice
+
+
+def test_summary_names_units_by_type_and_counts_them_padded(tmp_path):
+    table = "Xã,Loại,1,2,3,4,5,6,7,8,9,10\nTân Thành,Xã,x,x,x,x,x,x,x,x,x,x\nBa Sơn,Xã,x,,,,,,,,,\n" \
+            "An Bình,Phường,x,,,,,,,,,\n"
+    paragraphs = texts(build_file(ward_letter(tmp_path, table)).docx)
+    assert ("Trong 03 xã, phường, có 01 xã đạt đủ các tiêu chí: xã Tân Thành; 01 xã và 01 phường còn tiêu chí chưa "
+            "đạt: xã Ba Sơn và phường An Bình.") in paragraphs
+    # xã first, then phường: "An Bình" sorts before "Ba Sơn" but is a phường
+    items = [t for t in paragraphs if t.startswith(("- Xã", "- Phường"))]
+    assert [t.split(" đạt")[0].split(" đã")[0] for t in items] == ["- Xã Ba Sơn", "- Xã Tân Thành", "- Phường An Bình"]
+    wards = "Xã,Loại,1\nAn Bình,Phường,x\nBa Sơn,Phường,\n"
+    only = texts(build_file(ward_letter(tmp_path, wards)).docx)
+    assert ("Cả 02 phường đều còn tiêu chí chưa đạt, chưa có phường nào đạt đủ các tiêu chí: phường An Bình và "
+            "phường Ba Sơn.") in only
+
+
+def test_campaign_letter_that_says_xa_before_the_name_is_refused_when_wards_get_it(tmp_path):
+    text = CAMPAIGN.read_text("utf-8").replace("  kinh_gui: Ủy ban nhân dân {cap} {xa}\n",
+                                               "  kinh_gui: Ủy ban nhân dân xã {xa}\n")
+    text = text.replace("bang: bang-danh-gia", f"bang: {CAMPAIGN.parent.as_posix()}/bang-danh-gia").replace(
+        "    - bo-tieu-chi\n", f"    - {CAMPAIGN.parent.as_posix()}/bo-tieu-chi\n")
+    line = text.splitlines().index("  kinh_gui: Ủy ban nhân dân xã {xa}") + 1
+    with pytest.raises(InputError) as err:
+        load_campaign(write(tmp_path, text))
+    message = str(err.value)
+    assert f"dòng {line}" in message and "thư ghi «xã {xa}» nhưng bảng có cả phường" in message
+    assert "«{cap} {xa}»" in message
 
 
 def test_maintenance_letter_needs_its_own_subject(tmp_path):
     text = CAMPAIGN.read_text("utf-8").replace(
-        "  trich_yeu_duy_tri: duy trì, nâng cao chất lượng các tiêu chí nông thôn mới của xã {xa}\n", "")
+        "  trich_yeu_duy_tri: duy trì, nâng cao chất lượng các tiêu chí nông thôn mới của {cap} {xa}\n", "")
     text = text.replace("bang: bang-danh-gia", f"bang: {CAMPAIGN.parent.as_posix()}/bang-danh-gia").replace(
         "    - bo-tieu-chi\n", f"    - {CAMPAIGN.parent.as_posix()}/bo-tieu-chi\n")
     with pytest.raises(InputError) as err:

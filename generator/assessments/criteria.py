@@ -22,6 +22,12 @@ Two more shapes of file:
   decision, dates and sources; each criterion it lists replaces the base's criterion of
   that number (name and status, and indicators when given); ``commune_groups``,
   ``groups`` and ``indicator_count`` are the base's unless the file gives them.
+
+``applies_to`` lists the unit types a set assesses (``xa``, ``phuong``, ``dac_khu``); the
+default, and every shipped set, is ``[xa]``: the national sets are sets of *xã* nông thôn mới
+(Quyết định 51/2025/QĐ-TTg, Điều 1 khoản 1 điểm a), and no stored source says a phường or an
+đặc khu is assessed under them. A province that assesses other units under its own set says so
+there, with its decision (docs/criteria.md). It is never inherited through ``based_on``.
 """
 from __future__ import annotations
 
@@ -142,6 +148,7 @@ class CriteriaSet(InputModel):
     based_on: Text | None = None  # a national set this (provincial) set overrides
     name: Text
     short_name: Text  # used in sentences: "đạt chuẩn xã nông thôn mới"
+    applies_to: list[Literal["xa", "phuong", "dac_khu"]] = Field(default_factory=lambda: ["xa"], min_length=1)
     decision: Decision
     valid_from: FullDate
     valid_to: FullDate | None = None
@@ -216,6 +223,8 @@ def _special(error: dict) -> str | None:
     """This file's own wording of two errors (the rest: ``model/base.py``)."""
     if error["type"] == "extra_forbidden" and str(error["loc"][-1]) in ("False", "True"):
         return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; số thứ tự viết là «num»"
+    if error["type"] == "literal_error" and "applies_to" in map(str, error["loc"]):
+        return "phải là một trong: xa, phuong, dac_khu (xã, phường, đặc khu)"
     if error["type"] == "literal_error":
         return f"phải là một trong: {', '.join(STATUS_LABELS)} ({', '.join(STATUS_LABELS.values())})"
     return None
@@ -479,6 +488,9 @@ def format_list(sets: dict[str, CriteriaSet]) -> str:
     return "\n".join(lines)
 
 
+_UNIT_WORDS = {"xa": "xã", "phuong": "phường", "dac_khu": "đặc khu"}  # results.UNIT_TYPES (which imports this module)
+
+
 def format_set(criteria_set: CriteriaSet) -> str:
     """Every criterion of one set with its indicators and status marks."""
     decision = criteria_set.decision.text()
@@ -494,6 +506,7 @@ def format_set(criteria_set: CriteriaSet) -> str:
     ]
     if criteria_set.based_on:
         lines.append(f"Dựa trên bộ: {criteria_set.based_on} (các tiêu chí không ghi lại giữ như bộ gốc)")
+    lines.append(f"Áp dụng cho: {', '.join(_UNIT_WORDS[k] for k in _UNIT_WORDS if k in criteria_set.applies_to)}")
     if not criteria_set.shipped:
         lines.append(f"Tệp: {criteria_set.file}")
     if criteria_set.note:

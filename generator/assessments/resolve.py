@@ -13,7 +13,8 @@ from typing import Callable
 
 from generator.assessments.criteria import CONDITIONS, STATUS_LABELS, CriteriaSet, get_set, validity
 from generator.assessments.results import (ALL, ASSESSMENT_KINDS, Assessments, AssessmentsInput, CommuneAssessment,
-                                           Locate, check_commune, name_key, name_problem)
+                                           Locate, check_commune, name_key, name_problem, split_unit,
+                                           unit_type)
 from generator.assessments.table import read_table
 from generator.exceptions import InputError, Problem
 from generator.vi.collation import vi_sorted
@@ -72,22 +73,23 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
     root = ("danh_gia",)
     default = criteria_set(data.set_id, root + ("bo_tieu_chi",), located.problem)
     communes: dict[str, CommuneAssessment] = {}
-    origin: dict[str, tuple[str, str]] = {}  # name_key -> (the name as typed first, where)
+    origin: dict[tuple, tuple[str, str]] = {}  # (unit type, name_key) -> (the name as typed first, where)
 
     def add(result: CommuneAssessment | None, where: str, locate_name: Callable[[str], Problem]) -> None:
         if result is None:
             return
-        key = name_key(result.name)
+        key = (result.unit.key, name_key(result.name))  # «Xã Đông Kinh» and «Phường Đông Kinh» are two units
+        word = result.unit.word
         if key in origin:
             first, at = origin[key]
             if first == result.name:
-                problems.append(locate_name(f"xã «{result.name}» đã có ở {at}; mỗi xã chỉ ghi một lần"))
+                problems.append(locate_name(f"{word} «{result.name}» đã có ở {at}; mỗi {word} chỉ ghi một lần"))
             else:
-                problems.append(locate_name(f"xã «{result.name}» trùng với xã «{first}» đã có ở {at}: hai tên chỉ "
-                                            "khác chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/"
-                                            "thủy) là một xã; mỗi xã chỉ ghi một lần"))
+                problems.append(locate_name(f"{word} «{result.name}» trùng với {word} «{first}» đã có ở {at}: hai tên "
+                                            "chỉ khác chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/"
+                                            f"thủy) là một {word}; mỗi {word} chỉ ghi một lần"))
             return
-        communes[result.name] = result
+        communes[result.key] = result
         origin[key] = (result.name, where)
 
     for i, commune in enumerate(data.communes):
@@ -110,7 +112,8 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
                 continue
         result, found = check_commune(commune.name, chosen, commune.met, locate, commune.stated_count,
                                       commune.previous, commune.appraisal, commune.target_year, commune.deadline,
-                                      commune.group, previous_set)
+                                      commune.group, previous_set,
+                                      None if commune.unit is None else unit_type(commune.unit))
         problems += found
         line = located.line_of(path)
         add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
@@ -160,7 +163,9 @@ def check_references(blocks, assessments: "Assessments | None", located, assignm
             commune = assessments.find(name)
             if commune is None:
                 known = ", ".join(vi_sorted(assessments.communes)) or "chưa có xã nào"
-                problems.append(located.problem(path + (j,), f"xã «{name}» không có trong «danh_gia» ({known})"))
+                unit, bare = split_unit(name)
+                problems.append(located.problem(path + (j,), f"{(unit.word if unit else 'xã')} «{bare}» không có trong "
+                                                             f"«danh_gia» ({known})"))
             elif block.kind == "tham_dinh" and commune.appraisal is None:
                 problems.append(located.problem(path + (j,), f"xã «{name}» chưa có kết quả thẩm định («tham_dinh»)"))
             elif block.kind == "sut_giam" and commune.previous_met is None:

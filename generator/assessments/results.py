@@ -9,6 +9,18 @@ This module holds the facts: the input models, the checked ``CommuneAssessment``
 ``Assessments``, and ``check_commune`` (one commune against its set), used by the YAML and the
 table readers alike. Putting it together (inline communes, the table, warnings) is
 ``resolve.py``, which imports the table reader (``table.py``); this module imports neither.
+
+**Unit types.** Since 01/7/2025 the commune level is xã, phường and đặc khu. Each assessed unit
+has a type (``UnitType``): the table's column «Loại» (or «Cấp»: Xã, Phường, Đặc khu), the
+inline ``loai``, or the name's own prefix («Phường Đông Kinh»); none of them: xã. A type given
+twice that disagrees («Loại: Xã» for «Phường Đông Kinh»), or any other value («Thị trấn»), is
+refused with its place. A set applies to the unit types it lists (``CriteriaSet.applies_to``,
+default xã only): a phường under a set for xã is refused. Units are keyed by name for xã
+(``Minh Tiến``, as before) and by full name otherwise (``Phường Đông Kinh``), so «Xã Đông Kinh»
+and «Phường Đông Kinh» are two units; a name without a type means the xã, or else the one unit
+of that name. They are listed xã first, then phường, then đặc khu, each in dictionary order
+(``ORDER``: the order of the Nghị quyết of the Ủy ban Thường vụ Quốc hội on each province's
+units, e.g. 1672/NQ-UBTVQH15 for Lạng Sơn: «61 xã và 04 phường»).
 """
 from __future__ import annotations
 
@@ -18,7 +30,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Annotated, Any, Callable
 
-from pydantic import BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 
 from generator.vi.collation import vi_sorted
 from generator.assessments.criteria import CriteriaSet, Criterion
@@ -36,6 +48,77 @@ DEFAULT_APPRAISER = "các Sở, ngành của tỉnh"
 def commune_name(value: str) -> str:
     """``Xã Minh Tiến`` and ``Minh Tiến`` name the same commune; sentences add "Xã" themselves."""
     return re.sub(r"^\s*xã\s+", "", value, flags=re.IGNORECASE).strip()
+
+
+@dataclass(frozen=True)
+class UnitType:
+    """A type of commune-level unit (đơn vị hành chính cấp xã) since 01/7/2025."""
+
+    key: str  # as in a set's ``applies_to``: xa, phuong, dac_khu
+    word: str  # in running text: "xã", "phường", "đặc khu" ("Ủy ban nhân dân phường Đông Kinh")
+    slug: str  # file names: "phuong-dong-kinh.docx"
+
+    @property
+    def title(self) -> str:
+        """At the start of a sentence or a table cell: "Phường"."""
+        return self.word[:1].upper() + self.word[1:]
+
+
+XA = UnitType("xa", "xã", "xa")
+PHUONG = UnitType("phuong", "phường", "phuong")
+DAC_KHU = UnitType("dac_khu", "đặc khu", "dac-khu")
+UNIT_TYPES = (XA, PHUONG, DAC_KHU)  # also the order of a list: xã, then phường, then đặc khu
+_UNIT_BY_KEY = {u.key: u for u in UNIT_TYPES}
+_UNIT_SPELLINGS = {"xã": XA, "xa": XA, "phường": PHUONG, "phuong": PHUONG, "p.": PHUONG,
+                   "đặc khu": DAC_KHU, "dac khu": DAC_KHU, "dac_khu": DAC_KHU}
+_GONE = ("thị trấn", "thi tran", "huyện", "quận", "thị xã", "thành phố")
+_PREFIX = re.compile(r"^\s*(xã|phường|đặc\s+khu)\s+(?=\S)", re.IGNORECASE)
+
+
+def unit_type(value: Any) -> UnitType:
+    """The unit type a cell or ``loai`` names (any case); a ValueError in Vietnamese otherwise."""
+    if isinstance(value, UnitType):
+        return value
+    text = " ".join(unicodedata.normalize("NFC", str(value)).split()).casefold()
+    found = _UNIT_SPELLINGS.get(text) or _UNIT_BY_KEY.get(text)
+    if found is not None:
+        return found
+    if text in _GONE:
+        raise ValueError(f"«{value}» không còn là đơn vị hành chính từ 01/7/2025 (chính quyền địa phương hai cấp: "
+                         "tỉnh; xã, phường, đặc khu): ghi Xã, Phường hoặc Đặc khu theo tên đơn vị sau sắp xếp")
+    raise ValueError(f"«{value}» không phải loại đơn vị cấp xã: ghi Xã, Phường hoặc Đặc khu")
+
+
+def _unit_text(value: str | None) -> str | None:
+    """``loai`` as typed, checked (``unit_type`` reads it)."""
+    if value is not None:
+        unit_type(value)
+    return value
+
+
+def applies_label(keys) -> str:
+    """``["xa", "phuong"]`` -> ``xã, phường``."""
+    return ", ".join(u.word for u in UNIT_TYPES if u.key in keys)
+
+
+def split_unit(value: str) -> tuple[UnitType | None, str]:
+    """``Phường Đông Kinh`` -> (phường, ``Đông Kinh``); ``Đông Kinh`` -> (None, ``Đông Kinh``)."""
+    match = _PREFIX.match(value)
+    if match is None:
+        return None, value.strip()
+    return unit_type(match.group(1)), value[match.end():].strip()
+
+
+def unit_of_key(key: str) -> tuple[UnitType, str]:
+    """A key of ``Assessments.communes`` -> (its type, its name without the type): xã are keyed by name."""
+    unit, name = split_unit(key)
+    return (unit, name) if unit is not None and unit is not XA else (XA, key)
+
+
+def label_of_key(key: str) -> str:
+    """``Phường Đông Kinh`` -> ``phường Đông Kinh``; ``Minh Tiến`` -> ``xã Minh Tiến`` (in running text)."""
+    unit, name = unit_of_key(key)
+    return f"{unit.word} {name}"
 
 
 # the five tone marks (huyền, sắc, hỏi, ngã, nặng) as combining characters; â, ă, ê, ô, ơ, ư keep theirs
@@ -102,7 +185,10 @@ class AppraisalInput(InputModel):
 
 
 class CommuneInput(InputModel):
-    name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»)")
+    name: Text = Field(alias="ten", description="Tên xã (không cần chữ «xã»); phường, đặc khu: «Phường Đông Kinh» "
+                                                "hoặc ghi «loai»")
+    unit: Annotated[Text | None, AfterValidator(_unit_text)] = Field(
+        None, alias="loai", description="Loại đơn vị: Xã, Phường hoặc Đặc khu (mặc định: theo tên, nếu không thì xã)")
     set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
     group: int | None = Field(None, alias="nhom", description="Nhóm xã theo bộ tiêu chí (bộ 2026-2030: 1, 2 hoặc 3)")
     met: list[int] = Field(default_factory=list, alias="dat", description="Các tiêu chí đã đạt (số)")
@@ -150,6 +236,22 @@ class CommuneAssessment:
     target_year: int | None = None
     deadline: IssueDate | None = None
     group: int | None = None  # nhóm xã of its set (commune_groups)
+    unit: UnitType = XA
+
+    @property
+    def key(self) -> str:
+        """Its key in ``Assessments.communes``: the name for a xã, the full name otherwise."""
+        return self.name if self.unit is XA else self.full_name
+
+    @property
+    def full_name(self) -> str:
+        """``Phường Đông Kinh``, ``Xã Minh Tiến``: at the start of a sentence, in a list of mixed types."""
+        return f"{self.unit.title} {self.name}"
+
+    @property
+    def in_text(self) -> str:
+        """``phường Đông Kinh``: inside a sentence ("Ủy ban nhân dân phường Đông Kinh")."""
+        return f"{self.unit.word} {self.name}"
 
     @property
     def total(self) -> int:
@@ -179,19 +281,51 @@ class Assessments:
 
     def select(self, names: list[str]) -> list[CommuneAssessment]:
         if names == [ALL]:
-            return vi_sorted(self.communes.values(), key=lambda c: c.name)
+            return in_order(self.communes.values())
         found = [self.find(n) for n in names]
         if None in found:
             raise KeyError(names[found.index(None)])
         return found
 
+    def ordered_keys(self) -> list[str]:
+        """Keys of ``communes`` in the order of every list: xã, then phường, then đặc khu (module docstring)."""
+        return [c.key for c in in_order(self.communes.values())]
+
     def find(self, name: str) -> CommuneAssessment | None:
-        """The commune ``name`` means, however its case, spacing or tone marks are placed (see ``name_key``)."""
-        found = self.communes.get(commune_name(name))
+        """The unit ``name`` means, however its case, spacing or tone marks are placed (see ``name_key``).
+
+        ``Phường Đông Kinh`` names the phường; ``Đông Kinh`` the xã of that name, or else the one unit of that
+        name whatever its type.
+        """
+        unit, bare = split_unit(name)
+        found = self.communes.get(bare if unit in (None, XA) else f"{unit.title} {bare}")
         if found is None:
-            key = name_key(name)
-            found = next((c for c in self.communes.values() if name_key(c.name) == key), None)
+            key = name_key(bare)
+            matches = [c for c in self.communes.values()
+                       if name_key(c.name) == key and (unit is None or c.unit is unit)]
+            xa = [c for c in matches if c.unit is XA]
+            found = xa[0] if xa else matches[0] if len(matches) == 1 else None
         return found
+
+
+def in_order(communes) -> list[CommuneAssessment]:
+    """Xã, then phường, then đặc khu; each in Vietnamese dictionary order (``vi/collation.py``)."""
+    rank = {u.key: i for i, u in enumerate(UNIT_TYPES)}
+    by_name = vi_sorted(communes, key=lambda c: c.name)
+    return sorted(by_name, key=lambda c: rank[c.unit.key])  # stable: the dictionary order stays within a type
+
+
+def units_word(communes) -> str:
+    """What a list of units is called: ``xã``; ``phường``; ``xã, phường`` (types present, in order)."""
+    present = {c.unit.key for c in communes}
+    return ", ".join(u.word for u in UNIT_TYPES if u.key in present) or XA.word
+
+
+def count_words(communes, pad) -> str:
+    """How many of each type: ``04 xã``; ``05 xã và 01 phường`` (``pad``: the padding rule of counts)."""
+    counts = [(sum(1 for c in communes if c.unit is u), u.word) for u in UNIT_TYPES]
+    parts = [f"{pad(n)} {word}" for n, word in counts if n]
+    return " và ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " và " + parts[-1]
 
 
 Locate = Callable[[tuple, str], Problem]
@@ -209,13 +343,28 @@ def check_commune(
     deadline: IssueDate | None = None,
     group: int | None = None,
     previous_set: CriteriaSet | None = None,
+    unit: UnitType | None = None,
 ) -> tuple[CommuneAssessment | None, list[Problem]]:
     """Check one commune's facts against its set; every problem located with ``locate(path, msg)``.
 
     ``previous_set``: the set the previous assessment was made under, when the input names one
     (otherwise the commune's own set is assumed, unless the previous assessment predates it).
+    ``unit``: the type given apart from the name (column «Loại», ``loai``); the name's own prefix
+    («Phường Đông Kinh») must agree with it.
     """
     problems: list[Problem] = []
+    named_unit, bare = split_unit(name)
+    if unit is not None and named_unit is not None and unit is not named_unit:
+        return None, [locate(("loai",), f"loại đơn vị ghi là «{unit.title}» nhưng tên «{name}» là tên một "
+                                        f"{named_unit.word}: sửa một trong hai cho khớp")]
+    unit = unit or named_unit or XA
+    if unit.key not in criteria_set.applies_to:
+        return None, [locate(("loai",), f"{unit.word} «{bare}» không đánh giá theo bộ «{criteria_set.id}» "
+                                        f"({criteria_set.name}): bộ này chỉ dùng cho "
+                                        f"{applies_label(criteria_set.applies_to)} (xem docs/criteria.md, «Xã, phường, "
+                                        "đặc khu»); ghi bộ tiêu chí dành cho "
+                                        f"{unit.word} ở cột «Bộ tiêu chí» («bo_tieu_chi»), hoặc bỏ {unit.word} này "
+                                        "khỏi bảng")]
     if group is not None:
         problems += _check_group(group, criteria_set, locate)
     if previous is not None:
@@ -269,7 +418,8 @@ def check_commune(
     if problems:
         return None, problems
     return CommuneAssessment(
-        name=commune_name(name),
+        name=bare,
+        unit=unit,
         criteria_set=criteria_set,
         met=met_nums,
         previous_met=previous_met,

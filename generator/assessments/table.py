@@ -1,7 +1,8 @@
 """Read an assessment table (CSV or Excel): one row per commune, one column per criterion.
 
-This is the table staff already keep. Headers: ``Xã`` (or ``Tên xã``), optionally
-``Bộ tiêu chí``, ``Số tiêu chí đạt``, ``Năm phấn đấu``, ``Hạn``, ``Nhóm xã`` (or
+This is the table staff already keep. Headers: ``Xã`` (or ``Tên xã``, ``Xã, phường``, ``Tên đơn
+vị``), optionally ``Loại`` (or ``Cấp``, ``Loại đơn vị``: Xã, Phường, Đặc khu; without it the
+name's prefix «Phường Đông Kinh» says, else xã; any other value is refused), ``Bộ tiêu chí``, ``Số tiêu chí đạt``, ``Năm phấn đấu``, ``Hạn``, ``Nhóm xã`` (or
 ``Nhóm``: 1, 2, 3 or «Nhóm 2»), ``Bộ tiêu chí lần trước`` (the set the ``sg`` marks were
 judged under; it must be the row's own set), ``TT``/``STT``/``Ghi chú`` (ignored), and
 one column per criterion named ``1`` … ``19``, ``TC1`` or ``Tiêu chí 1``.
@@ -38,7 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from generator.assessments.results import CommuneAssessment, PreviousInput, check_commune, name_problem
+from generator.assessments.results import CommuneAssessment, PreviousInput, check_commune, name_problem, unit_type
 from generator.assessments.criteria import CriteriaSet
 from generator.vi.dates import IssueDate
 from generator.load.yaml_source import clean_text
@@ -50,7 +51,9 @@ MAX_BYTES = 20 * 1024 * 1024
 MET = {"x", "đạt", "dat", "1", "có", "✓", "✔", "v"}
 NOT_MET = {"", "0", "-", "—", "–", "chưa đạt", "chưa", "không", "không đạt", "k"}
 FELL_BACK = {"sg", "sụt giảm", "sut giam", "sụt"}
-NAME_HEADERS = {"xã", "tên xã", "xa", "ten xa", "ten", "tên", "đơn vị"}
+NAME_HEADERS = {"xã", "tên xã", "xa", "ten xa", "ten", "tên", "đơn vị", "xã, phường", "tên xã, phường", "xã/phường",
+                "xã, phường, đặc khu", "tên đơn vị"}
+UNIT_HEADERS = {"loại", "cấp", "loại đơn vị", "loai", "cap", "loai don vi"}
 SET_HEADERS = {"bộ tiêu chí", "bo_tieu_chi", "bo tieu chi"}
 COUNT_HEADERS = {"số tiêu chí đạt", "so_tieu_chi_dat", "tổng số tiêu chí đạt", "tổng"}
 YEAR_HEADERS = {"năm phấn đấu", "nam_phan_dau"}
@@ -325,8 +328,9 @@ def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
 
 
 _HEADER_KEYS = (("name", NAME_HEADERS), ("set", SET_HEADERS), ("count", COUNT_HEADERS), ("year", YEAR_HEADERS),
-                ("deadline", DEADLINE_HEADERS), ("group", GROUP_HEADERS), ("previous_set", PREVIOUS_SET_HEADERS))
-_HEADER_LABELS = {"name": "Xã", "set": "Bộ tiêu chí", "count": "Số tiêu chí đạt", "year": "Năm phấn đấu",
+                ("deadline", DEADLINE_HEADERS), ("group", GROUP_HEADERS), ("previous_set", PREVIOUS_SET_HEADERS),
+                ("unit", UNIT_HEADERS))
+_HEADER_LABELS = {"name": "Xã", "unit": "Loại", "set": "Bộ tiêu chí", "count": "Số tiêu chí đạt", "year": "Năm phấn đấu",
                   "deadline": "Hạn", "group": "Nhóm xã", "previous_set": "Bộ tiêu chí lần trước"}
 
 
@@ -372,7 +376,7 @@ def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
             (k for k, names in _HEADER_KEYS if head in names), None)
         if key is None:
             problems.append(problem(header_at, col, f"không hiểu tiêu đề cột «{_text(value)}»: dùng «Xã», "
-                                                    "«Bộ tiêu chí», «Số tiêu chí đạt», «Nhóm xã» hoặc số tiêu chí "
+                                                    "«Loại» (Xã, Phường, Đặc khu), «Bộ tiêu chí», «Số tiêu chí đạt», «Nhóm xã» hoặc số tiêu chí "
                                                     "(1, TC1, Tiêu chí 1)"))
             continue
         what = f"tiêu chí số {key[1]}" if isinstance(key, tuple) else f"«{_HEADER_LABELS[key]}»"
@@ -457,6 +461,7 @@ def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
         year = optional("year", lambda v: _whole(v, "một năm"))
         deadline = optional("deadline", lambda v: IssueDate.parse(v.date() if hasattr(v, "date") else _text(v)))
         group = optional("group", _group)
+        unit = optional("unit", unit_type)
         previous_set = None
         if "previous_set" in columns and _text(cells.get(columns["previous_set"])) and fell:
             previous_set = set_lookup(_text(cells[columns["previous_set"]]),
@@ -469,12 +474,12 @@ def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
 
         def locate(path: tuple, message: str, r=r) -> Problem:
             key = {"so_tieu_chi_dat": "count", "nhom": "group", "lan_truoc": "previous_set",
-                   "ten": "name"}.get(path[0] if path else "")
+                   "ten": "name", "loai": "unit" if "unit" in columns else "name"}.get(path[0] if path else "")
             return problem(r, columns.get(key) if key else None, message)
 
         previous = PreviousInput.model_validate({"dat": sorted(met + fell)}) if fell else None
         assessment, found = check_commune(name, criteria_set, met, locate, stated, previous, None, year, deadline,
-                                          group, previous_set)
+                                          group, previous_set, unit)
         problems += found
         out.append(TableRow(assessment, f"{shown} ({place(r)})",
                             lambda m, r=r: problem(r, columns["name"], m)))

@@ -9,18 +9,23 @@ chien_dich:                 # what the run shares
     1: Sở Xây dựng
     2: [Sở Xây dựng, Sở Nông nghiệp và Môi trường]
 danh_gia: {bo_tieu_chi: …, bang: bang.xlsx}        # as in a dispatch
-thu:                        # the letter: a dispatch whose text may say {xa} and {han}
-  kinh_gui: Ủy ban nhân dân xã {xa}
+thu:                        # the letter: a dispatch whose text may say {xa}, {cap}, {ten_day_du}, {han}
+  kinh_gui: Ủy ban nhân dân {cap} {xa}
   noi_dung: [… , {ket_qua: xa_nay}, {chua_dat: xa_nay}, {sut_giam: xa_nay}, {phan_cong: xa_nay}]
   noi_dung_duy_tri: [ … ]   # body of the maintenance letter
-  trich_yeu_duy_tri: duy trì … của xã {xa}   # its own trích yếu (required when it is sent)
+  trich_yeu_duy_tri: duy trì … của {cap} {xa}   # its own trích yếu (required when it is sent)
 tong_hop: { … }             # optional: the overview dispatch to the superior body
 ```
 
-``{xa}`` and ``{han}`` are the only placeholders: plain substitution in one pass, never a
-template language, so text typed by users is never evaluated. The commune's name is data:
-a name containing ``{han}`` is not substituted again, and in the body (read for ``**đậm**``
-and ``*nghiêng*``) its asterisks are escaped, so ``A*B*`` prints as typed.
+The placeholders, for the unit a letter goes to (a xã, phường or đặc khu: ``assessments/results.py``):
+``{xa}`` its name without its type ("Đông Kinh"), ``{cap}`` its type in running text ("phường"),
+``{ten_day_du}`` type and name at the start of a sentence ("Phường Đông Kinh"), ``{han}`` its
+deadline. They are the only ones: plain substitution in one pass, never a template language,
+so text typed by users is never evaluated. The commune's name is data: a name containing
+``{han}`` is not substituted again, and in the body (read for ``**đậm**`` and ``*nghiêng*``) its
+asterisks are escaped, so ``A*B*`` prints as typed. A letter that writes ``xã {xa}`` while the
+table holds a phường or an đặc khu is refused at load, with its line: it would print
+"xã Đông Kinh" for Phường Đông Kinh; write ``{cap} {xa}``.
 """
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError
 
 from generator.assessments import resolve as assessment
-from generator.assessments.results import AssessmentsInput, Assessments, CommuneAssessment, Date
+from generator.assessments.results import XA, AssessmentsInput, Assessments, CommuneAssessment, Date
 from generator.vi.dates import IssueDate, short_date
 from generator.exceptions import InputError, Located, Problem
 from generator.model.base import InputModel, Text, validation_problems
@@ -109,7 +114,8 @@ class _Under:
         return self.located.line_of(self.prefix + tuple(path))
 
 
-_PLACEHOLDER = re.compile(r"\{xa\}|\{han\}")
+_PLACEHOLDER = re.compile(r"\{xa\}|\{han\}|\{cap\}|\{ten_day_du\}")
+_FIXED_LEVEL = re.compile(r"\bxã\s+\{xa\}", re.IGNORECASE)  # "xã {xa}": wrong for a phường
 BODY_FIELDS = ("noi_dung", MAINTENANCE_BODY)  # read with inline emphasis (**đậm**, *nghiêng*)
 
 
@@ -168,8 +174,9 @@ class Campaign:
             data["trich_yeu"] = maintenance_subject  # the remedial "V/v khắc phục …" is not this letter's
         deadline = self.deadline_of(commune)
         # the commune's name is data: printed as typed, never read as a placeholder or as emphasis
-        mapping = {"{xa}": commune.name, "{han}": deadline or "{han}"}
-        in_body = {"{xa}": _escape_emphasis(commune.name), "{han}": _escape_emphasis(deadline or "{han}")}
+        mapping = {"{xa}": commune.name, "{han}": deadline or "{han}", "{cap}": commune.unit.word,
+                   "{ten_day_du}": commune.full_name}
+        in_body = {k: _escape_emphasis(v) for k, v in mapping.items()}
         data = {k: _substitute(v, in_body if k in BODY_FIELDS else mapping) for k, v in data.items()}
         body = []
         for block in data.get("noi_dung") or []:
@@ -178,7 +185,7 @@ class Campaign:
                 if names == THIS_COMMUNE:
                     if kind == "sut_giam" and not commune.fell_back:
                         continue  # nothing fell back: no such paragraph
-                    block = {kind: commune.name}  # after the substitution: the name is not read again
+                    block = {kind: commune.key}  # after the substitution: the name is not read again
             body.append(block)
         data["noi_dung"] = body
         return validate(data, _Under(self.located, prefix))
@@ -209,6 +216,14 @@ def _check_letter(campaign: Campaign) -> None:
     if uses_deadline and campaign.settings.deadline is None and any(c.deadline is None for c in communes):
         problems.append(where.problem((), "thư dùng {han} nhưng chưa có hạn: thêm «chien_dich.han» hoặc cột «Hạn» "
                                           "trong bảng"))
+    other_units = sorted({c.unit.word for c in communes if c.unit is not XA})
+    if other_units:
+        for path, text in _texts(letter, ()):
+            if _FIXED_LEVEL.search(text):
+                problems.append(where.problem(path, f"thư ghi «{_FIXED_LEVEL.search(text).group()}» nhưng bảng có cả "
+                                                    f"{' và '.join(other_units)}: thư gửi phường sẽ in «xã …»; viết "
+                                                    "«{cap} {xa}» (in «xã …», «phường …» theo từng đơn vị), hoặc "
+                                                    "«{ten_day_du}» ở đầu câu"))
     uses_assignments = "phan_cong" in repr(letter.get("noi_dung"))
     if uses_assignments:
         numbers = {c.num for s in {x.criteria_set.id: x.criteria_set for x in communes}.values() for c in s.criteria}
@@ -223,6 +238,18 @@ def _check_letter(campaign: Campaign) -> None:
         if sample.not_met or campaign.settings.complete == "thu_duy_tri":
             dispatch = campaign.dispatch_for(sample)
             assessment.check_references(dispatch.body, campaign.assessments, where, campaign.settings.assignments)
+
+
+def _texts(value, path: tuple):
+    """Every string of a part of the file, with its path (for a problem's line)."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, path + (i,))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _texts(item, path + (key,))
 
 
 def load_campaign(path: Path, data=None, located: Located | None = None) -> Campaign:

@@ -63,6 +63,7 @@ from slugify import slugify
 
 from generator.bulk.campaign import BODY_FIELDS, THIS_COMMUNE, Campaign, _Under
 from generator.vi.collation import vi_sorted
+from generator.assessments.results import label_of_key, unit_of_key
 from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
@@ -89,8 +90,9 @@ def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
     out = {}
     for name in names if presorted else vi_sorted(names):
         # the backend named: python-slugify's "auto" retries a missing optional import for every name
-        base = "xa-" + (slugify(name, max_length=60, word_boundary=True, save_order=True,
-                                backend="text-unidecode") or "khong-ten")
+        unit, bare = unit_of_key(name)  # "Phường Đông Kinh" -> phuong-dong-kinh.docx, beside xa-dong-kinh.docx
+        base = f"{unit.slug}-" + (slugify(bare, max_length=60, word_boundary=True, save_order=True,
+                                          backend="text-unidecode") or "khong-ten")
         taken[base] = taken.get(base, 0) + 1
         out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}_{taken[base]}.docx"  # "_": never in a slug
     return out
@@ -168,7 +170,7 @@ def first_letter(campaign: Campaign) -> tuple[str, bytes]:
     """The commune whose letter comes first (Vietnamese alphabetical order, as in ``tat-ca.docx``) and that
     letter as DOCX bytes, built in memory: what ``dispatch text`` shows of a campaign file."""
     communes = campaign.assessments.communes
-    names = [name for name in vi_sorted(communes) if campaign.sends(communes[name])]
+    names = [name for name in campaign.assessments.ordered_keys() if campaign.sends(communes[name])]
     if not names:
         raise InputError(Problem("chiến dịch không gửi thư cho xã nào nên không có thư để in", campaign.located.file))
     path = _template_path(campaign)
@@ -344,7 +346,7 @@ class _Window:
 def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool, progress, pdf: bool) -> Report:
     report = Report(folder, problems=list(campaign.assessments.problems))
     communes = campaign.assessments.communes
-    order = vi_sorted(communes)  # Vietnamese alphabetical order: files, the print file, the manifest
+    order = campaign.assessments.ordered_keys()  # xã, then phường, each in dictionary order: files, print file, manifest
     files = file_names(order, presorted=True)
     sent = [campaign.sends(communes[name]) for name in order]
     count = sum(sent)
@@ -411,7 +413,7 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         elif outcome.status == UNWRITTEN:
             report.unwritten.append(Problem(outcome.error, display_path(folder / outcome.file)))
         elif outcome.error:
-            report.problems.append(Problem(f"không dựng được thư cho xã «{outcome.commune}»: {outcome.error}"))
+            report.problems.append(Problem(f"không dựng được thư cho {label_of_key(outcome.commune)}: {outcome.error}"))
     if not dry_run:
         if combined is not None:
             _write_print_file(report, manifest, combined, force)
@@ -549,6 +551,6 @@ def counts_line(report: Report) -> str:
 def print_table(report: Report, dry_run: bool) -> str:
     lines = []
     for o in report.outcomes:
-        lines.append(f"  {o.file or '-':40s} {o.status:12s} xã {o.commune}")
+        lines.append(f"  {o.file or '-':40s} {o.status:12s} {label_of_key(o.commune)}")
     return "\n".join(lines)
 

@@ -36,7 +36,7 @@ from docx.shared import Mm, Pt
 
 from generator.geometry import layout_spec as L
 from generator.geometry.layout_spec import StyleId
-from generator.assessments.results import ALL, Assessments
+from generator.assessments.results import ALL, XA, Assessments, units_word
 from generator.exceptions import InputError
 from generator.render.attached import Attached, append_attached
 from generator.render.role_format import border, para, table_borders
@@ -63,6 +63,7 @@ class Annex:
     legend: list[str] = ()  # names of the criteria (and of the commune groups) under the table
     groups: list[str] | None = None  # the «Nhóm» column, one value a row, when any commune has a group
     of_total: list[int] | None = None  # a list of communes: each commune's number of criteria in its set
+    units: str = "xã"  # what the rows are: "xã", "xã, phường" (the header of the names' column)
 
     @property
     def landscape(self) -> bool:
@@ -168,20 +169,24 @@ def _one_annex(dispatch, n: int, spec, label: str, letter: Letter, assessments: 
     reference = " ".join(f"(Kèm theo {kind_name} {number} {dispatch.date.text()} của {organ})".split(" "))
     if spec.table == LIST:
         title = spec.title or f"DANH SÁCH CÁC XÃ ĐẠT CHUẨN {default.short_name.upper().removeprefix('XÃ ')}"
-        rows = [(c.name, c.criteria_set.short_name, [], len(c.met)) for c in chosen]
+        mixed = any(c.unit is not XA for c in chosen)  # xã and phường in one column: each named with its type
+        rows = [(c.full_name if mixed else c.name, c.criteria_set.short_name, [], len(c.met)) for c in chosen]
         used = sorted({c.criteria_set.id: c.criteria_set for c in chosen}.values(), key=lambda s: s.id)
         note = f"Bộ tiêu chí: {'; '.join(s.name for s in used)}."
         return Annex(label, title.upper(), reference, [], len(sets) > 1, rows, [], note,
-                     groups=_groups(chosen), of_total=[c.total for c in chosen])
+                     groups=_groups(chosen), of_total=[c.total for c in chosen], units=units_word(chosen))
     width = max(c.total for c in chosen)
     columns = list(range(1, width + 1))
     rows = []
+    mixed = any(c.unit is not XA for c in chosen)  # xã and phường in one column: each named with its type
     for commune in chosen:
         marks = [MET if n in commune.met else FELL_BACK if n in commune.fell_back else "" for n in columns]
-        rows.append((commune.name, commune.criteria_set.short_name, marks, len(commune.met)))
+        rows.append((commune.full_name if mixed else commune.name, commune.criteria_set.short_name, marks,
+                     len(commune.met)))
     totals = [sum(1 for _, _, marks, _ in rows if marks[i] == MET) for i in range(len(columns))]
     title = spec.title or (
-        f"KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ {default.short_name.upper().removeprefix('XÃ ')} CỦA CÁC XÃ"
+        f"KẾT QUẢ THỰC HIỆN CÁC TIÊU CHÍ {default.short_name.upper().removeprefix('XÃ ')} CỦA CÁC "
+        f"{units_word(chosen).upper()}"
     )
     note = f"Ghi chú: {MET} – đạt; để trống – chưa đạt"
     if any(FELL_BACK in marks for _, _, marks, _ in rows):
@@ -199,7 +204,8 @@ def _one_annex(dispatch, n: int, spec, label: str, letter: Letter, assessments: 
                 described = "; ".join(f"nhóm {g.num} – {g.description[:1].lower()}{g.description[1:]}"
                                       for g in criteria_set.commune_groups)
                 legend.append(f"Nhóm xã theo {criteria_set.decision.text()}: {described}.")
-    return Annex(label, title.upper(), reference, columns, len(sets) > 1, rows, totals, note, legend, groups)
+    return Annex(label, title.upper(), reference, columns, len(sets) > 1, rows, totals, note, legend, groups,
+                 units=units_word(chosen))
 
 
 def _groups(chosen) -> list[str] | None:
@@ -292,7 +298,7 @@ def _append_one(doc: Document, annex: Annex) -> None:
         _append_list(doc, annex, text_mm)
         return
 
-    fixed = [("TT", 10), ("Xã", 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
+    fixed = [("TT", 10), (annex.units[:1].upper() + annex.units[1:], 34)] + ([("Bộ tiêu chí", 34)] if annex.show_set else [])
     fixed += ([("Nhóm", 14)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 20)]
     criteria_mm = (text_mm - sum(w for _, w in fixed)) / len(annex.columns)
     headers = fixed[:-1] + [(str(n), criteria_mm) for n in annex.columns] + fixed[-1:]
@@ -332,7 +338,7 @@ def _append_one(doc: Document, annex: Annex) -> None:
     last = table.rows[-1].cells
     first_data = len(fixed) - 1
     merged = last[0].merge(last[first_data - 1])
-    _cell(merged, "Số xã đạt", StyleId.TABLE_HEADING)
+    _cell(merged, f"Số {annex.units} đạt", StyleId.TABLE_HEADING)
     for i, total in enumerate(annex.totals):
         _cell(last[first_data + i], str(total), StyleId.TABLE_HEADING)
     _cell(last[-1], "", StyleId.TABLE)
@@ -342,10 +348,10 @@ def _append_one(doc: Document, annex: Annex) -> None:
 
 
 def _append_list(doc: Document, annex: Annex, text_mm: float) -> None:
-    """The communes one a row: TT, Xã, (Bộ tiêu chí), (Nhóm), «met/total» criteria."""
+    """The communes one a row: TT, Xã (or «Xã, phường»), (Bộ tiêu chí), (Nhóm), «met/total» criteria."""
     fixed = [("TT", 12)] + ([("Bộ tiêu chí", 40)] if annex.show_set else [])
     fixed += ([("Nhóm", 16)] if annex.groups is not None else []) + [("Số tiêu chí đạt", 35)]
-    headers = fixed[:1] + [("Xã", text_mm - sum(w for _, w in fixed))] + fixed[1:]
+    headers = fixed[:1] + [(annex.units[:1].upper() + annex.units[1:], text_mm - sum(w for _, w in fixed))] + fixed[1:]
     table = doc.add_table(rows=2, cols=len(headers))
     table.style = None
     table.alignment = WD_TABLE_ALIGNMENT.CENTER

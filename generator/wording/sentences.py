@@ -28,6 +28,13 @@ The house rules of these sentences (tests/test_sentences.py):
   mới nâng cao"); when two sets of the letter share that name, their period is added
   ("… nông thôn mới giai đoạn 2021-2025"), or the set's full name if it has no period.
   Templates see this as ``xa.ghi_bo`` (name it or not) and ``xa.bo.nhan`` (the words).
+- **Xã, phường, đặc khu**: a sentence names a unit with its own type, "Phường Đông Kinh đạt
+  08/10 tiêu chí", "hỗ trợ phường Đông Kinh" (``xa.ten_day_du`` at the start of a sentence,
+  ``xa.cap`` before the name inside it; ``xa.ten`` is the name alone). A paragraph about
+  several units counts and names them by type: "Trong 08 xã, phường, có **01 xã và 01 phường
+  đạt đủ các tiêu chí**: xã Thiện Long và phường Tam Thanh; …"; when all are xã it stays "Trong
+  06 xã, có **02 xã đạt đủ các tiêu chí**: A và B; …". No sentence says a unit "đạt chuẩn":
+  recognition is not the table's to say, and a phường is not a xã nông thôn mới.
 """
 from __future__ import annotations
 
@@ -38,7 +45,7 @@ from pathlib import Path
 import jinja2
 
 from generator.render import sandbox as sandbox
-from generator.assessments.results import CommuneAssessment
+from generator.assessments.results import XA, CommuneAssessment, count_words, units_word
 from generator.vi.dates import month_text, short_date
 from generator.exceptions import Problem, TemplateError, display_path
 
@@ -138,6 +145,8 @@ def _facts(commune: CommuneAssessment) -> dict:
     s = commune.criteria_set
     data = {
         "ten": commune.name,
+        "cap": commune.unit.word,  # "xã", "phường", "đặc khu": "hỗ trợ {{ xa.cap }} {{ xa.ten }}"
+        "ten_day_du": commune.full_name,  # "Phường Đông Kinh": at the start of a sentence
         "tong": commune.total,
         "dat": list(commune.met),
         "bo": {"ma": s.id, "ten": s.name, "loai": _kind_of(s)},
@@ -220,7 +229,22 @@ def write_assignments(commune: CommuneAssessment, default_set_id: str, assignmen
 
 
 def write_summary(communes: list[CommuneAssessment], folder: Path = SENTENCE_DIR) -> str:
-    """One paragraph about several communes (templates/cau/tong_hop.j2): who meets everything, who not."""
-    complete = [c.name for c in communes if not c.not_met]
-    missing = [c.name for c in communes if c.not_met]
-    return _render("tong_hop", {}, folder, so_xa=len(communes), xa_dat_du=complete, xa_chua_dat=missing)
+    """One paragraph about several units (templates/cau/tong_hop.j2): who meets everything, who not.
+
+    The template sees ``so_xa`` (how many), ``loai`` (what they are: "xã", "xã, phường"), the names
+    of those who meet everything and of the others (``xa_dat_du``, ``xa_chua_dat``: the bare names
+    when all are xã, "xã Thiện Long", "phường Tam Thanh" when the types are mixed), their counts by
+    type (``dem_dat_du``, ``dem_chua_dat``: "02 xã", "01 xã và 01 phường") and ``ten_day_du``, the
+    full names ("Phường Tam Thanh"), in the same order as the communes.
+    """
+    mixed = any(c.unit is not XA for c in communes)
+
+    def named(group):
+        return [c.in_text if mixed else c.name for c in group]
+
+    complete = [c for c in communes if not c.not_met]
+    missing = [c for c in communes if c.not_met]
+    return _render("tong_hop", {}, folder, so_xa=len(communes), loai=units_word(communes),
+                   xa_dat_du=named(complete), xa_chua_dat=named(missing),
+                   dem_dat_du=count_words(complete, two_digits), dem_chua_dat=count_words(missing, two_digits),
+                   ten_day_du=[c.full_name for c in communes])
