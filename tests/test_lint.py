@@ -44,7 +44,7 @@ DEFAULTS = dict(
     qh_text="CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", qh_size=12, qh_bold=True,
     motto_text="Độc lập - Tự do - Hạnh phúc", motto_size=13, motto_bold=True, motto_rule=1.0,
     parent="UBND TỈNH LẠNG SƠN", parent_bold=False,
-    issuer="SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", issuer_size=13, issuer_bold=True,
+    issuer="SỞ TÀI CHÍNH", issuer_size=13, issuer_bold=True,  # one line in its 6,5 cm column
     issuer_rule="underscores", issuer_rule_factor=0.4,
     so_text="Số: 05/SNNMT-VP", so_size=13,
     date_text="Lạng Sơn, ngày 05 tháng 01 năm 2025", date_size=14, date_italic=True,
@@ -236,7 +236,7 @@ def test_other_office_letter_without_our_styles_is_clean(tmp_path):
     assert report.ok, report.to_text()
     elements = find_elements(read_docx(path))
     assert [s.text for s in elements["co_quan_chu_quan"].segments] == ["UBND TỈNH LẠNG SƠN"]
-    assert [s.text for s in elements["co_quan_ban_hanh"].segments] == ["SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG"]
+    assert [s.text for s in elements["co_quan_ban_hanh"].segments] == ["SỞ TÀI CHÍNH"]
     assert [s.text for s in elements["quyen_han"].segments] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
     assert elements["ho_ten"].segments[0].text == "Nguyễn Văn An"
     assert elements["duong_ke_co_quan"].data["how"] == "dấu gạch dưới «_»"
