@@ -29,6 +29,7 @@ from __future__ import annotations
 import itertools
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from generator.geometry.metrics import text_width_pt
 
@@ -182,6 +183,7 @@ class Fit:
     room_pt: float
     stepped: bool  # the size went down to ``min_size``
     overhang: bool  # the table goes into the margins
+    fitted: bool = True  # False: nothing fitted in two lines, the names are as they come (3 lines or more)
 
 
 def _lay_out(name: Name, face: Face, room_pt: float) -> list[str] | None:
@@ -190,7 +192,8 @@ def _lay_out(name: Name, face: Face, room_pt: float) -> list[str] | None:
     return break_name(name.lines[0], face, room_pt)
 
 
-def fit(names: list[Name], room_pt: float, widest_pt: float, overhang_pt: float, min_size: float = 12) -> Fit:
+@lru_cache(maxsize=64)  # the same letterhead for every letter of a bulk run
+def fit(names: tuple[Name, ...], room_pt: float, widest_pt: float, overhang_pt: float, min_size: float = 12) -> Fit:
     """Lay out the left column's names (see the module docstring for the order tried).
 
     ``room_pt``: the column's text width in the template; ``widest_pt``: the widest it may grow
@@ -215,7 +218,7 @@ def fit(names: list[Name], room_pt: float, widest_pt: float, overhang_pt: float,
         lines = list(n.lines) if n.forced else (break_name(n.lines[0], n.face, room_pt, max_lines=4)
                                                  or wrap(n.lines[0], n.face, room_pt - SLACK_PT))
         laid.append(tuple(lines))
-    return Fit(tuple(laid), tuple(n.face.size for n in names), room_pt, False, False)
+    return Fit(tuple(laid), tuple(n.face.size for n in names), room_pt, False, False, fitted=False)
 
 
 # ---------------------------------------------------------------- findings (check, build, lint)

@@ -24,15 +24,14 @@ per style id (``StyleTable``).
 """
 from __future__ import annotations
 
+import io
+import zipfile
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
 from docx.oxml.ns import nsmap, qn
 from lxml import etree
-
-import io
-import zipfile
-from copy import deepcopy
 
 from generator.geometry import layout_spec as L
 from generator.geometry import letterhead as LH
@@ -293,7 +292,10 @@ def _printed_width(p, styles: StyleTable, room_pt: float) -> float:
 
 def _left_column(body):
     """The cell holding the issuing organ, its table, and its parent / issuer paragraphs (with text)."""
-    issuer = _with_role(body, ".//w:tc/w:p", StyleId.ISSUER)
+    # the letterhead is a table of the body itself, the first holding the issuer (found without
+    # searching the whole letter: this runs for every bulk letter)
+    issuer = next((found for tbl in body.iterchildren(qn("w:tbl"))
+                   for found in [_with_role(tbl, "./w:tr/w:tc/w:p", StyleId.ISSUER)] if found), None)
     if not issuer:
         return None
     tc = issuer[0].getparent()
@@ -361,21 +363,20 @@ def _letterhead(body, styles: StyleTable, text_width: float) -> None:
     tc, tbl, blocks = found
     room = cell_content_width_pt(tbl, tc)
     padding = _cell_width_twips(tc) / TWIPS_PER_PT - room
-    grid = _two_columns(tbl)
-    widest = overhang = room
-    if grid is not None:
+    names = tuple(LH.Name(tuple(text_of(p).strip() for p in ps), _face(ps[0], styles)) for ps in blocks.values())
+    fit = LH.fit(names, room, room, 0.0, L.LETTERHEAD_MIN_PT)
+    grid = _two_columns(tbl) if not fit.fitted or fit.stepped else None
+    if grid is not None:  # the column may grow: how much room the right column needs (measured once here)
         right_need = 0.0
         for tr in tbl.findall(_TR):
-            right = tr.findall(_TC)[1]
-            for p in right.findall(_P):
+            for p in tr.findall(_TC)[1].findall(_P):
                 if text_of(p).strip():
                     right_need = max(right_need, width_pt(p, styles) + _indents_pt(p, styles))
         right_min = right_need + LH.SLACK_PT + padding + L.LETTERHEAD_GAP_MM * PT_PER_MM
         total = sum(grid) / TWIPS_PER_PT
         widest = max(room, total - right_min - padding)
         overhang = max(widest, max(total, text_width) + L.LETTERHEAD_OVERHANG_MM * PT_PER_MM - right_min - padding)
-    names = [LH.Name(tuple(text_of(p).strip() for p in ps), _face(ps[0], styles)) for ps in blocks.values()]
-    fit = LH.fit(names, room, widest, overhang - widest, L.LETTERHEAD_MIN_PT)
+        fit = LH.fit(names, room, widest, overhang - widest, L.LETTERHEAD_MIN_PT)
     for paragraphs, name, lines, size in zip(blocks.values(), names, fit.lines, fit.sizes):
         if not name.forced and len(lines) > 1:
             p = paragraphs[0]
@@ -433,7 +434,7 @@ def _header_columns_pt(body, text_width: float) -> tuple[float, float, float]:
         left, right = (mm * PT_PER_MM for mm in L.HEADER_COLUMNS_MM)
         return 0.0, left, right
     left, right = (g / TWIPS_PER_PT for g in grid)
-    return (text_width - left - right) / 2, left, right
+    return round((text_width - left - right) / 2, 1), left, right  # centred; 0 when it fills the text block
 
 
 def letterhead_findings(document, styles: StyleTable) -> list[LH.Finding]:
