@@ -266,3 +266,20 @@ def test_letters_we_build_pass_the_letterhead_lint(tmp_path):
         out.write_bytes(build(tmp_path, name)[1].docx)
         report = lint_file(out)
         assert report.ok, report.to_text()
+
+
+def test_circulation_box_stays_centred_over_a_narrowed_right_column(tmp_path):
+    data = good()
+    data["co_quan_ban_hanh"] = "BAN CHỈ ĐẠO CÁC CHƯƠNG TRÌNH MỤC TIÊU QUỐC GIA TỈNH LẠNG SƠN"
+    data["pham_vi_luu_hanh"] = "LƯU HÀNH NỘI BỘ"
+    path = tmp_path / "cv.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(build_file(path).docx)).read("word/document.xml"))
+    left, right = (int(g.get(f"{W}w")) for g in root.find(f".//{W}tbl").iter(f"{W}gridCol"))
+    assert (left, right) == (4638, 5264)  # wider than the 9354-twip text block: centred, 274 twips each side
+    box = next(p for p in root.iter(f"{W}p") if p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") == "CVPhamVi")
+    ind = box.find(f"{W}pPr/{W}ind")
+    box_left, box_right = int(ind.get(f"{W}left")), int(ind.get(f"{W}right"))
+    box_centre = (box_left + (9354 - box_right)) / 2
+    column_centre = (9354 - left - right) / 2 + left + right / 2  # from the left margin
+    assert abs(box_centre - column_centre) <= 1
