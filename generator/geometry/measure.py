@@ -21,6 +21,10 @@ without building a python-docx ``Document``. Paragraphs are found by their role
 as long as the roles stay on their paragraphs. Fonts and indents come from the styles as
 ``ooxml/styles.py`` resolves them (the resolver lint and extract use too), looked up once
 per style id (``StyleTable``).
+
+``letterhead_warnings`` reads a built letter's left column back and turns what is wrong with it
+as printed (a word alone on a line, a line wider than its column, a rule outside 1/3-1/2 of the
+widest printed line) into the warnings of ``check`` and ``build``, with the input's field and line.
 """
 from __future__ import annotations
 
