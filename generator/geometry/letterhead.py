@@ -118,13 +118,22 @@ class Face:
 
 
 def wrap(text: str, face: Face, room_pt: float) -> list[str]:
-    """The lines Word prints ``text`` on in a column ``room_pt`` wide: as many words as fit, then the next line."""
+    """The lines Word prints ``text`` on in a column ``room_pt`` wide: as many words as fit, then the next line.
+
+    Widths add up word by word (a line's width is the sum of its letters' advances), so a long
+    text costs its length, not its length squared.
+    """
     lines: list[str] = []
+    space = face.width(" ")
+    width = 0.0
     for word in text.split():
-        if lines and face.width(f"{lines[-1]} {word}") <= room_pt:
+        w = face.width(word)
+        if lines and width + space + w <= room_pt:
             lines[-1] = f"{lines[-1]} {word}"
+            width += space + w
         else:
             lines.append(word)
+            width = w
     return lines
 
 
@@ -141,6 +150,10 @@ def break_name(name: str, face: Face, room_pt: float, max_lines: int = 2) -> lis
     tokens = name.split()
     if not tokens:
         return []
+    space = face.width(" ")
+    ends = list(itertools.accumulate((face.width(t) for t in tokens), initial=0.0))  # widths add up
+    if ends[-1] + space * (len(tokens) - max_lines) > max_lines * room_pt:
+        return None  # cannot fit in so few lines, however broken (and a pasted page costs nothing)
     costs = break_costs(tokens)
     for count in range(1, max_lines + 1):
         best = None
@@ -148,15 +161,14 @@ def break_name(name: str, face: Face, room_pt: float, max_lines: int = 2) -> lis
             if any(costs[c] is None for c in cuts):
                 continue
             bounds = (0, *cuts, len(tokens))
-            lines = [" ".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:])]
             if count > 1 and any(b - a == 1 for a, b in zip(bounds, bounds[1:])):
                 continue  # a lone word
-            widths = [face.width(line) for line in lines]
+            widths = [ends[b] - ends[a] + space * (b - a - 1) for a, b in zip(bounds, bounds[1:])]
             if not all(fits(w, room_pt) for w in widths):
                 continue
             key = (sum(costs[c] for c in cuts), max(widths))
             if best is None or key < best[0]:
-                best = (key, lines)
+                best = (key, [" ".join(tokens[a:b]) for a, b in zip(bounds, bounds[1:])])
         if best is not None:
             return best[1]
     return None
@@ -183,7 +195,7 @@ class Fit:
     room_pt: float
     stepped: bool  # the size went down to ``min_size``
     overhang: bool  # the table goes into the margins
-    fitted: bool = True  # False: nothing fitted in two lines, the names are as they come (3 lines or more)
+    fitted: bool = True  # False: nothing fitted in two lines: three lines if they fit, else as given
 
 
 def _lay_out(name: Name, face: Face, room_pt: float) -> list[str] | None:
@@ -212,11 +224,11 @@ def fit(names: tuple[Name, ...], room_pt: float, widest_pt: float, overhang_pt: 
             room = max(room_pt, need + SLACK_PT)
             return Fit(tuple(tuple(lines) for lines in laid), tuple(f.size for f in faces), room,
                        step and any(n.face.size > min_size for n in names), overhang and room > widest_pt)
-    # nothing fits in two lines: three or more lines at the template's size, as balanced as they go
+    # nothing fits in two lines: three at the template's size if they fit, else the name as it came
     laid = []
     for n in names:
-        lines = list(n.lines) if n.forced else (break_name(n.lines[0], n.face, room_pt, max_lines=4)
-                                                 or wrap(n.lines[0], n.face, room_pt - SLACK_PT))
+        lines = list(n.lines) if n.forced else (break_name(n.lines[0], n.face, room_pt, max_lines=3)
+                                                 or list(n.lines))  # left to Word, and warned about
         laid.append(tuple(lines))
     return Fit(tuple(laid), tuple(n.face.size for n in names), room_pt, False, False, fitted=False)
 
