@@ -1,9 +1,10 @@
 """The pipeline for one letter: input file -> validated dispatch -> letter -> DOCX bytes.
 
-Warnings (``Built.warnings``, printed by ``check`` and ``build`` on stderr) come from three
+Warnings (``Built.warnings``, printed by ``check`` and ``build`` on stderr) come from four
 places: the YAML reader (a recipient list split at its commas, ``Located.warnings``), the
-administrative levels a dated letter names (``admin_levels.check``), and the assessments
-(a criteria set used outside its validity). ``campaign_warnings`` gives the first two for a
+administrative levels a dated letter names (``admin_levels.check``), the built letterhead (a
+word alone on a line, a line too wide, a rule outside 1/3-1/2: ``geometry.measure.letterhead_warnings``),
+and the assessments (a criteria set used outside its validity). ``campaign_warnings`` gives the first two for a
 campaign file (its ``thu`` and ``tong_hop`` parts).
 """
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.geometry.measure import letterhead_warnings
 from generator.model import admin_levels as admin_levels
 from generator.assessments import resolve as assessment
 from generator.render.annex import build_annex, issuer_in_text
@@ -128,7 +130,8 @@ def build_file(input_path: Path, data=None, located=None) -> Built:
         dispatch = validate(data, located)
     found = resolve_assessments(dispatch, input_path, located)
     letter, docx = render_dispatch(dispatch, found, input_path, located)
-    return Built(dispatch, letter, docx, found, input_warnings(dispatch, located))
+    warnings = input_warnings(dispatch, located) + tuple(letterhead_warnings(dispatch, docx, located))
+    return Built(dispatch, letter, docx, found, warnings)
 
 
 def default_output(input_path: Path, output: Path | None) -> Path:

@@ -31,7 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES = {
     "dates": ("generator/vi/dates.py", ["tests/test_dates.py", "tests/test_wording.py"]),
     "letter": ("generator/wording/letter.py", ["tests/test_wording.py"]),
-    "measure": ("generator/geometry/measure.py", ["tests/test_measure.py", "tests/test_layout.py"]),
+    "measure": ("generator/geometry/measure.py", ["tests/test_measure.py", "tests/test_layout.py",
+                                                  "tests/test_letterhead.py"]),
     "sentences": ("generator/wording/sentences.py", ["tests/test_sentences.py", "tests/test_sentence_helpers.py"]),
 }
 
@@ -127,8 +128,10 @@ MUTATIONS = [
     M("measure", "ind.set(qn(attr), str(round(max(value, 0) * TWIPS_PER_PT)))",
       "ind.set(qn(attr), str(round(value * TWIPS_PER_PT)))", "negative indent written"),
     M("measure", "side = (room - rule) / 2", "side = room - rule", "rule not centred"),
-    M("measure", "rule = max(width_pt(q, styles) for q in issuer) * L.ISSUER_RULE_FRACTION",
-      "rule = width_pt(issuer[0], styles) * L.ISSUER_RULE_FRACTION", "issuer rule from its first line only"),
+    M("measure", "rule = max(_printed_width(q, styles, room) for q in issuer) * L.ISSUER_RULE_FRACTION",
+      "rule = _printed_width(issuer[0], styles, room) * L.ISSUER_RULE_FRACTION", "issuer rule from its first line only"),
+    M("measure", "rule = max(_printed_width(q, styles, room) for q in issuer) * L.ISSUER_RULE_FRACTION",
+      "rule = max(width_pt(q, styles) for q in issuer) * L.ISSUER_RULE_FRACTION", "issuer rule from the unwrapped line"),
     M("measure", "set_indent(p, left_pt=colon_at + dash, hanging_pt=dash)", "set_indent(p, left_pt=colon_at, hanging_pt=dash)",
       "recipient dash left of the colon"),
     M("measure", "box = width_pt(p, styles) + 12", "box = width_pt(p, styles)", "circulation box without padding"),

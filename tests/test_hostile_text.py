@@ -209,6 +209,9 @@ def _check_letter(built, field: Field, typed: str) -> None:
     text = strict_text(built.docx)
     cleaned = unicodedata.normalize("NFC", typed.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " "))
     for expected in field.expect(cleaned):
+        if field.name in ("co_quan_chu_quan", "co_quan_ban_hanh"):  # a long name prints on several lines
+            assert " ".join(expected.split()) in " ".join(text.split()), (expected[:200], typed[:200])
+            continue
         assert expected in text, (expected[:200], typed[:200])
     if "{{ 7*7 }}" in cleaned and not field.markup:  # printed, not evaluated (in the body, * is emphasis)
         assert "{{ 7*7 }}" in text and ("49" not in text or "49" in cleaned)

@@ -119,14 +119,14 @@ def _p(role: str, text: str = "") -> str:
 def test_issuer_rule_is_a_fraction_of_its_longest_line_centred():
     from generator.geometry.measure import _rules
 
-    body = xml(f"""<w:body><w:tbl><w:tblPr/><w:tr><w:tc><w:tcPr><w:tcW w:w="4000" w:type="dxa"/></w:tcPr>
+    body = xml(f"""<w:body><w:tbl><w:tblPr/><w:tr><w:tc><w:tcPr><w:tcW w:w="5000" w:type="dxa"/></w:tcPr>
         {_p("CVCoQuanBanHanh", "ỦY BAN NHÂN DÂN")}{_p("CVCoQuanBanHanh", "HUYỆN HỮU LŨNG TỈNH LẠNG SƠN")}
         {_p("CVDuongKe")}</w:tc></w:tr></w:tbl></w:body>""")
     _rules(body, StyleTable(etree.fromstring(LETTERHEAD_STYLES)))
     ind = body.find(f".//{w('tc')}/{w('p')}[3]/{w('pPr')}/{w('ind')}")
-    # the second line, 228.13 pt in Times New Roman bold 13; rule 0.4 of it = 91.25 pt in a 200 pt cell:
-    # (200 - 91.25) / 2 = 54.37 pt = 1087 twips on each side
-    assert (ind.get(w("left")), ind.get(w("right"))) == ("1087", "1087")
+    # the second line, 228.13 pt in Times New Roman bold 13; rule 0.4 of it = 91.25 pt in a 250 pt cell:
+    # (250 - 91.25) / 2 = 79.37 pt = 1587 twips on each side (a line wider than its cell: test_letterhead.py)
+    assert (ind.get(w("left")), ind.get(w("right"))) == ("1587", "1587")
 
 
 def test_circulation_box_is_its_text_plus_padding_centred_in_the_right_column():

@@ -23,6 +23,14 @@ HEADER_DISTANCE_MM = 10
 HEADER_COLUMNS_MM = (65, 100)
 SIGNATURE_COLUMNS_MM = (63, 102)
 CELL_MARGIN_MM = 1.0  # left and right padding inside every cell of both tables
+# A long organ name (geometry/letterhead.py): the left column widens, then the names step down to
+# the decree's smallest size (§II.2.b: 12-13 pt); last, the letterhead table may reach this far
+# into the margins, half each side (the decree's own Mẫu 1.5 sample: a 16,3 cm table on a
+# 15,5 cm text block). Margins stay at least 25 mm left, 10 mm right. The right column always
+# keeps its widest line (the Quốc hiệu) and this gap from the left column's text.
+LETTERHEAD_MIN_PT = 12
+LETTERHEAD_OVERHANG_MM = 10
+LETTERHEAD_GAP_MM = 2
 
 FONT = "Times New Roman"
 

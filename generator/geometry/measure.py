@@ -3,8 +3,11 @@
 A template cannot know how long the issuing body's name will be, so after the
 template has been filled in, this pass measures the text (``metrics.py``) and sets:
 
-- the rule under the issuing body: 1/3 to 1/2 of the name's longest line, centred
-  (Phụ lục I §II.2.b);
+- the organ names of the letterhead's left column broken where they break naturally, and the
+  column widened or their size stepped down to 12 pt when a name needs it (``letterhead.py``,
+  Phụ lục I §II.2.b);
+- the rule under the issuing body: 2/5 (the decree: 1/3 to 1/2) of the name's widest printed
+  line, centred (§II.2.b);
 - the rule under the motto: exactly as long as the motto line (§II.1.b);
 - the dashes of a several-recipient "Kính gửi" list aligned under its colon (§II.9.d),
   a wrapped recipient going on under the text;
@@ -21,9 +24,16 @@ without building a python-docx ``Document``. Paragraphs are found by their role
 as long as the roles stay on their paragraphs. Fonts and indents come from the styles as
 ``ooxml/styles.py`` resolves them (the resolver lint and extract use too), looked up once
 per style id (``StyleTable``).
+
+``letterhead_warnings`` reads a built letter's left column back and turns what is wrong with it
+as printed (a word alone on a line, a line wider than its column, a rule outside 1/3-1/2 of the
+widest printed line) into the warnings of ``check`` and ``build``, with the input's field and line.
 """
 from __future__ import annotations
 
+import io
+import zipfile
+from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,8 +41,10 @@ from docx.oxml.ns import nsmap, qn
 from lxml import etree
 
 from generator.geometry import layout_spec as L
+from generator.geometry import letterhead as LH
 from generator.geometry.layout_spec import StyleId
 from generator.geometry.metrics import text_width_pt
+from generator.exceptions import Problem, format_field
 from generator.ooxml.ns import PT_PER_MM, TWIPS_PER_PT
 from generator.ooxml.styles import DEFAULT_SIZE_PT, Styles
 
@@ -189,12 +201,12 @@ def _rules(body, styles: StyleTable) -> None:
         above = [q for q in paragraphs[: paragraphs.index(p)] if text_of(q).strip()]
         if not above:
             continue
+        room = cell_content_width_pt(tbl, tc)
         if role(above[-1]) == StyleId.ISSUER:
             issuer = [q for q in above if role(q) == StyleId.ISSUER]
-            rule = max(width_pt(q, styles) for q in issuer) * L.ISSUER_RULE_FRACTION
+            rule = max(_printed_width(q, styles, room) for q in issuer) * L.ISSUER_RULE_FRACTION
         else:
             rule = width_pt(above[-1], styles) * L.MOTTO_RULE_FRACTION
-        room = cell_content_width_pt(tbl, tc)
         rule = min(rule, room)
         side = (room - rule) / 2
         set_indents(p, side, side)
@@ -236,8 +248,8 @@ def _boxes(body, styles: StyleTable, text_width: float) -> None:
             set_indents(p, 0, text_width - box)
         elif role(p) == StyleId.CIRCULATION:
             box = width_pt(p, styles) + 12
-            left_col, right_col = (mm * PT_PER_MM for mm in L.HEADER_COLUMNS_MM)
-            left = left_col + (right_col - box) / 2
+            offset, left_col, right_col = _header_columns_pt(body, text_width)
+            left = offset + left_col + (right_col - box) / 2
             set_indents(p, left, text_width - left - box)
 
 
@@ -277,27 +289,11 @@ def _typed_lines(p) -> list[str]:
     return lines
 
 
-def wrap(text: str, room_pt: float, size: float, bold: bool, italic: bool) -> list[str]:
-    """``text`` broken into the lines Word prints in ``room_pt``: at spaces, as many words as fit
-    (a word wider than the room stands alone)."""
-    words = text.split()
-    if not words:
-        return [""]
-    lines = [words[0]]
-    for word in words[1:]:
-        candidate = f"{lines[-1]} {word}"
-        if text_width_pt(candidate, size, bold, italic) <= room_pt:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return lines
-
-
 def title_lines(p, styles: StyleTable, text_width: float) -> list[str]:
     """The printed lines of paragraph ``p`` (the trích yếu under a tên loại) on a page ``text_width`` wide."""
     font = paragraph_font(p, styles)
     room = text_width - _side_indent_pt(p, styles, "left") - _side_indent_pt(p, styles, "right")
-    return [line for typed in _typed_lines(p) for line in wrap(typed, room, font.size, font.bold, font.italic)]
+    return [line for typed in _typed_lines(p) for line in LH.wrap(typed, LH.Face(font.size, font.bold, font.italic), room)]
 
 
 def title_rule_pt(p, styles: StyleTable, text_width: float) -> float:
@@ -330,8 +326,211 @@ def text_width_pt_of(body) -> float:
 def apply(document, styles: StyleTable) -> None:
     """Set the measured geometry on a rendered ``w:document`` element."""
     body = document.find(qn("w:body"))
+    _letterhead(body, styles, text_width_pt_of(body))
     _rules(body, styles)
     _recipients(body, styles)
     _boxes(body, styles, text_width_pt_of(body))
     _title_rule(body, styles, text_width_pt_of(body))
     _keep_with_signature(body)
+
+
+# ---------------------------------------------------------------- the letterhead's left column
+
+_P, _R, _TC, _TR, _SZ = qn("w:p"), qn("w:r"), qn("w:tc"), qn("w:tr"), qn("w:sz")
+
+
+def _face(p, styles: StyleTable) -> LH.Face:
+    font = paragraph_font(p, styles)
+    return LH.Face(font.size, font.bold)
+
+
+def _printed_width(p, styles: StyleTable, room_pt: float) -> float:
+    """Width of the widest line ``p`` prints on in a column ``room_pt`` wide (Word wraps a long line)."""
+    face = _face(p, styles)
+    return max((face.width(line) for line in LH.wrap(text_of(p), face, room_pt)), default=0.0)
+
+
+def _left_column(body):
+    """The cell holding the issuing organ, its table, and its parent / issuer paragraphs (with text)."""
+    # the letterhead is a table of the body itself, the first holding the issuer (found without
+    # searching the whole letter: this runs for every bulk letter)
+    issuer = next((found for tbl in body.iterchildren(qn("w:tbl"))
+                   for found in [_with_role(tbl, "./w:tr/w:tc/w:p", StyleId.ISSUER)] if found), None)
+    if not issuer:
+        return None
+    tc = issuer[0].getparent()
+    blocks = {}
+    for name, style_id in (("parent", StyleId.PARENT_BODY), ("issuer", StyleId.ISSUER)):
+        paragraphs = [p for p in tc.findall(_P) if role(p) == style_id and text_of(p).strip()]
+        if paragraphs:
+            blocks[name] = paragraphs
+    return tc, tc.getparent().getparent(), blocks
+
+
+def _two_columns(tbl) -> list[int] | None:
+    """The grid of a plain two-column table (every row two cells, no spans), in twips; else None."""
+    grid = [int(g.get(qn("w:w"), "0") or 0) for g in tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}")]
+    if len(grid) != 2 or not all(grid):
+        return None
+    for tr in tbl.findall(_TR):
+        cells = tr.findall(_TC)
+        if len(cells) != 2 or any(c.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None for c in cells):
+            return None
+    return grid
+
+
+def _set_text(p, text: str) -> None:
+    """``p`` prints ``text``: in its first run with text, the other runs' text removed."""
+    runs = [r for r in p.iter(_R) if r.find(_T) is not None]
+    first = runs[0]
+    ts = first.findall(_T)
+    ts[0].text = text
+    for t in ts[1:]:
+        first.remove(t)
+    for r in runs[1:]:
+        r.getparent().remove(r)
+
+
+def _set_size(p, size: float) -> None:
+    """Every run of ``p`` (and its paragraph mark) at ``size`` points."""
+    half_points = str(round(size * 2))
+    for r in p.iter(_R):
+        rpr = r.find(_RPR)
+        if rpr is None:
+            rpr = etree.Element(_RPR)
+            r.insert(0, rpr)
+        _child(rpr, _SZ, _RPR_ORDER).set(_VAL, half_points)
+    ppr = p.find(_PPR)
+    for rpr in [r.find(_RPR) for r in p.iter(_R)] + [ppr.find(_RPR) if ppr is not None else None]:
+        for tag in (_SZ, qn("w:szCs")):
+            el = rpr.find(tag) if rpr is not None else None
+            if el is not None:
+                el.set(_VAL, half_points)
+
+
+# w:rPr children in schema order (ECMA-376 CT_RPr)
+_RPR_ORDER = [qn(f"w:{t}") for t in (
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+    "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs "
+    "em lang eastAsianLayout specVanish oMath").split()]
+
+
+def _letterhead(body, styles: StyleTable, text_width: float) -> None:
+    """Break the organ names, widen the left column or step the size down, as ``letterhead.fit`` says."""
+    found = _left_column(body)
+    if found is None:
+        return
+    tc, tbl, blocks = found
+    room = cell_content_width_pt(tbl, tc)
+    padding = _cell_width_twips(tc) / TWIPS_PER_PT - room
+    names = tuple(LH.Name(tuple(text_of(p).strip() for p in ps), _face(ps[0], styles)) for ps in blocks.values())
+    fit = LH.fit(names, room, room, 0.0, L.LETTERHEAD_MIN_PT)
+    grid = _two_columns(tbl) if not fit.fitted or fit.stepped else None
+    if grid is not None:  # the column may grow: how much room the right column needs (measured once here)
+        right_need = 0.0
+        for tr in tbl.findall(_TR):
+            for p in tr.findall(_TC)[1].findall(_P):
+                if text_of(p).strip():
+                    right_need = max(right_need, width_pt(p, styles) + _indents_pt(p, styles))
+        right_min = right_need + LH.SLACK_PT + padding + L.LETTERHEAD_GAP_MM * PT_PER_MM
+        total = sum(grid) / TWIPS_PER_PT
+        widest = max(room, total - right_min - padding)
+        overhang = max(widest, max(total, text_width) + L.LETTERHEAD_OVERHANG_MM * PT_PER_MM - right_min - padding)
+        fit = LH.fit(names, room, widest, overhang - widest, L.LETTERHEAD_MIN_PT)
+    for paragraphs, name, lines, size in zip(blocks.values(), names, fit.lines, fit.sizes):
+        if not name.forced and len(lines) > 1:
+            p = paragraphs[0]
+            _set_text(p, lines[0])
+            for line in reversed(lines[1:]):
+                q = deepcopy(p)
+                _set_text(q, line)
+                p.addnext(q)
+            paragraphs = [p, *p.itersiblings()][: len(lines)]
+        if size != name.face.size:
+            for p in paragraphs:
+                _set_size(p, size)
+    if grid is not None and fit.room_pt > room + 0.01:
+        left = round((fit.room_pt + padding) * TWIPS_PER_PT)
+        right = max(sum(grid) - left, round(right_min * TWIPS_PER_PT))
+        _set_columns(tbl, (left, right))
+
+
+def _cell_width_twips(tc) -> int:
+    width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+    return int(width.get(qn("w:w"), "0")) if width is not None else 0
+
+
+def _indents_pt(p, styles: StyleTable) -> float:
+    ppr = p.find(_PPR)
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    total = 0
+    for attr in ("left", "right"):
+        own = ind.get(qn(f"w:{attr}")) if ind is not None else None
+        total += int(own) if own is not None else styles.indent_twips(role(p), attr)
+    return total / TWIPS_PER_PT
+
+
+def _set_columns(tbl, widths: tuple[int, int]) -> None:
+    """The table's two columns at ``widths`` (twips): grid, every row's cells, the table's width."""
+    for col, width in zip(tbl.findall(f"{qn('w:tblGrid')}/{qn('w:gridCol')}"), widths):
+        col.set(qn("w:w"), str(width))
+    for tr in tbl.findall(_TR):
+        for tc, width in zip(tr.findall(_TC), widths):
+            tcw = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
+            if tcw is not None:
+                tcw.set(qn("w:w"), str(width))
+                tcw.set(qn("w:type"), "dxa")
+    tblw = tbl.find(f"{qn('w:tblPr')}/{qn('w:tblW')}")
+    if tblw is not None:
+        tblw.set(qn("w:w"), str(sum(widths)))
+        tblw.set(qn("w:type"), "dxa")
+
+
+def _header_columns_pt(body, text_width: float) -> tuple[float, float, float]:
+    """Where the letterhead table starts (from the left margin) and its two columns, in points."""
+    tbl = body.find(qn("w:tbl"))
+    grid = _two_columns(tbl) if tbl is not None else None
+    if grid is None:
+        left, right = (mm * PT_PER_MM for mm in L.HEADER_COLUMNS_MM)
+        return 0.0, left, right
+    left, right = (g / TWIPS_PER_PT for g in grid)
+    return round((text_width - left - right) / 2, 1), left, right  # centred; 0 when it fills the text block
+
+
+def letterhead_findings(document, styles: StyleTable) -> list[LH.Finding]:
+    """What is wrong with a rendered letter's left column (``letterhead.findings``), for check and build."""
+    body = document.find(qn("w:body"))
+    found = _left_column(body)
+    if found is None:
+        return []
+    tc, tbl, blocks = found
+    room = cell_content_width_pt(tbl, tc)
+    rule = None
+    rules = [p for p in tc.findall(_P) if role(p) == StyleId.RULE]
+    if rules and "issuer" in blocks:
+        ppr = rules[0].find(_PPR)
+        ind = ppr.find(qn("w:ind")) if ppr is not None else None
+        sides = sum(int(ind.get(qn(f"w:{a}"), "0") or 0) for a in ("left", "right")) if ind is not None else 0
+        rule = room - sides / TWIPS_PER_PT
+    shown = {name: [(text_of(p).strip(), _face(p, styles)) for p in ps] for name, ps in blocks.items()}
+    return LH.findings(shown, room, rule)
+
+
+_FIELDS = {"parent": "co_quan_chu_quan", "issuer": "co_quan_ban_hanh"}
+_STRICT = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def letterhead_warnings(dispatch, docx: bytes, located, prefix: tuple = ()) -> list[str]:
+    """``check`` and ``build``: the findings of a built letter's letterhead, each with the field and
+    line of the input that gave it (``prefix``: where the letter sits in a campaign file)."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as zf:
+        document = etree.fromstring(zf.read("word/document.xml"), _STRICT)
+        styles = StyleTable(etree.fromstring(zf.read("word/styles.xml"), _STRICT))
+    items = {"parent": list(dispatch.parent_organ or []), "issuer": list(dispatch.issuing_organ)}
+    out = []
+    for finding in letterhead_findings(document, styles):
+        path = (*prefix, _FIELDS[finding.block])
+        if len(items[finding.block]) > 1 and finding.kind != "rule":
+            path += (finding.paragraph,)
+        out.append(f"Cảnh báo: {Problem(finding.detail, located.file, located.line_of(path), format_field(path))}")
+    return out

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from generator.lint.elements import Element, find_elements
+from generator.lint.letterhead import violations as letterhead_violations
 from generator.lint.measures import FIELD_PROPERTIES, PROPERTIES, UNITS, _num, show_found, show_value
 from generator.ooxml.read import Document, read_docx
 
@@ -237,6 +238,7 @@ def check(doc: Document, shown_name: str | None = None) -> Report:
                 where=where,
             )
         )
+    violations += [Violation(**v) for v in letterhead_violations(elements, doc)]  # names as printed (letterhead.py)
     return Report(shown_name or doc.path, violations, checked, {k: names.get(k, k) for k in elements})
 
 

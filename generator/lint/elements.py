@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from generator.geometry.layout_spec import StyleId
-from generator.geometry.measure import wrap
+from generator.geometry import letterhead as LH
 from generator.geometry.metrics import text_width_pt
 from generator.ooxml.elements import RULE_TEXT
 from generator.ooxml.ns import TWIPS_PER_PT
@@ -63,8 +63,8 @@ def _printed_width(seg: Segment) -> float:
     if width <= room or not runs:
         return width
     fmt = runs[0].fmt
-    lines = wrap(seg.para.text[seg.start : seg.end], room, fmt.size or 11.0, fmt.bold, fmt.italic)
-    return max(text_width_pt(line, fmt.size or 11.0, fmt.bold, fmt.italic) * fmt.scale for line in lines)
+    face = LH.Face(fmt.size or 11.0, bool(fmt.bold), bool(fmt.italic))
+    return max(face.width(line) * fmt.scale for line in LH.wrap(seg.para.text[seg.start : seg.end], face, room))
 
 
 def _rule(found, name: str, owner: Element, paras: list[Para], doc: Document) -> None:
