@@ -707,7 +707,7 @@ REPORT_UP = dict(ten_loai="TỜ TRÌNH", so_text="Số: 05/TTr-SNNMT", vv_text="
                  kg_text="Kính gửi: Ủy ban nhân dân tỉnh Lạng Sơn")
 DECISION = dict(
     ten_loai="QUYẾT ĐỊNH", so_text="Số: 05/QĐ-UBND", vv_text="", kg_text="",
-    parent="", issuer="ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
+    parent="", issuer="ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", issuer_lines=("ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"),
     ty_lines=("Về việc công nhận xã Minh Tiến đạt chuẩn nông thôn mới năm 2025",),
     authority="CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN",
     grounds=("Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;",
