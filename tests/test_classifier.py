@@ -58,7 +58,7 @@ def test_the_parts_of_a_decision(tmp_path):
     assert "QUYẾT ĐỊNH:" not in body and len(body) == 6  # three căn cứ, three articles
     assert "trich_yeu" not in parts.elements and "kinh_gui" not in parts.elements
     assert _texts(parts, "so_ky_hieu") == ["Số: 05/QĐ-UBND"]
-    assert _texts(parts, "co_quan_ban_hanh") == ["ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"]
+    assert _texts(parts, "co_quan_ban_hanh") == ["ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN"]  # typed with Shift+Enter
     assert _texts(parts, "quyen_han") == ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
 
@@ -125,7 +125,9 @@ def _save_body(source, target, p_el):
 
 def test_dispatch_text_labels_a_decision_with_the_classifier_parts(tmp_path):
     lines = text_of(make_letter(tmp_path / "qd.docx", **DECISION).read_bytes()).splitlines()
-    assert lines[7:15] == [
+    assert lines[:2] == ["Cơ quan ban hành   │ **ỦY BAN NHÂN DÂN", "                   │ TỈNH LẠNG SƠN**"]  # Shift+Enter
+    at = next(i for i, line in enumerate(lines) if line.startswith("Tên loại"))
+    assert lines[at:at + 8] == [
         "Tên loại           │ **QUYẾT ĐỊNH**",
         "Trích yếu          │ **Về việc công nhận xã Minh Tiến đạt chuẩn nông thôn mới năm 2025**",
         "Đường kẻ           │ _________________________",
@@ -135,7 +137,7 @@ def test_dispatch_text_labels_a_decision_with_the_classifier_parts(tmp_path):
         "Căn cứ             │ *Theo đề nghị của Giám đốc Sở Nông nghiệp và Môi trường tại Tờ trình số 05/TTr-SNNMT.*",
         "Quyết định         │ **QUYẾT ĐỊNH:**",
     ]
-    assert lines[15] == "Nội dung           │ **Điều 1.** Công nhận xã Minh Tiến, tỉnh Lạng Sơn đạt chuẩn nông thôn mới năm 2025."
+    assert lines[at + 8] == "Nội dung           │ **Điều 1.** Công nhận xã Minh Tiến, tỉnh Lạng Sơn đạt chuẩn nông thôn mới năm 2025."
 
 
 def test_dispatch_text_labels_a_signature_typed_without_a_table(tmp_path):
