@@ -309,8 +309,8 @@ def test_the_attached_regulation_follows_the_signature_in_its_own_section():
     signer = lines.index("Nguyễn Văn Bình")
     assert lines[signer - 3:signer] == ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]
     assert [p.text for p in by_role(doc, "CVThamQuyen")] == ["ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"]
-    assert lines[signer + 1:signer + 12] == [
-        "ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+    assert lines[signer + 1:signer + 13] == [
+        "ỦY BAN NHÂN DÂN", "TỈNH LẠNG SƠN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
         "QUY CHẾ",
         "Phối hợp theo dõi, đánh giá các tiêu chí xã nông thôn mới trên địa bàn tỉnh Lạng Sơn giai đoạn 2026-2030",
         "(Kèm theo Quyết định số 35/QĐ-UBND ngày 12 tháng 01 năm 2027 của Ủy ban nhân dân tỉnh Lạng Sơn)",
