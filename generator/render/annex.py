@@ -41,6 +41,7 @@ from generator.exceptions import InputError
 from generator.render.attached import Attached, append_attached
 from generator.render.role_format import border, para, table_borders
 from generator.wording import decision as qd
+from generator.wording.headings import roman
 from generator.wording.letter import Letter
 from generator.wording.sentences import two_digits
 
@@ -68,20 +69,6 @@ class Annex:
     @property
     def landscape(self) -> bool:
         return len(self.columns) > L.ANNEX_LANDSCAPE_ABOVE
-
-
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-
-
-def roman(n: int) -> str:
-    """1 → I, 4 → IV, 14 → XIV: the numbers of annexes (§III.1.a)."""
-    out = ""
-    for value, numeral in _ROMAN:
-        while n >= value:
-            out += numeral
-            n -= value
-    return out
 
 
 def annex_labels(count: int) -> list[str]:
@@ -214,6 +201,16 @@ def _groups(chosen) -> list[str] | None:
     return None
 
 
+def _row(model_tr, values: list[str], text_para):
+    """A copy of the model row with ``values`` in its cells, one paragraph each."""
+    tr = copy.deepcopy(model_tr)
+    for tc, value in zip(tr.findall(qn("w:tc")), values):
+        empty = tc.find(qn("w:p"))
+        empty.addprevious(text_para(value))
+        tc.remove(empty)
+    return tr
+
+
 def _new_section(doc: Document, landscape: bool):
     """Close the letter's section on its last paragraph; the body's section becomes the annex's."""
     body = doc.element.body
@@ -328,12 +325,7 @@ def _append_one(doc: Document, annex: Annex) -> None:
         values += [set_name] if annex.show_set else []
         values += [annex.groups[r - 1]] if annex.groups is not None else []
         values += marks + [f"{met}"]
-        tr = copy.deepcopy(model_tr)
-        for tc, value in zip(tr.findall(qn("w:tc")), values):
-            empty = tc.find(qn("w:p"))
-            empty.addprevious(text_para(value))
-            tc.remove(empty)
-        totals_tr.addprevious(tr)
+        totals_tr.addprevious(_row(model_tr, values, text_para))
     model_tr.getparent().remove(model_tr)
     last = table.rows[-1].cells
     first_data = len(fixed) - 1
@@ -373,12 +365,7 @@ def _append_list(doc: Document, annex: Annex, text_mm: float) -> None:
         values += [set_name] if annex.show_set else []
         values += [annex.groups[r - 1]] if annex.groups is not None else []
         values += [f"{two_digits(met)}/{two_digits(annex.of_total[r - 1])}"]
-        tr = copy.deepcopy(model_tr)
-        for tc, value in zip(tr.findall(qn("w:tc")), values):
-            empty = tc.find(qn("w:p"))
-            empty.addprevious(text_para(value))
-            tc.remove(empty)
-        model_tr.addprevious(tr)
+        model_tr.addprevious(_row(model_tr, values, text_para))
     model_tr.getparent().remove(model_tr)
     para(doc, StyleId.NOTE, annex.note)
 
