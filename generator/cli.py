@@ -208,7 +208,7 @@ def _build_campaign(input_file: Path, data, located, output: Path | None, force:
     from generator.bulk.campaign import load_campaign  # lazy: as above
 
     campaign = load_campaign(input_file, data, located)
-    for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
+    for warning in campaign_warnings(campaign) + campaign.assessments.warnings + tuple(bulk.letterhead_warnings_of(campaign)):
         click.echo(warning, err=True)
     total = sum(1 for c in campaign.assessments.communes.values() if campaign.sends(c))
     show = sys.stderr.isatty() and total > 1
@@ -311,7 +311,7 @@ def _check_campaign(input_file: Path, data, located) -> None:
     from generator.bulk.campaign import load_campaign  # lazy: as above
 
     campaign = load_campaign(input_file, data, located)
-    for warning in campaign_warnings(campaign) + campaign.assessments.warnings:
+    for warning in campaign_warnings(campaign) + campaign.assessments.warnings + tuple(bulk.letterhead_warnings_of(campaign)):
         click.echo(warning, err=True)
     report = bulk.run(campaign, Path("out"), jobs=min(os.cpu_count() or 1, 8), dry_run=True)
     if report.problems:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 import yaml
@@ -206,6 +207,27 @@ def test_check_and_build_warn_about_a_lone_word_and_an_overflow(tmp_path):
     over = [w for w in built.warnings if "không vừa cột" in w]
     assert len(over) == 1 and "trường «co_quan_ban_hanh[1]»" in over[0]
     assert "«BỘ NÔNG NGHIỆP VÀ PHÁT / TRIỂN NÔNG THÔN»" in over[0]
+
+
+def test_check_and_build_of_a_campaign_warn_about_its_letterhead(tmp_path):
+    campaign = Path(__file__).resolve().parent.parent / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"
+    text = campaign.read_text("utf-8").replace("bang: ../vi-du/", f"bang: {campaign.parent.parent / 'vi-du'}/")
+    # the letter's organ typed by the clerk with a break that leaves "SƠN" alone
+    first = text.index("  co_quan_ban_hanh: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN")
+    text = text[:first] + "  co_quan_ban_hanh: [ỦY BAN NHÂN DÂN TỈNH LẠNG, SƠN]" + text[first + len(
+        "  co_quan_ban_hanh: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN"):]
+    path = tmp_path / "chien-dich.yaml"
+    path.write_text(text, "utf-8")
+    line = text[:first].count("\n") + 1
+    result = CliRunner().invoke(main, ["check", str(path)])
+    assert result.exit_code == 0, result.output
+    lone = [w for w in result.stderr.splitlines() if "«SƠN» đứng một mình" in w]
+    assert len(lone) == 1 and f"dòng {line}, trường «thu.co_quan_ban_hanh[2]»" in lone[0], result.stderr
+    result = CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "ra")])
+    assert result.exit_code == 0 and "«SƠN» đứng một mình" in result.stderr
+    # the shipped campaign, its name given on one line, gets no such warning
+    result = CliRunner().invoke(main, ["check", str(campaign)])
+    assert result.exit_code == 0 and "đứng một mình" not in result.stderr
 
 
 def test_findings_rule_outside_a_third_to_a_half():

@@ -65,6 +65,7 @@ from generator.bulk.campaign import BODY_FIELDS, THIS_COMMUNE, Campaign, _Under
 from generator.vi.collation import vi_sorted
 from generator.assessments.results import label_of_key, unit_of_key
 from generator.exceptions import DispatchError, FileBusyError, InputError, OutputError, Problem, cannot_write, display_path
+from generator.geometry.measure import letterhead_warnings
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
 from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
@@ -164,6 +165,17 @@ def render_letter(campaign: Campaign, name: str, template=None, template_path: P
     parts = template.render_parts(context(letter, template.prototypes),
                                   Properties(letter.title, letter.author, dispatch.date.as_date()))
     return template.zip(parts), parts["word/document.xml"]
+
+
+def letterhead_warnings_of(campaign: Campaign) -> list[str]:
+    """``check`` and ``build`` of a campaign: the findings of its letter's letterhead (a word alone on a
+    line, a line too wide, a rule outside 1/3-1/2), read on its first letter: the issuing organ is the
+    campaign's, the same in every commune's letter. Fields and lines are those of ``thu`` in the file."""
+    communes = campaign.assessments.communes
+    if not any(campaign.sends(c) for c in communes.values()):
+        return []
+    name, docx = first_letter(campaign)
+    return letterhead_warnings(campaign.dispatch_for(communes[name]), docx, campaign.located, ("thu",))
 
 
 def first_letter(campaign: Campaign) -> tuple[str, bytes]:
