@@ -57,6 +57,9 @@ def measure(n: int, save: Path | None) -> tuple[float, int]:
 
 
 def main() -> None:
+    from generator.cli import safe_streams  # lazy: Vietnamese output on any console (cp1252 on Windows)
+
+    safe_streams()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="300,1000,3000")
     parser.add_argument("--save", type=Path)

@@ -195,6 +195,9 @@ def cli_run(path: Path, out: Path, jobs: int) -> dict:
 
 
 def main() -> None:
+    from generator.cli import safe_streams  # lazy: Vietnamese output on any console (cp1252 on Windows)
+
+    safe_streams()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--block", type=int, default=200)

@@ -42,6 +42,9 @@ def make_inputs(seed: Path, count: int, folder: Path) -> list[Path]:
 
 
 def main() -> None:
+    from generator.cli import safe_streams  # lazy: Vietnamese output on any console (cp1252 on Windows)
+
+    safe_streams()
     parser = argparse.ArgumentParser(description="Đo tốc độ xuất PDF của dispatch")
     parser.add_argument("--seed", type=Path, default=ROOT / "inputs" / "seeds" / "000-lang-son-2018.yaml")
     parser.add_argument("--count", type=int, default=200)

@@ -55,6 +55,9 @@ def long_yaml(changed: bool) -> str:
 
 
 def main() -> int:
+    from generator.cli import safe_streams  # lazy: Vietnamese output on any console (cp1252 on Windows)
+
+    safe_streams()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

@@ -30,6 +30,9 @@ def _time(command: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
+    from generator.cli import safe_streams  # lazy: Vietnamese output on any console (cp1252 on Windows)
+
+    safe_streams()
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, default=ROOT / "inputs" / "seeds" / "002-huu-lung-2024.yaml")
     parser.add_argument("--repeat", type=int, default=15)

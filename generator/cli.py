@@ -1,7 +1,7 @@
 """The ``dispatch`` command. Everything it prints is Vietnamese.
 
 Before anything is printed, standard output and error are made able to print Vietnamese
-whatever they are connected to (``_safe_streams``): a Windows console redirected to a file,
+whatever they are connected to (``safe_streams``): a Windows console redirected to a file,
 a pipe, Git Bash or a scheduled task gets the ANSI code page (cp1252, cp1258), which has no
 "ệ"; there they are switched to UTF-8, and a character that still cannot be written becomes a
 replacement character instead of a traceback.
@@ -67,7 +67,7 @@ def _safe_stream(stream):
     return io.TextIOWrapper(buffer, encoding="utf-8", errors="replace", line_buffering=True)
 
 
-def _safe_streams() -> None:
+def safe_streams() -> None:
     sys.stdout = _safe_stream(sys.stdout)
     sys.stderr = _safe_stream(sys.stderr)
 
@@ -80,7 +80,7 @@ class _Main(click_vi.Group):
     The review commands are registered when first named (or listed by ``--help``)."""
 
     def main(self, *args, **kwargs):
-        _safe_streams()
+        safe_streams()
         return super().main(*args, **kwargs)
 
     def list_commands(self, ctx):
