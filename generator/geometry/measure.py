@@ -276,6 +276,11 @@ def _side_indent_pt(p, styles: StyleTable, side: str) -> float:
     return (int(own) if own is not None else styles.indent_twips(role(p), side)) / TWIPS_PER_PT
 
 
+def _sides_pt(p, styles: StyleTable) -> float:
+    """The paragraph's left and right indents together, in points: what its lines lose of their room."""
+    return _side_indent_pt(p, styles, "left") + _side_indent_pt(p, styles, "right")
+
+
 def _typed_lines(p) -> list[str]:
     """The paragraph's text split where the clerk broke the line (``w:br``, from a line break in the input)."""
     lines = [""]
@@ -292,7 +297,7 @@ def _typed_lines(p) -> list[str]:
 def title_lines(p, styles: StyleTable, text_width: float) -> list[str]:
     """The printed lines of paragraph ``p`` (the trích yếu under a tên loại) on a page ``text_width`` wide."""
     font = paragraph_font(p, styles)
-    room = text_width - _side_indent_pt(p, styles, "left") - _side_indent_pt(p, styles, "right")
+    room = text_width - _sides_pt(p, styles)
     return [line for typed in _typed_lines(p) for line in LH.wrap(typed, LH.Face(font.size, font.bold, font.italic), room)]
 
 
@@ -431,7 +436,7 @@ def _letterhead(body, styles: StyleTable, text_width: float) -> None:
         for tr in tbl.findall(_TR):
             for p in tr.findall(_TC)[1].findall(_P):
                 if text_of(p).strip():
-                    right_need = max(right_need, width_pt(p, styles) + _indents_pt(p, styles))
+                    right_need = max(right_need, width_pt(p, styles) + _sides_pt(p, styles))
         right_min = right_need + LH.SLACK_PT + padding + L.LETTERHEAD_GAP_MM * PT_PER_MM
         total = sum(grid) / TWIPS_PER_PT
         widest = max(room, total - right_min - padding)
@@ -458,16 +463,6 @@ def _letterhead(body, styles: StyleTable, text_width: float) -> None:
 def _cell_width_twips(tc) -> int:
     width = tc.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
     return int(width.get(qn("w:w"), "0")) if width is not None else 0
-
-
-def _indents_pt(p, styles: StyleTable) -> float:
-    ppr = p.find(_PPR)
-    ind = ppr.find(qn("w:ind")) if ppr is not None else None
-    total = 0
-    for attr in ("left", "right"):
-        own = ind.get(qn(f"w:{attr}")) if ind is not None else None
-        total += int(own) if own is not None else styles.indent_twips(role(p), attr)
-    return total / TWIPS_PER_PT
 
 
 def _set_columns(tbl, widths: tuple[int, int]) -> None:
@@ -508,10 +503,7 @@ def letterhead_findings(document, styles: StyleTable) -> list[LH.Finding]:
     rule = None
     rules = [p for p in tc.findall(_P) if role(p) == StyleId.RULE]
     if rules and "issuer" in blocks:
-        ppr = rules[0].find(_PPR)
-        ind = ppr.find(qn("w:ind")) if ppr is not None else None
-        sides = sum(int(ind.get(qn(f"w:{a}"), "0") or 0) for a in ("left", "right")) if ind is not None else 0
-        rule = room - sides / TWIPS_PER_PT
+        rule = room - _sides_pt(rules[0], styles)
     shown = {name: [(text_of(p).strip(), _face(p, styles)) for p in ps] for name, ps in blocks.items()}
     return LH.findings(shown, room, rule)
 
