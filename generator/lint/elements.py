@@ -15,7 +15,6 @@ from generator.geometry.layout_spec import StyleId
 from generator.geometry import letterhead as LH
 from generator.geometry.metrics import text_width_pt
 from generator.ooxml.elements import RULE_TEXT
-from generator.ooxml.ns import TWIPS_PER_PT
 from generator.ooxml.parts import Element, Segment, bold_line, classify, is_upper, same_cell, trimmed
 from generator.ooxml.read import Document, Para
 
@@ -55,12 +54,9 @@ def _printed_width(seg: Segment) -> float:
     """Width (pt) of the widest line ``seg`` prints as: the segment itself, or, when it is wider
     than the room its paragraph has (cell or page, less the indents), the lines it wraps into."""
     width = _width_of(seg)
-    box = seg.para.box_width_pt
-    if box is None:
-        return width
-    room = box - (max(seg.para.ind_left, 0) + max(seg.para.ind_right, 0)) / TWIPS_PER_PT
+    room = seg.para.room_pt
     runs = seg.runs()
-    if width <= room or not runs:
+    if room is None or width <= room or not runs:
         return width
     fmt = runs[0].fmt
     face = LH.Face(fmt.size or 11.0, bool(fmt.bold), bool(fmt.italic))
@@ -112,8 +108,7 @@ def _rule(found, name: str, owner: Element, paras: list[Para], doc: Document) ->
 
 
 def _border_length(p: Para) -> float:
-    box = p.box_width_pt or 0.0
-    return max(box - (p.ind_left + p.ind_right) / TWIPS_PER_PT, 0.0)
+    return max(p.room_pt or 0.0, 0.0)
 
 
 def is_page_field(instr: str) -> bool:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from generator.geometry import letterhead as LH
 from generator.ooxml.model import Document
-from generator.ooxml.ns import TWIPS_PER_PT
 
 SECTION = "PL I §II.2.b"
 RULES = {
@@ -49,10 +48,9 @@ def violations(elements: dict, doc: Document) -> list[dict]:
         if el is None or not el.segments:
             continue
         for seg in el.segments:
-            face, para = _face(seg), seg.para
-            if face is None or not para.box_width_pt:
+            face, width = _face(seg), seg.para.room_pt
+            if face is None or not seg.para.box_width_pt:
                 continue
-            width = para.box_width_pt - (para.ind_left + para.ind_right) / TWIPS_PER_PT
             room = width if room is None else min(room, width)
             where[(block, len(blocks.setdefault(block, [])))] = seg.where()
             blocks[block].append((" ".join(seg.text.split()), face))

@@ -69,6 +69,13 @@ class Para:
     fields: list[Field] = field(default_factory=list)
     header_type: str | None = None
 
+    @property
+    def room_pt(self) -> float | None:
+        """Width (pt) its lines have: the box less the left and right indents (a negative indent widens it)."""
+        if self.box_width_pt is None:
+            return None
+        return self.box_width_pt - (self.ind_left + self.ind_right) / TWIPS_PER_PT
+
     def runs_in(self, start: int = 0, end: int | None = None) -> list[Run]:
         """Runs with visible text inside ``[start, end)``."""
         end = len(self.text) if end is None else end
