@@ -13,7 +13,6 @@ each overview as ``FOLDER/tong-hop-N.docx`` (to compare bytes before and after a
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import tempfile
 import time
@@ -21,24 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CAMPAIGN = ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"
-SYLLABLES = ["An", "Bình", "Cao", "Đồng", "Hà", "Hòa", "Hưng", "Lạc", "Long", "Minh", "Nam", "Phú", "Quyết",
-             "Sơn", "Tân", "Thắng", "Thanh", "Thạnh", "Tiến", "Trung", "Vĩnh", "Xuân", "Yên", "Ấp", "Ưng"]
-
-
-def make_campaign(folder: Path, n: int) -> Path:
-    rng = random.Random(n)
-    rows = ["TT,Xã," + ",".join(str(i) for i in range(1, 11))]
-    for i in range(n):
-        name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {i + 1}"
-        marks = [rng.choice(["x", "x", "x", "", "sg"]) for _ in range(10)]
-        rows.append(f"{i + 1},{name}," + ",".join(marks))
-    (folder / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    text = CAMPAIGN.read_text("utf-8").replace("bang: ../vi-du/bang-danh-gia-2026.csv", "bang: bang.csv")
-    assert "tong_hop:" in text and "phu_luc: true" in text, "the campaign no longer has an overview with an annex"
-    path = folder / "chien-dich.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from synthetic import make_campaign  # noqa: E402  (beside this script)
 
 
 def measure(n: int, save: Path | None) -> tuple[float, int]:
@@ -46,7 +28,7 @@ def measure(n: int, save: Path | None) -> tuple[float, int]:
     from generator.pipeline import render_dispatch
 
     with tempfile.TemporaryDirectory() as tmp:
-        campaign = load_campaign(make_campaign(Path(tmp), n))
+        campaign = load_campaign(make_campaign(Path(tmp), n, overview=True))
         start = time.perf_counter()
         _, data = render_dispatch(campaign.overview, campaign.assessments, campaign.path, campaign.overview_located)
         seconds = time.perf_counter() - start

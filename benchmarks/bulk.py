@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -50,26 +49,7 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CAMPAIGN = ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml"
-SYLLABLES = ["An", "Bình", "Cao", "Đồng", "Hà", "Hòa", "Hưng", "Lạc", "Long", "Minh", "Nam", "Phú", "Quyết",
-             "Sơn", "Tân", "Thắng", "Thanh", "Thạnh", "Tiến", "Trung", "Vĩnh", "Xuân", "Yên", "Ấp", "Ưng"]
-
-
-def make_campaign(folder: Path, n: int) -> Path:
-    """A campaign of ``n`` communes with varied results (met, not met, fallen back) in ``folder``."""
-    rng = random.Random(n)
-    rows = ["TT,Xã," + ",".join(str(i) for i in range(1, 11))]
-    for i in range(n):
-        name = f"{rng.choice(SYLLABLES)} {rng.choice(SYLLABLES)} {i + 1}"
-        marks = [rng.choice(["x", "x", "x", "", "sg"]) for _ in range(10)]
-        rows.append(f"{i + 1},{name}," + ",".join(marks))
-    (folder / "bang.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    text = CAMPAIGN.read_text("utf-8")
-    text = text.replace("bang: ../vi-du/bang-danh-gia-2026.csv", "bang: bang.csv")
-    text = text[: text.index("tong_hop:")]  # letters only: the overview is one more letter
-    path = folder / "chien-dich.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
+from synthetic import make_campaign  # noqa: E402  (beside this script)
 
 
 # --- 1. per letter, one process, interleaved --------------------------------------------------------
@@ -213,14 +193,14 @@ def main() -> None:
     try:
         one = work / "per-letter"
         one.mkdir()
-        ms = per_letter(make_campaign(one, args.rounds * args.block), one, args.rounds, args.block)
+        ms = per_letter(make_campaign(one, args.rounds * args.block, overview=False), one, args.rounds, args.block)
         print(f"mỗi thư, một nhân (trung vị): dispatch {ms['dispatch']:.3f} ms, docxtpl {ms['docxtpl']:.3f} ms, "
               f"sàn {ms['floor']:.3f} ms")
         runs = {}
         for n in sizes:
             folder = work / f"cli-{n}"
             folder.mkdir()
-            runs[n] = cli_run(make_campaign(folder, n), folder / "out", args.jobs)
+            runs[n] = cli_run(make_campaign(folder, n, overview=False), folder / "out", args.jobs)
             shutil.rmtree(folder, ignore_errors=True)
             r = runs[n]
             print(f"{n:>6} xã, -j {args.jobs}: {r['letters']} thư trong {r['seconds']:.1f} s = {r['per_s']:.0f} thư/s, "
