@@ -20,7 +20,9 @@ usage: python scripts/build_template.py [FOLDER]   (default: templates/)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import json
 import sys
 from pathlib import Path
 
@@ -382,13 +384,25 @@ def build(template: str = CONG_VAN) -> bytes:
     return normalize(buf.getvalue())
 
 
+DIGESTS = ROOT / "generator" / "data" / "templates.json"
+
+
+def digests(built: dict[str, bytes]) -> str:
+    """``data/templates.json``: the SHA-256 of each template as this script makes it. The render engine
+    knows a template with one of these digests for one of ours, unchanged (``render/blocks.py``)."""
+    return json.dumps({name: hashlib.sha256(data).hexdigest() for name, data in sorted(built.items())},
+                      indent=2) + "\n"
+
+
 def main() -> None:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else TARGET.parent
     folder.mkdir(parents=True, exist_ok=True)
-    for template in (CONG_VAN, VAN_BAN):
-        target = folder / f"{template}.docx"
-        target.write_bytes(build(template))
-        print(f"đã ghi {target}")
+    built = {f"{template}.docx": build(template) for template in (CONG_VAN, VAN_BAN)}
+    for name, data in built.items():
+        (folder / name).write_bytes(data)
+        print(f"đã ghi {folder / name}")
+    DIGESTS.write_text(digests(built), "utf-8")
+    print(f"đã ghi {DIGESTS}")
 
 
 if __name__ == "__main__":

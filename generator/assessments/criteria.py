@@ -164,7 +164,6 @@ class CriteriaSet(InputModel):
     _shipped: bool = PrivateAttr(False)
     _id_line: int | None = PrivateAttr(None)
     _located: Any = PrivateAttr(None)  # where each field of the file is, for the checks of ``based_on``
-    _by_num: dict[int, Criterion] | None = PrivateAttr(None)
 
     @property
     def file(self) -> str:
@@ -177,9 +176,13 @@ class CriteriaSet(InputModel):
         return self._shipped
 
     def criterion(self, num: int) -> Criterion | None:
-        if self._by_num is None:  # looked up for every criterion of every letter of a bulk run
-            self._by_num = {c.num: c for c in self.criteria}
-        return self._by_num.get(num)
+        return self.criteria_by_num.get(num)
+
+    @functools.cached_property
+    def criteria_by_num(self) -> dict[int, Criterion]:
+        """Looked up for every criterion of every letter of a bulk run: kept in the instance's ``__dict__``
+        (a private attribute of a pydantic model is read through its slow ``__getattr__``)."""
+        return {c.num: c for c in self.criteria}
 
     def indicator(self, code: str) -> Indicator | None:
         criterion = self.criterion(int(code.split(".")[0])) if _CODE.fullmatch(code) else None
@@ -358,7 +361,7 @@ def _merge(own: CriteriaSet, base: CriteriaSet) -> tuple[CriteriaSet | None, lis
         if key not in own.model_fields_set:
             update[key] = getattr(base, key)
     merged = own.model_copy(update=update)
-    merged._by_num = None
+    merged.__dict__.pop("criteria_by_num", None)  # the cached look-up of the set it was copied from
     return merged, []
 
 

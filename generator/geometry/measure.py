@@ -88,6 +88,7 @@ def _font(fmt) -> Font:
 
 
 _PPR, _PSTYLE, _VAL, _T, _RPR = qn("w:pPr"), qn("w:pStyle"), qn("w:val"), qn("w:t"), qn("w:rPr")
+_TBL = qn("w:tbl")
 
 
 def role(p) -> str | None:
@@ -253,16 +254,26 @@ def _boxes(body, styles: StyleTable, text_width: float) -> None:
             set_indents(p, left, text_width - left - box)
 
 
+def keep_next_target(tags) -> int | None:
+    """Of the body's top-level elements (their tags, in order; ``None`` for what is not an element), the
+    index of the paragraph that keeps with the signature table: the last paragraph before the last table,
+    when the body has two tables or more (the letterhead, the signature); else None."""
+    tables = [i for i, tag in enumerate(tags) if tag == _TBL]
+    if len(tables) < 2:
+        return None
+    return next((i for i in range(tables[-1] - 1, -1, -1) if tags[i] == _P), None)
+
+
+def keep_with_next(p) -> None:
+    _child(_ppr(p), qn("w:keepNext"), _PPR_ORDER)
+
+
 def _keep_with_signature(body) -> None:
     """The paragraph before the signature table keeps with it (never alone at the top of a page)."""
-    tables = body.findall(qn("w:tbl"))
-    if len(tables) < 2:
-        return
-    previous = tables[-1].getprevious()
-    while previous is not None and previous.tag != qn("w:p"):
-        previous = previous.getprevious()
-    if previous is not None:
-        _child(_ppr(previous), qn("w:keepNext"), _PPR_ORDER)
+    children = list(body)
+    target = keep_next_target([child.tag for child in children])
+    if target is not None:
+        keep_with_next(children[target])
 
 
 # --- The rule under a typed document's trích yếu (Mẫu 1.4, §II.5.a) ------------------------------------
@@ -326,6 +337,30 @@ def text_width_pt_of(body) -> float:
     sect = body.find(qn("w:sectPr"))
     size, margins = sect.find(qn("w:pgSz")), sect.find(qn("w:pgMar"))
     return (int(size.get(qn("w:w"))) - int(margins.get(qn("w:left"))) - int(margins.get(qn("w:right")))) / TWIPS_PER_PT
+
+
+# What ``apply`` reads and changes, for the render engine's block memo (``render/blocks.py``), which takes
+# from an earlier letter every run of paragraphs that came out the same and renders only the others. Besides
+# the markup around paragraphs (table grids, cell widths and margins, the section's page: the memo takes
+# that only when it is the same), ``apply`` reads or changes: the paragraphs of ``MEASURED_ROLES``; every
+# paragraph of a ``measured_cells`` cell; the "Kính gửi" label (``LABEL_ROLE``, only its font, which matters
+# to RECIPIENT_LIST paragraphs alone); the paragraph before the last table (``keep_next_target``). Anything
+# ``apply`` comes to read must be added here (tests/test_block_memo.py compares the memo with the whole pass).
+MEASURED_ROLES = (StyleId.PARENT_BODY, StyleId.ISSUER, StyleId.RULE, StyleId.RECIPIENT_LIST, StyleId.URGENCY,
+                  StyleId.CIRCULATION, StyleId.TITLE_SUBJECT, StyleId.TITLE_RULE)
+LABEL_ROLE = StyleId.RECIPIENT
+
+
+def measured_cells(body) -> set:
+    """The table cells whose paragraphs ``apply`` reads or changes: the issuing organ's cell and every cell
+    of the letterhead's right column (``_letterhead``), every cell holding a rule (``_rules``)."""
+    cells = {p.getparent() for p in _with_role(body, ".//w:tc/w:p", StyleId.RULE)}
+    found = _left_column(body)
+    if found is not None:
+        tc, tbl, _ = found
+        cells.add(tc)
+        cells.update(row[1] for row in (tr.findall(_TC) for tr in tbl.findall(_TR)) if len(row) > 1)
+    return cells
 
 
 def apply(document, styles: StyleTable) -> None:

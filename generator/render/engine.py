@@ -19,6 +19,8 @@ same bytes whichever way it is built.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -32,10 +34,12 @@ from lxml import etree
 
 from generator.geometry import measure as geometry
 from generator.ooxml.guard import main_part
+from generator.render.blocks import BlockMemo
 from generator.render.context import run_prototypes
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
+from generator.resources import DATA
 
 _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
@@ -113,6 +117,13 @@ def _check_holds_letter(ast: jinja2.nodes.Template, shown: str) -> None:
                                     "thiếu phần đó. Hãy thêm thẻ vào mẫu (xem templates/cong-van.docx)", shown))
 
 
+def _shipped(path: Path) -> bool:
+    """Whether the file at ``path`` is one of the Word templates dispatch ships, unchanged: its SHA-256 is one
+    ``scripts/build_template.py`` recorded in ``data/templates.json`` (an edited copy is any other template)."""
+    digests = json.loads((DATA / "templates.json").read_text("utf-8"))
+    return hashlib.sha256(path.read_bytes()).hexdigest() in digests.values()
+
+
 class CompiledTemplate:
     """A Word template read and compiled once."""
 
@@ -134,6 +145,8 @@ class CompiledTemplate:
         self.prototypes = run_prototypes(self._tpl)
         document = self.parts["word/document.xml"].decode("utf-8")
         self._head, self._tail = _BODY.sub("\x00", document).split("\x00")
+        self._last_parts: dict[str, tuple[str, bytes]] = {}  # each header or footer as the last letter had it
+        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._tpl.resolve_listing, _shipped(self.path))
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
         try:
@@ -148,12 +161,30 @@ class CompiledTemplate:
             raise TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message})", shown)) from None
         self._constant = frozenset(self.parts) - set(self._templates) - {"docProps/core.xml"}
 
-    def _render_part(self, name: str, context: dict) -> str:
+    def _render_raw(self, name: str, context: dict) -> str:
         with time_limit():
-            xml = _post_render(self._templates[name].render(context))
+            return _post_render(self._templates[name].render(context))
+
+    def _render_part(self, name: str, context: dict) -> str:
+        xml = self._render_raw(name, context)
         if _LISTING_CHARS.search(xml):  # a value with a line break, tab, new paragraph or page break
             xml = self._tpl.resolve_listing(xml)
         return xml
+
+    def _whole(self, raw: str) -> bytes:
+        """The body Jinja wrote, the whole way: listing, strict parse, geometry, serialisation (the first letter
+        of the block memo's, and every letter it cannot take, ``blocks.py``)."""
+        body = self._tpl.resolve_listing(raw) if _LISTING_CHARS.search(raw) else raw
+        try:
+            document = etree.fromstring((self._head + body + self._tail).encode("utf-8"), _STRICT)
+        except etree.XMLSyntaxError as exc:
+            raise TemplateError(Problem(f"mẫu sinh ra XML hỏng ({exc.msg})", display_path(self.path))) from None
+        before = self._memo.paragraphs(document) if self._memo.wanted else None
+        geometry.apply(document, self.styles)
+        done = etree.tostring(document, encoding="UTF-8", standalone=True)
+        if before is not None:
+            self._memo.remember(raw, document, before, done)
+        return done
 
     def render(self, context: dict, props: Properties) -> bytes:
         """One letter as DOCX bytes (deterministic)."""
@@ -164,18 +195,17 @@ class CompiledTemplate:
 
     def render_parts(self, context: dict, props: Properties) -> dict[str, bytes]:
         """Every part of one letter: the template's own, and the rendered ones."""
-        body = self._render_part("word/document.xml", context)
-        try:
-            document = etree.fromstring((self._head + body + self._tail).encode("utf-8"), _STRICT)
-        except etree.XMLSyntaxError as exc:
-            raise TemplateError(Problem(f"mẫu sinh ra XML hỏng ({exc.msg})", display_path(self.path))) from None
-        geometry.apply(document, self.styles)
+        raw = self._render_raw("word/document.xml", context)
         parts = dict(self.parts)
-        parts["word/document.xml"] = etree.tostring(document, encoding="UTF-8", standalone=True)
+        parts["word/document.xml"] = self._memo.take(raw) or self._whole(raw)
         for name in self._templates:
             if name != "word/document.xml":
                 xml = self._render_part(name, context)
-                etree.fromstring(xml.encode("utf-8"), _STRICT)  # well-formed or a clear error
-                parts[name] = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml).encode("utf-8")
+                last = self._last_parts.get(name)
+                if last is None or last[0] != xml:  # a campaign's header is the same in every letter: checked once
+                    etree.fromstring(xml.encode("utf-8"), _STRICT)  # well-formed or a clear error
+                    last = self._last_parts[name] = (
+                        xml, ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n" + xml).encode("utf-8"))
+                parts[name] = last[1]
         parts["docProps/core.xml"] = props.xml()
         return parts

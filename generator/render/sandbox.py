@@ -321,6 +321,9 @@ def _sized_lipsum(lipsum):
     return checked
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))  # what ``getattr`` finds on any dict (its methods): never read as keys
+
+
 class Sandbox(SandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "+", "%"})
     code_generator_class = _SizedCodeGenerator
@@ -335,6 +338,19 @@ class Sandbox(SandboxedEnvironment):
         super().__init__(*args, finalize=finalize, **kwargs)
         self.globals["lipsum"] = _sized_lipsum(self.globals["lipsum"])
         self.filters.update(_filter_checks(self.filters))
+
+    # --- reading values ------------------------------------------------------------------------
+
+    def getattr(self, obj, attribute):
+        """``xa.ten`` on a dict: Jinja tries the attribute first, which for a dict raised and caught an
+        AttributeError on every read (a bulk letter reads a hundred); a name no dict has as an attribute is
+        looked up as a key at once: the same value, the same undefined when it is missing."""
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
 
     # --- values a template builds -------------------------------------------------------------
 
@@ -560,3 +576,4 @@ def time_limit(seconds: float | None = None):
     if outer is not None and outer.live():
         return _FREE
     return _Armed(seconds or RENDER_SECONDS)
+

@@ -32,6 +32,8 @@ def _stand_in(text: str) -> str:
 
 def parse(text: str, bold: bool = False, italic: bool = False) -> list[Span]:
     """Split ``text`` into spans of uniform emphasis (adjacent equal spans merged)."""
+    if "*" not in text:  # no marker at all: one span (most lines of a letter)
+        return [Span(text, bold, italic)] if text else []
     if "\\*" not in text:
         escaped = None
         spans = _parse(text, bold, italic)

@@ -76,7 +76,20 @@ def listing(env: jinja2.Environment, criteria: list[dict], pattern: str) -> str:
     ``pattern`` comes from the template: it is formatted by the sandbox (``sandbox.format_text``),
     never by ``str.format`` directly, which would let ``{so.__class__.__mro__}`` read Python internals.
     """
-    return "; ".join(sandbox.format_text(env, pattern, c) for c in criteria)
+    return "; ".join(_formatted(env, pattern, c) for c in criteria)
+
+
+def _formatted(env: jinja2.Environment, pattern: str, values) -> str:
+    """One item of ``listing``; the same criterion in the same pattern is formatted once per run (a bulk
+    run lists the same few criteria in thousands of letters). Only plain values are remembered."""
+    if isinstance(values, dict) and all(type(v) in (str, int) for v in values.values()):
+        return _formatted_plain(env, pattern, tuple(values.items()))
+    return sandbox.format_text(env, pattern, values)
+
+
+@lru_cache(maxsize=4096)
+def _formatted_plain(env: jinja2.Environment, pattern: str, items: tuple) -> str:
+    return sandbox.format_text(env, pattern, dict(items))
 
 
 @lru_cache(maxsize=4)

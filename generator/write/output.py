@@ -123,7 +123,8 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     The temporary is made by ``tempfile.mkstemp`` (exclusive, random name); the rename replaces
     a symlink at ``path`` itself, never the file it points to.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    if not os.path.isdir(path.parent):  # one stat: a bulk run writes thousands of letters into one folder
+        path.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
     tmp = Path(name)
     try:

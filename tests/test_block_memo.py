@@ -1,0 +1,215 @@
+"""The render engine's block memo (``render/blocks.py``) gives every letter the bytes of the whole pass.
+
+Each campaign below is rendered twice, commune by commune: by a compiled template with its memo (the
+first letter the whole way, the others taken from it where they can be) and by one whose memo never takes
+anything (every letter the whole way: strict parse, geometry, serialisation). The bytes must be equal for
+every letter, whatever the letter changes from commune to commune: the trích yếu in its table cell, the
+Kính gửi line or list, the Nơi nhận, a typed document's trích yếu under its title (measured by the
+geometry), values with quotes, ampersands, asterisks and line breaks; with our own template and with a
+template from elsewhere (which the memo parses). A template that breaks its XML for one commune still
+fails for that commune, with exit code 3's error.
+"""
+import io
+import textwrap
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from generator.bulk import run as bulk
+from generator.bulk.campaign import load_campaign
+from generator.exceptions import TemplateError
+from generator.render import blocks
+from generator.render.blocks import BlockMemo
+from generator.render.docx import compiled_template, jinja_environment, template_faults
+from generator.render.engine import CompiledTemplate
+
+NAMES = ["Đồng Đăng", "Ia H'Drai", "Ea Kênh-Bắc", 'Nà "Phặc"', "A*B* & <C>", "Hữu Lũng", "Thiện Long", "Yên Bình",
+         "Bắc Sơn", "Hòa Bình", "Minh Khai", "Tân Thành", "Quang Trung", "Đông Hưng", "Lạc Sơn", "Phú Thọ"]
+
+LETTER = """\
+chien_dich:
+  ten: memo
+  han: 15/12/2026
+  phan_cong:
+{assign}
+danh_gia:
+  bo_tieu_chi: xa_ntm_2021_2025
+  bang: bang.csv
+thu:
+  co_quan_chu_quan: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
+  co_quan_ban_hanh: SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG
+  so: 12
+  dia_danh: Lạng Sơn
+  ngay: 20/11/2026
+{extra}
+  noi_dung:
+    - "Kết quả của xã {{xa}} & các xã:"
+    - ket_qua: xa_nay
+    - chua_dat: xa_nay
+    - sut_giam: xa_nay
+    - phan_cong: xa_nay
+    - "Hoàn thành trước ngày **{{han}}**."
+  nguoi_ky:
+    quyen_han: KT.
+    chuc_vu: [GIÁM ĐỐC, PHÓ GIÁM ĐỐC]
+    ho_ten: Nguyễn Văn An
+"""
+
+VARIANTS = {
+    # the usual reminder: the commune in the trích yếu (a cell of the letterhead table) and in Kính gửi
+    "cong_van": '  ky_hieu: SNNMT-PTNT\n  trich_yeu: khắc phục tiêu chí "nông thôn mới" của xã {xa}\n  kinh_gui: Ủy ban nhân dân xã {xa}',
+    # a Kính gửi list: its dashes are measured against the label, so these letters go the whole way
+    "danh_sach": "  ky_hieu: SNNMT-PTNT\n  trich_yeu: khắc phục tiêu chí\n  kinh_gui:\n    - Ủy ban nhân dân xã {xa}\n    - Phòng Kinh tế",
+    # the commune in the Nơi nhận (the signature table's left cell) and a line break in the trích yếu
+    "noi_nhan": ("  ky_hieu: SNNMT-PTNT\n  trich_yeu: |-\n    khắc phục tiêu chí\n    của xã {xa}\n"
+                 "  kinh_gui: Ủy ban nhân dân xã {xa}\n"
+                 "  noi_nhan:\n    - Ủy ban nhân dân xã {xa}\n    - Phòng Nông nghiệp\n  do_khan: KHẨN"),
+    # a typed document (Mẫu 1.4): its trích yếu under the title is measured for the rule under it
+    "ke_hoach": "  loai: ke_hoach\n  ky_hieu: KH-SNNMT\n  trich_yeu: Kế hoạch hỗ trợ xã {xa}",
+}
+
+
+def _campaign(folder: Path, extra: str, template: str | None = None) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = ["TT,Xã," + ",".join(str(n) for n in range(1, 20))]
+    marks = ["x", "", "x", "sg", "x", "x", "", "x"]
+    for i, name in enumerate(NAMES):
+        row = [marks[(i * 3 + k) % len(marks)] for k in range(19)]
+        rows.append(",".join([str(i + 1), '"' + name.replace('"', '""') + '"', *row]))
+    (folder / "bang.csv").write_text("\n".join(rows) + "\n", "utf-8")
+    assign = "\n".join(f"    {n}: Sở số {n}" for n in range(1, 20))
+    text = LETTER.format(assign=assign, extra=extra + (f"\n  mau: {template}" if template else ""))
+    path = folder / "chien-dich.yaml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+class _Never(BlockMemo):
+    """A memo that takes nothing: every letter the whole way."""
+
+    wanted = False
+
+    def take(self, raw):
+        return None
+
+
+def _both_ways(path: Path) -> tuple[list[tuple[str, bytes, bytes]], int]:
+    """Every letter of the campaign by the memo and the whole way; and how many the memo took."""
+    campaign = load_campaign(path)
+    template_path = bulk._template_path(campaign)
+    with_memo = CompiledTemplate(template_path, jinja_environment())
+    whole = CompiledTemplate(template_path, jinja_environment())
+    whole._memo = _Never(whole._head, whole._tail, None, None)
+    taken = []
+    take = with_memo._memo.take
+    with_memo._memo.take = lambda raw: taken.append(take(raw)) or taken[-1]
+    letters = []
+    for name in campaign.assessments.ordered_keys():
+        if campaign.sends(campaign.assessments.communes[name]):
+            _, fast = bulk.render_letter(campaign, name, with_memo, template_path)
+            _, slow = bulk.render_letter(campaign, name, whole, template_path)
+            letters.append((name, fast, slow))
+    return letters, sum(1 for t in taken if t is not None)
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS))
+def test_every_letter_is_the_whole_pass_byte_for_byte(tmp_path, variant):
+    letters, taken = _both_ways(_campaign(tmp_path, VARIANTS[variant]))
+    assert len(letters) >= 12
+    for name, fast, slow in letters:
+        assert fast == slow, f"{variant}: {name}"
+    if variant in ("cong_van", "noi_nhan"):  # nothing measured changes: every letter but the first is taken
+        assert taken == len(letters) - 1, taken
+    if variant in ("danh_sach", "ke_hoach"):  # the changed paragraphs are measured: all go the whole way
+        assert taken == 0, taken
+
+
+def _foreign(folder: Path, broken_for: str | None = None) -> Path:
+    """Our template as another office would send it: the same Word file saved again (other bytes), and,
+    with ``broken_for``, a tag that opens a paragraph it never closes in the letter to that commune."""
+    with zipfile.ZipFile(ROOT / "templates" / "cong-van.docx") as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    document = parts["word/document.xml"].decode("utf-8")
+    if broken_for:
+        anchor = "<w:t>Kính gửi: {{ recipient }}</w:t>"
+        assert anchor in document  # a paragraph opened in the text, never closed: broken XML in that letter
+        document = document.replace(anchor, '<w:t>Kính gửi: {{ recipient }}{{ "&lt;w:p&gt;"|safe if recipient and "'
+                                    + broken_for + '" in recipient else "" }}</w:t>')
+    parts["word/document.xml"] = document.encode("utf-8")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    path = folder / "mau-so.docx"
+    folder.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_template_from_elsewhere_is_parsed_and_still_the_whole_pass(tmp_path):
+    _foreign(tmp_path)
+    path = _campaign(tmp_path, VARIANTS["noi_nhan"], template="mau-so.docx")
+    template = compiled_template(bulk._template_path(load_campaign(path)))
+    assert template._memo._shipped is False  # not ours: its changed runs are parsed strictly
+    letters, taken = _both_ways(path)
+    assert taken == len(letters) - 1
+    for name, fast, slow in letters:
+        assert fast == slow, name
+
+
+def test_our_templates_are_known_by_their_digest():
+    """``data/templates.json`` holds the digests of the templates as shipped: the shortcut for our own runs."""
+    for name in ("cong-van.docx", "van-ban.docx"):
+        assert compiled_template(ROOT / "templates" / name)._memo._shipped is True
+
+
+def test_a_template_that_breaks_its_xml_for_one_commune_still_fails_for_it(tmp_path):
+    _foreign(tmp_path, broken_for="Hòa Bình")
+    path = _campaign(tmp_path, VARIANTS["cong_van"], template="mau-so.docx")
+    campaign = load_campaign(path)
+    template_path = bulk._template_path(campaign)
+    template = CompiledTemplate(template_path, jinja_environment())
+    failed = []
+    for name in campaign.assessments.ordered_keys():
+        if not campaign.sends(campaign.assessments.communes[name]):
+            continue
+        try:
+            with template_faults(template_path):
+                bulk.render_letter(campaign, name, template, template_path)
+        except TemplateError as err:
+            failed.append((name, str(err)))
+    assert [name for name, _ in failed] == ["Hòa Bình"]
+    assert "XML hỏng" in failed[0][1] and "mau-so.docx" in failed[0][1]
+    assert template._memo._ref is not None  # the memo was in use for the letters around it
+
+
+def test_a_run_with_what_the_shortcut_does_not_expect_is_parsed(tmp_path, monkeypatch):
+    """Our template's runs are written as Jinja wrote them only when nothing unexpected is in them: a
+    run that holds one of ``_UNEXPECTED`` goes through the strict parse (and is still the same bytes)."""
+    parsed = []
+    fill = BlockMemo._fill
+
+    def spy(self, out, changed, ref):
+        parsed.extend(text for _, _, text in changed if any(m in text for m in blocks._UNEXPECTED))
+        return fill(self, out, changed, ref)
+
+    monkeypatch.setattr(BlockMemo, "_fill", spy)
+    letters, taken = _both_ways(_campaign(tmp_path, VARIANTS["cong_van"]))
+    assert any("H'Drai" in text for text in parsed)  # the quote: parsed, not written as is
+    assert taken == len(letters) - 1
+    for name, fast, slow in letters:
+        assert fast == slow, name
+
+
+def test_segments_cut_paragraph_runs_and_frames():
+    inner = ('<w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p><w:p/></w:tc></w:tr></w:tbl>'
+             '<w:p><w:r><w:pict><w:p>nested</w:p></w:pict></w:r></w:p><w:p>b</w:p><w:sectPr/>')
+    frames, runs, offsets = blocks._segments(inner, blocks._TAG_STR, "w:p")
+    assert runs == ["<w:p><w:r><w:t>a</w:t></w:r></w:p><w:p/>",
+                    "<w:p><w:r><w:pict><w:p>nested</w:p></w:pict></w:r></w:p><w:p>b</w:p>"]
+    assert frames == ["<w:tbl><w:tr><w:tc>", "</w:tc></w:tr></w:tbl>", "<w:sectPr/>"]
+    assert offsets == [(0, 34, 40), (0, 56, 68)]  # where each paragraph starts in its run, and the run's end
+    assert blocks._segments("<w:p><!-- x --></w:p>", blocks._TAG_STR, "w:p") is None
+    assert blocks._segments("<w:p><w:r></w:p>", blocks._TAG_STR, "w:p") is None
