@@ -339,6 +339,12 @@ class Sandbox(SandboxedEnvironment):
         self.globals["lipsum"] = _sized_lipsum(self.globals["lipsum"])
         self.filters.update(_filter_checks(self.filters))
 
+    def make_globals(self, d):
+        """A template's globals as one dict: Jinja's ChainMap of them was copied key by key, in Python, for
+        every render (a bulk letter renders its sentences and its Word template: eight times). The
+        environment's globals are set once, before any template is made, so nothing is lost by the copy."""
+        return {**self.globals, **d} if d else dict(self.globals)
+
     # --- reading values ------------------------------------------------------------------------
 
     def getattr(self, obj, attribute):

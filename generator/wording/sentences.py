@@ -136,13 +136,23 @@ def facts(commune: CommuneAssessment, default_set_id: str, letter_sets=()) -> di
     ``letter_sets``: the criteria sets of all the letter's assessments, to know whether the
     commune's set must be named (module docstring).
     """
+    key = (id(commune), default_set_id, tuple(id(x) for x in letter_sets))
+    cached = _FULL_FACTS.get(key)
+    if cached is not None and cached[0] is commune:
+        return cached[1]  # a letter writes several sentences about its commune
+    if len(_FULL_FACTS) > 64:
+        _FULL_FACTS.clear()
     data = dict(_facts(commune))
     s = commune.criteria_set
     others = {x.id for x in letter_sets} - {s.id}
     data["bo_mac_dinh"] = s.id == default_set_id
     data["ghi_bo"] = s.id != default_set_id or bool(others)
     data["bo"] = dict(data["bo"], nhan=set_label(s, letter_sets))
+    _FULL_FACTS[key] = (commune, data)
     return data
+
+
+_FULL_FACTS: dict[tuple, tuple[CommuneAssessment, dict]] = {}
 
 
 _FACTS: dict[int, tuple[CommuneAssessment, dict]] = {}
