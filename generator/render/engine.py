@@ -45,7 +45,6 @@ _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
 _TEMPLATED = re.compile(r"\{[{%#]")
 _PARA_START = re.compile(r"<w:p([ >])")
-_PARA_START_NL = re.compile(r"\n<w:p([ >])")
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 CORE_XML = (
@@ -76,8 +75,9 @@ class Properties:
 
 
 def _post_render(xml: str) -> str:
-    """Undo the line splitting docxtpl adds so that Jinja's line numbers mean something."""
-    return _PARA_START_NL.sub(r"<w:p\1", xml)
+    """Undo the line splitting docxtpl adds so that Jinja's line numbers mean something (``_source``: a line
+    break before each ``<w:p`` followed by a space or ``>``; two plain replacements, no regex per paragraph)."""
+    return xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
 
 
 _LITERAL_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
