@@ -388,9 +388,13 @@ DIGESTS = ROOT / "generator" / "data" / "templates.json"
 
 
 def digests(built: dict[str, bytes]) -> str:
-    """``data/templates.json``: the SHA-256 of each template as this script makes it. The render engine
-    knows a template with one of these digests for one of ours, unchanged (``render/blocks.py``)."""
-    return json.dumps({name: hashlib.sha256(data).hexdigest() for name, data in sorted(built.items())},
+    """``data/templates.json``: the SHA-256 of each Word template as this script makes it and of each sentence
+    template (``templates/cau/*.j2``, its text in UTF-8) as committed. A template with one of these digests is
+    one of ours, unchanged (``render/sandbox.shipped``): the block memo writes its runs as Jinja wrote them,
+    and a sentence template renders without the sandbox."""
+    texts = {f"cau/{path.name}": path.read_text("utf-8").encode("utf-8")
+             for path in sorted((ROOT / "templates" / "cau").glob("*.j2"))}
+    return json.dumps({name: hashlib.sha256(data).hexdigest() for name, data in sorted({**built, **texts}.items())},
                       indent=2) + "\n"
 
 

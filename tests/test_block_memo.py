@@ -216,3 +216,53 @@ def test_segments_cut_paragraph_runs_and_frames():
     assert offsets == [(0, 34, 40), (0, 56, 68)]  # where each paragraph starts in its run, and the run's end
     assert blocks._segments("<w:p><!-- x --></w:p>", blocks._TAG_STR, "w:p") is None
     assert blocks._segments("<w:p><w:r></w:p>", blocks._TAG_STR, "w:p") is None
+
+
+def test_the_registry_holds_the_digests_of_the_committed_templates():
+    """``data/templates.json`` is what ``scripts/build_template.py`` records: each Word template's bytes and
+    each sentence template's text, as committed. A template rebuilt or a sentence edited without running the
+    script again would silently lose the shortcuts (never the letter's correctness): this catches it."""
+    import hashlib
+    import json
+
+    recorded = json.loads((ROOT / "generator" / "data" / "templates.json").read_text("utf-8"))
+    expected = {name: hashlib.sha256((ROOT / "templates" / name).read_bytes()).hexdigest()
+                for name in ("cong-van.docx", "van-ban.docx")}
+    for path in sorted((ROOT / "templates" / "cau").glob("*.j2")):
+        expected[f"cau/{path.name}"] = hashlib.sha256(path.read_text("utf-8").encode("utf-8")).hexdigest()
+    assert recorded == expected
+
+
+def test_sentences_of_our_templates_render_alike_with_and_without_the_sandbox(tmp_path):
+    """Our own sentence templates skip the sandbox (``sentences.shipped_environment``); every sentence of a
+    campaign is the text the sandbox gives. An edited copy goes to the sandbox, which still refuses what it
+    refuses."""
+    from generator.wording import sentences
+
+    path = _campaign(tmp_path, VARIANTS["cong_van"])
+    campaign = load_campaign(path)
+    folder = sentences.SENTENCE_DIR
+    kinds = sorted(p.stem for p in folder.glob("*.j2") if p.stem not in ("tong_hop", "tham_dinh"))  # need other data
+    compared = 0
+    for name in campaign.assessments.ordered_keys():
+        facts = sentences.facts(campaign.assessments.communes[name], campaign.assessments.default_set.id)
+        extra = {"muc": {"tieu_chi": {"so": 2, "ten": "Giao thông"}, "don_vi": "Sở A", "cac_don_vi": ["Sở A"],
+                         "sut_giam": True}, "han": "31/12/2026"}
+        for kind in kinds:
+            plain = sentences.shipped_environment(str(folder)).get_template(f"{kind}.j2").render(xa=facts, **extra)
+            boxed = sentences.environment(str(folder)).get_template(f"{kind}.j2").render(xa=facts, **extra)
+            assert plain == boxed, (name, kind)
+            compared += 1
+    assert compared >= 60
+    edited = tmp_path / "cau"
+    edited.mkdir()
+    for p in folder.glob("*.j2"):
+        (edited / p.name).write_text(p.read_text("utf-8"), "utf-8")
+    (edited / "ket_qua.j2").write_text("{{ xa.__class__ }}", "utf-8")
+    facts = sentences.facts(campaign.assessments.communes[campaign.assessments.ordered_keys()[0]],
+                            campaign.assessments.default_set.id)
+    with pytest.raises(TemplateError, match="không an toàn"):
+        sentences.write("ket_qua", campaign.assessments.communes[campaign.assessments.ordered_keys()[0]],
+                        campaign.assessments.default_set.id, edited)
+    assert sentences._template(edited, "chua_dat.j2").environment is sentences.shipped_environment(str(edited))
+    assert sentences._template(edited, "ket_qua.j2").environment is sentences.environment(str(edited))

@@ -19,8 +19,6 @@ same bytes whichever way it is built.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import re
 import zipfile
 from dataclasses import dataclass
@@ -36,10 +34,10 @@ from generator.geometry import measure as geometry
 from generator.ooxml.guard import main_part
 from generator.render.blocks import BlockMemo
 from generator.render.context import run_prototypes
+from generator.render import sandbox
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
-from generator.resources import DATA
 
 _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
@@ -117,13 +115,6 @@ def _check_holds_letter(ast: jinja2.nodes.Template, shown: str) -> None:
                                     "thiếu phần đó. Hãy thêm thẻ vào mẫu (xem templates/cong-van.docx)", shown))
 
 
-def _shipped(path: Path) -> bool:
-    """Whether the file at ``path`` is one of the Word templates dispatch ships, unchanged: its SHA-256 is one
-    ``scripts/build_template.py`` recorded in ``data/templates.json`` (an edited copy is any other template)."""
-    digests = json.loads((DATA / "templates.json").read_text("utf-8"))
-    return hashlib.sha256(path.read_bytes()).hexdigest() in digests.values()
-
-
 class CompiledTemplate:
     """A Word template read and compiled once."""
 
@@ -146,7 +137,8 @@ class CompiledTemplate:
         document = self.parts["word/document.xml"].decode("utf-8")
         self._head, self._tail = _BODY.sub("\x00", document).split("\x00")
         self._last_parts: dict[str, tuple[str, bytes]] = {}  # each header or footer as the last letter had it
-        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._tpl.resolve_listing, _shipped(self.path))
+        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._tpl.resolve_listing,
+                                 sandbox.shipped(self.path.read_bytes()))
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
         try:

@@ -31,11 +31,14 @@ A refusal is a ``SecurityError`` with a Vietnamese message; the callers turn it 
 from __future__ import annotations
 
 import ctypes
+import hashlib
+import json
 import os
 import re
 import threading
 import time
 import types
+from functools import lru_cache
 from itertools import islice
 
 import jinja2
@@ -45,6 +48,7 @@ from jinja2.sandbox import SandboxedEnvironment, SandboxedEscapeFormatter, Sandb
 from markupsafe import Markup
 
 from generator.exceptions import RenderTimeout
+from generator.resources import DATA
 
 MAX_VALUE = 1_000_000  # characters or items of one value a template builds
 MAX_SEQUENCE = MAX_VALUE  # (name kept for callers)
@@ -583,3 +587,27 @@ def time_limit(seconds: float | None = None):
         return _FREE
     return _Armed(seconds or RENDER_SECONDS)
 
+
+@lru_cache(maxsize=1)
+def _shipped_digests() -> frozenset[str]:
+    return frozenset(json.loads((DATA / "templates.json").read_text("utf-8")).values())
+
+
+def shipped(data: bytes) -> bool:
+    """Whether ``data`` is one of the templates dispatch ships, unchanged (a Word template's bytes, a sentence
+    template's text in UTF-8): its SHA-256 is one ``scripts/build_template.py`` recorded in
+    ``data/templates.json``. Such a template is our own code: what the sandbox guards against (a template
+    from elsewhere reaching Python's internals, building huge values) cannot come from it. An edited copy
+    is any other template."""
+    return hashlib.sha256(data).hexdigest() in _shipped_digests()
+
+
+class ShippedLoader(jinja2.FileSystemLoader):
+    """Loads a template only if it is one dispatch ships, unchanged (``shipped``); any other is "not found"
+    here, and goes to the sandbox. The check is made on the very text that is compiled."""
+
+    def get_source(self, environment, template):
+        source, filename, uptodate = super().get_source(environment, template)
+        if not shipped(source.encode("utf-8")):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate

@@ -92,21 +92,50 @@ def _formatted_plain(env: jinja2.Environment, pattern: str, items: tuple) -> str
     return sandbox.format_text(env, pattern, dict(items))
 
 
-@lru_cache(maxsize=4)
-def environment(folder: str) -> jinja2.Environment:
-    env = sandbox.environment(
-        loader=jinja2.FileSystemLoader(folder, followlinks=False),
-        finalize=_escape_markup,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=False,
-        auto_reload=False,  # no stat() of the template file for every sentence of a bulk run
-    )
+_OPTIONS = dict(
+    finalize=_escape_markup,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+    auto_reload=False,  # no stat() of the template file for every sentence of a bulk run
+)
+
+
+def _with_filters(env: jinja2.Environment) -> jinja2.Environment:
     env.filters["hai_chu_so"] = two_digits
     env.filters["noi_va"] = and_list
     env.filters["danh_sach"] = listing  # its result is escaped by ``finalize`` like any printed value
     return env
+
+
+@lru_cache(maxsize=4)
+def environment(folder: str) -> jinja2.Environment:
+    """The sandbox every sentence template goes through, unless it is one we ship unchanged."""
+    return _with_filters(sandbox.environment(loader=jinja2.FileSystemLoader(folder, followlinks=False), **_OPTIONS))
+
+
+@lru_cache(maxsize=4)
+def shipped_environment(folder: str) -> jinja2.Environment:
+    """The same options and filters without the sandbox, for the sentence templates dispatch ships, unchanged
+    (``sandbox.ShippedLoader`` loads nothing else): our own code, rendered without the sandbox's checks on
+    every value (a bulk letter writes seven sentences). The text is the same either way."""
+    return _with_filters(jinja2.Environment(loader=sandbox.ShippedLoader(folder, followlinks=False),
+                                            undefined=jinja2.StrictUndefined, **_OPTIONS))
+
+
+_NOT_SHIPPED: set[tuple[str, str]] = set()  # (folder, template) found edited: the sandbox renders them
+
+
+def _template(folder: Path, name: str) -> jinja2.Template:
+    """The sentence template ``name``: ours unchanged without the sandbox, any other in it."""
+    where = str(folder)
+    if (where, name) not in _NOT_SHIPPED:
+        try:
+            return shipped_environment(where).get_template(name)
+        except jinja2.TemplateNotFound:
+            _NOT_SHIPPED.add((where, name))
+    return environment(where).get_template(name)
 
 
 SEPARATOR = " – "  # between a criterion's number and its name (en dash); see the module docstring
@@ -209,11 +238,10 @@ def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Pa
 
 def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     """One sentence; the file's shown path (``display_path``: two ``Path.resolve``) only for an error."""
-    env = environment(str(folder))
     name = f"{kind}.j2"
     try:
         with sandbox.time_limit():
-            text = env.get_template(name).render(xa=commune_facts, **extra)
+            text = _template(folder, name).render(xa=commune_facts, **extra)
     except jinja2.TemplateNotFound as exc:
         missing = exc.name if exc.name != name else name
         raise TemplateError(Problem(f"không có mẫu câu «{missing}»", display_path(folder))) from None
