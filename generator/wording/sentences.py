@@ -120,7 +120,7 @@ def shipped_environment(folder: str) -> jinja2.Environment:
     """The same options and filters without the sandbox, for the sentence templates dispatch ships, unchanged
     (``sandbox.ShippedLoader`` loads nothing else): our own code, rendered without the sandbox's checks on
     every value (a bulk letter writes seven sentences). The text is the same either way."""
-    return _with_filters(jinja2.Environment(loader=sandbox.ShippedLoader(folder, followlinks=False),
+    return _with_filters(sandbox.Plain(loader=sandbox.ShippedLoader(folder, followlinks=False),
                                             undefined=jinja2.StrictUndefined, **_OPTIONS))
 
 
