@@ -42,7 +42,6 @@ from generator.exceptions import Problem, TemplateError, display_path
 _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
 _LISTING_CHARS = re.compile("[\t\n\a\f]")
 _TEMPLATED = re.compile(r"\{[{%#]")
-_PARA_START = re.compile(r"<w:p([ >])")
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 CORE_XML = (
@@ -72,12 +71,6 @@ class Properties:
         ).encode("utf-8")
 
 
-def _post_render(xml: str) -> str:
-    """Undo the line splitting docxtpl adds so that Jinja's line numbers mean something (``_source``: a line
-    break before each ``<w:p`` followed by a space or ``>``; two plain replacements, no regex per paragraph)."""
-    return xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-
-
 _LITERAL_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}
 
 
@@ -87,7 +80,7 @@ def _source(patched_xml: str) -> str:
     after rendering, which changed a value typed ``{_{`` into ``{{``)."""
     for escape_, literal in _LITERAL_ESCAPES.items():
         patched_xml = patched_xml.replace(escape_, literal)
-    return _PARA_START.sub(r"\n<w:p\1", patched_xml)
+    return patched_xml  # docxtpl also breaks the line before each paragraph, for its error context: not used here
 
 
 def _check_main_part(main: str, parts: dict[str, bytes], shown: str) -> None:
@@ -155,7 +148,7 @@ class CompiledTemplate:
 
     def _render_raw(self, name: str, context: dict) -> str:
         with time_limit():
-            return _post_render(self._templates[name].render(context))
+            return self._templates[name].render(context)
 
     def _render_part(self, name: str, context: dict) -> str:
         xml = self._render_raw(name, context)
