@@ -19,7 +19,10 @@
   ``xa-huu-lung-2.docx``): unique by construction.
 - Each letter goes through the same stages as a single letter (``pipeline.template_for``: the
   same template resolution and checks; its annex, ``phu_luc``, included); a letter without an
-  annex takes the fast path (one compiled template, parts zipped directly).
+  annex takes the fast path (one compiled template, parts zipped directly), where what the letter
+  shares with the first one (the letterhead, the signature, every paragraph that is the same) is
+  taken from it as the whole pass made it (``render/blocks.py``): only what names the commune is
+  parsed and written again.
 - One run per folder at a time (``output.folder_lock``); another run gets exit 4.
 - The folder always matches the last finished run: a file of an earlier run that this run does
   not make (a commune that no longer gets a letter, ``tat-ca.docx`` when nothing is sent, a PDF
