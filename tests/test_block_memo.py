@@ -266,3 +266,38 @@ def test_sentences_of_our_templates_render_alike_with_and_without_the_sandbox(tm
                         campaign.assessments.default_set.id, edited)
     assert sentences._template(edited, "chua_dat.j2").environment is sentences.shipped_environment(str(edited))
     assert sentences._template(edited, "ket_qua.j2").environment is sentences.environment(str(edited))
+
+
+def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_in(tmp_path):
+    """``phan_cong.j2`` reads nothing of the unit but its names, printed as they are: its text is written
+    once per criterion and the names put in (``sentences._names_only``); each is the text the template
+    renders for that unit. A template that does anything else with a name is rendered every time."""
+    from generator.wording import sentences
+
+    path = _campaign(tmp_path, VARIANTS["cong_van"])
+    campaign = load_campaign(path)
+    folder = sentences.SENTENCE_DIR
+    phan_cong = sentences._template(folder, "phan_cong.j2")
+    assert sentences._names_only(phan_cong) is True
+    assert sentences._names_only(sentences._template(folder, "ket_qua.j2")) is False
+    sentences._SAME_BUT_NAMES.clear()
+    rendered = 0
+    for name in campaign.assessments.ordered_keys():
+        commune = campaign.assessments.communes[name]
+        facts = sentences.facts(commune, campaign.assessments.default_set.id)
+        for sut_giam in (False, True):
+            extra = {"muc": {"tieu_chi": {"so": 2, "ten": "Giao thông"}, "don_vi": "Sở A và Sở B",
+                             "cac_don_vi": ["Sở A", "Sở B"], "sut_giam": sut_giam}, "han": "31/12/2026"}
+            expected = " ".join(phan_cong.render(xa=facts, **extra).split())
+            assert sentences._render("phan_cong", facts, folder, **extra) == expected, name
+            rendered += 1
+    assert rendered >= 24 and len(sentences._SAME_BUT_NAMES) == 2  # written twice, for the two flags
+    assert any("A\\*B\\* &" in sentences._render("phan_cong", sentences.facts(c, "xa_ntm_2021_2025"), folder, **extra)
+               for c in campaign.assessments.communes.values())  # a name's asterisks stay asterisks
+    env = sentences.shipped_environment(str(folder))
+    for source, expected in (("{{ xa.ten }} và {{ xa.cap }}", True), ("{{ xa.ten | upper }}", False),
+                             ("{{ xa.ten ~ '!' }}", False), ("{% if xa.ten == 'A' %}a{% endif %}", False),
+                             ("{{ xa.dat }}", False), ("{% set b = xa %}{{ b.ten }}", False),
+                             ("{{ xa['ten'] }}", False), ("{{ muc.don_vi }}", True),
+                             ("{% include 'ket_qua.j2' %}{{ xa.ten }}", False)):
+        assert sentences.reads_names_only(env, source) is expected, source

@@ -612,8 +612,13 @@ class ShippedLoader(jinja2.FileSystemLoader):
     """Loads a template only if it is one dispatch ships, unchanged (``shipped``); any other is "not found"
     here, and goes to the sandbox. The check is made on the very text that is compiled."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sources: dict[str, str] = {}  # each template's text as it was compiled
+
     def get_source(self, environment, template):
         source, filename, uptodate = super().get_source(environment, template)
         if not shipped(source.encode("utf-8")):
             raise jinja2.TemplateNotFound(template)
+        self.sources[template] = source
         return source, filename, uptodate

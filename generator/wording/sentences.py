@@ -236,12 +236,87 @@ def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Pa
     return _render(kind, facts(commune, default_set_id, letter_sets), folder, **extra)
 
 
+# What a sentence names a unit by: a template that reads nothing else of ``xa`` and prints these as they are
+# (``{{ xa.ten }}``) writes the same sentence for every unit but for them (``_names_only``).
+_NAME_KEYS = ("ten", "cap", "ten_day_du")
+_STAND_INS = {key: f"\ue000{i}\ue001" for i, key in enumerate(_NAME_KEYS)}
+_SAME_BUT_NAMES: dict[tuple, str] = {}  # (template, the values it reads but the names) -> its text, names stood in
+
+
+@lru_cache(maxsize=64)
+def _names_only(template: jinja2.Template) -> bool:
+    """Whether ``template`` reads of ``xa`` only the unit's names, each printed as it is: no filter, test,
+    comparison or join touches them, and it includes, imports or extends nothing (which could read them
+    otherwise). Its text is then the same for two units but where it prints their names, so it is written
+    once with stand-ins and the names put in (``_render``). Decided on the syntax tree of the very text that
+    was compiled, for our own templates (``sandbox.ShippedLoader`` keeps it); any other is rendered each time."""
+    source = getattr(template.environment.loader, "sources", {}).get(template.name)
+    if source is None:  # only our own templates, whose compiled text ShippedLoader kept
+        return False
+    return reads_names_only(template.environment, source)
+
+
+def reads_names_only(env: jinja2.Environment, source: str) -> bool:
+    """The test of ``_names_only`` on a template's text."""
+    tree = env.parse(source)
+    if next(tree.find_all((jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport,
+                            jinja2.nodes.Extends)), None) is not None:
+        return False
+    printed = set()
+    for output in tree.find_all(jinja2.nodes.Output):
+        printed.update(id(n) for n in output.nodes if isinstance(n, jinja2.nodes.Getattr)
+                       and isinstance(n.node, jinja2.nodes.Name) and n.node.name == "xa" and n.attr in _NAME_KEYS)
+    for node in tree.find_all(jinja2.nodes.Name):
+        if node.name != "xa" or node.ctx != "load":
+            continue
+        parent = next((g for g in tree.find_all(jinja2.nodes.Getattr) if g.node is node), None)
+        if parent is None or id(parent) not in printed:
+            return False
+    return True
+
+
+def _frozen(value):
+    """``value`` as a key: dicts and lists of plain values, else None (not remembered)."""
+    if isinstance(value, (str, int, bool, type(None))):
+        return value
+    if isinstance(value, dict):
+        items = tuple((k, _frozen(v)) for k, v in value.items())
+        return None if any(v is None and value[k] is not None for k, v in items) else ("d", items)
+    if isinstance(value, (list, tuple)):
+        items = tuple(_frozen(v) for v in value)
+        return None if any(f is None and v is not None for f, v in zip(items, value)) else ("l", items)
+    return None
+
+
+def _with_names(template: jinja2.Template, commune_facts: dict, extra: dict) -> str | None:
+    """The text of a names-only template (``_names_only``) for these facts, written once per set of other
+    values with stand-ins for the names; None when it cannot be (a value not plain, a name holding a
+    stand-in's character)."""
+    names = {key: commune_facts.get(key) for key in _NAME_KEYS}
+    if not all(isinstance(v, str) and "\ue000" not in v and "\ue001" not in v for v in names.values()):
+        return None
+    key = (template, _frozen(extra))
+    if key[1] is None:
+        return None
+    text = _SAME_BUT_NAMES.get(key)
+    if text is None:
+        if len(_SAME_BUT_NAMES) > 4096:
+            _SAME_BUT_NAMES.clear()
+        text = _SAME_BUT_NAMES[key] = template.render(xa=dict(_STAND_INS), **extra)
+    for name_key, stand_in in _STAND_INS.items():
+        text = text.replace(stand_in, _escape_markup(names[name_key]))
+    return text
+
+
 def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     """One sentence; the file's shown path (``display_path``: two ``Path.resolve``) only for an error."""
     name = f"{kind}.j2"
     try:
         with sandbox.time_limit():
-            text = _template(folder, name).render(xa=commune_facts, **extra)
+            template = _template(folder, name)
+            text = _with_names(template, commune_facts, extra) if _names_only(template) else None
+            if text is None:
+                text = template.render(xa=commune_facts, **extra)
     except jinja2.TemplateNotFound as exc:
         missing = exc.name if exc.name != name else name
         raise TemplateError(Problem(f"không có mẫu câu «{missing}»", display_path(folder))) from None
