@@ -3,6 +3,7 @@
 checked reading gives."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -11,7 +12,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.exceptions import InputError
 from generator.load import yaml_source
+from generator.model import admin_levels
 from generator.load.yaml_source import load_yaml
 from generator.resources import CRITERIA
 
@@ -80,8 +83,91 @@ def test_a_shipped_criteria_file_reads_the_same_fast_as_checked(path):
     assert len(checked_at.lines) > 10
 
 
-def test_the_shipped_loader_is_libyamls_when_pyyaml_has_it():
+def _needs_libyaml():
     if not yaml.__with_libyaml__:
         pytest.skip("PyYAML built without libyaml here")
-    assert issubclass(yaml_source._ShippedLoader, yaml.CSafeLoader)
-    assert not issubclass(yaml_source._Loader, yaml.CSafeLoader)  # a clerk's file: PyYAML's own messages
+
+
+def test_the_fast_loader_is_libyamls_and_the_wording_one_pyyamls():
+    _needs_libyaml()
+    assert issubclass(yaml_source._FastLoader, yaml.CSafeLoader)
+    assert not issubclass(yaml_source._Loader, yaml.CSafeLoader)  # the one whose complaints are translated
+
+
+def _slow_only(monkeypatch):
+    monkeypatch.setattr(yaml_source, "_fast_parse", lambda text, check_depth=True: None)
+
+
+def _no_slow(monkeypatch):
+    def refuse(text):
+        raise AssertionError("PyYAML's own parser was used")
+    monkeypatch.setattr(yaml_source, "_slow_parse", refuse)
+
+
+YAML_FILES = sorted(p for folder in ("inputs", "tests", "examples", "docs") if (ROOT / folder).is_dir()
+                    for p in (ROOT / folder).rglob("*.y*ml"))
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_a_clerks_file_reads_the_same_through_libyaml(path, monkeypatch):
+    """Every YAML file of the repository: libyaml gives the same data, lines and warnings as PyYAML's parser
+    (or, for a file one of them refuses, the same Vietnamese message)."""
+    _needs_libyaml()
+
+    def read():
+        try:
+            data, located = load_yaml(path)
+            return data, dict(located.lines), list(located.warnings)
+        except InputError as err:
+            return str(err)
+
+    fast = read()
+    _slow_only(monkeypatch)
+    assert read() == fast
+
+
+def test_a_clerks_file_is_parsed_by_libyaml(monkeypatch):
+    _needs_libyaml()
+    _no_slow(monkeypatch)
+    data, located = load_yaml(SEED)
+    assert data["ky_hieu"] == "UBND-NN" and located.line_of(("ky_hieu",)) == 17
+
+
+def test_a_duplicate_key_found_on_libyamls_nodes_names_its_line(tmp_path, monkeypatch):
+    _needs_libyaml()
+    _no_slow(monkeypatch)
+    src = tmp_path / "lap.yaml"
+    src.write_text("# chú thích\nky_hieu: UBND-VP\nnoi_dung:\n  - Đoạn một.\n\nky_hieu: UBND-NN\n", encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_yaml(src)
+    assert [(p.line, p.message) for p in raised.value.problems] == [(6, "khoá «ky_hieu» bị lặp lại (đã có ở dòng 2)")]
+
+
+def test_a_file_libyaml_refuses_gets_pyyamls_message_in_vietnamese_at_its_line(tmp_path):
+    _needs_libyaml()
+    src = tmp_path / "tab.yaml"
+    src.write_text("ky_hieu: UBND-VP\nnoi_dung:\n\t- Đoạn một.\n", encoding="utf-8")
+    with pytest.raises(yaml.YAMLError):
+        yaml.load(src.read_text("utf-8"), Loader=yaml.CSafeLoader)  # libyaml refuses it, in its own words
+    with pytest.raises(InputError) as raised:
+        load_yaml(src)
+    assert [(p.line, p.message) for p in raised.value.problems] == [
+        (3, "YAML không hợp lệ: YAML không cho dùng phím Tab để thụt dòng; hãy dùng dấu cách")]
+
+
+def test_nesting_deep_enough_to_crash_libyamls_composer_is_refused_in_vietnamese(tmp_path):
+    """libyaml's composer recurses in C: 200,000 ``[`` end the process (SIGSEGV) unless the depth is seen first."""
+    _needs_libyaml()
+    src = tmp_path / "sau.yaml"
+    src.write_text("ky_hieu: UBND-VP\nx: " + "[" * 200_000 + "]" * 200_000 + "\n", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "generator", "check", str(src)], cwd=ROOT, capture_output=True,
+                          text=True, encoding="utf-8", timeout=120)
+    assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+    assert "lồng nhau quá sâu" in done.stderr and "sau.yaml" in done.stderr
+
+
+def test_the_administrative_levels_read_as_pyyaml_reads_them():
+    text = admin_levels.DATA.read_text(encoding="utf-8")
+    expected = yaml.safe_load(text)
+    assert admin_levels.levels()[0] == expected["abolished_on"] == dt.date(2025, 7, 1)
+    assert [level.id for level in admin_levels.levels()[1]] == [entry["id"] for entry in expected["levels"]]
