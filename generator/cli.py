@@ -11,6 +11,9 @@ neither the bulk machinery, nor PDF, review, lint, openpyxl or pikepdf, so it st
 review commands (``text``, ``diff``) are registered on first use (``_Main.get_command``).
 ``tests/test_startup.py`` checks what each command leaves in ``sys.modules``.
 
+Pydantic's plugins are switched off (``PYDANTIC_DISABLE_PLUGINS``, unless set) before the models are built:
+looking for them read every installed package's metadata.
+
 Every command runs in ``_run``: a ``DispatchError`` prints its Vietnamese message and exits with
 its code, Ctrl-C and SIGTERM stop cleanly (130, the ``finally`` blocks run), anything else is 70.
 """
@@ -28,7 +31,11 @@ from pathlib import Path
 
 import click
 
-from generator.vi import click as click_vi
+# dispatch uses no pydantic plugin; without this, building the first model reads the metadata of every installed
+# package to look for one (``pydantic.plugin._loader``). A value the user set is kept.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+from generator.vi import click as click_vi  # noqa: E402  (after the line above: the models are built on import)
 from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
                                   FileBusyError, InputError, OutputError, Problem, display_path)
 from generator.pipeline import build_file, campaign_warnings, default_output, render_dispatch

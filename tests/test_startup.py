@@ -47,12 +47,25 @@ def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
     return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
 
 
-def test_build_of_one_letter_loads_no_review_pdf_lint_bulk_openpyxl_or_pikepdf(tmp_path):
+def test_build_of_one_letter_loads_no_review_pdf_lint_bulk_openpyxl_pikepdf_or_babel(tmp_path):
     modules = _modules_after("build", SEED, "-o", tmp_path / "cv.docx", cwd=tmp_path)
     assert "generator.pipeline" in modules  # it did build
     assert (tmp_path / "cv.docx").is_file()
     assert _loaded(modules, ("generator.review", "generator.pdf", "generator.lint", "generator.bulk.run",
-                             "generator.bulk.campaign", "pikepdf", "openpyxl", "psutil")) == []
+                             "generator.bulk.campaign", "pikepdf", "openpyxl", "psutil", "babel")) == []
+
+
+def test_build_does_not_look_for_pydantic_plugins(tmp_path):
+    """Looking for them reads the metadata of every installed package (``PYDANTIC_DISABLE_PLUGINS``)."""
+    code = ("import sys\nsys.argv = ['dispatch', 'build', sys.argv[1], '-o', sys.argv[2]]\n"
+            "from generator.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "import pydantic.plugin._loader as loader\nprint('PLUGINS=' + repr(loader._plugins))\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    done = subprocess.run([sys.executable, "-c", code, str(SEED), str(tmp_path / "cv.docx")], cwd=tmp_path,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120,
+                          env={**env, "PYTHONPATH": str(ROOT)})
+    assert (tmp_path / "cv.docx").is_file(), done.stderr
+    assert "PLUGINS=None" in done.stdout, done.stdout  # never scanned ({} once scanned)
 
 
 def test_text_loads_no_pdf_and_no_bulk(tmp_path):
