@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from generator.exceptions import InputError
+from generator.assessments import criteria
 from generator.load import yaml_source
 from generator.model import admin_levels
 from generator.load.yaml_source import load_yaml
@@ -184,3 +185,42 @@ def test_the_administrative_levels_read_as_pyyaml_reads_them():
     expected = yaml.safe_load(text)
     assert admin_levels.levels()[0] == expected["abolished_on"] == dt.date(2025, 7, 1)
     assert [level.id for level in admin_levels.levels()[1]] == [entry["id"] for entry in expected["levels"]]
+
+
+@pytest.mark.parametrize("path", sorted(CRITERIA.glob("*.yaml")), ids=lambda p: p.name)
+def test_each_shipped_criteria_file_is_named_by_its_id(path):
+    """``criteria.get_set`` reads a shipped set alone from ``<id>.yaml``."""
+    data, _located = load_yaml(path, shipped=True)
+    assert data["id"] == path.stem and "based_on" not in data
+
+
+def test_a_letter_reads_only_the_shipped_set_it_uses(monkeypatch):
+    read = []
+    original = criteria._read
+
+    def spy(path, shipped):
+        read.append(path.name)
+        return original(path, shipped)
+
+    monkeypatch.setattr(criteria, "_read", spy)
+    criteria._shipped_set.cache_clear()
+    criteria._shipped_sets.cache_clear()
+    try:
+        alone = criteria.get_set("xa_ntm_nang_cao_2021_2025")
+        assert read == ["xa_ntm_nang_cao_2021_2025.yaml"]
+        assert criteria.get_set("xa_ntm_nang_cao_2021_2025") is alone and len(read) == 1
+        everything = criteria.load_sets()
+        assert len(read) == 7  # all six, for the list
+        assert alone == everything["xa_ntm_nang_cao_2021_2025"] and alone.shipped
+        assert criteria.get_set("xa_ntm_2021_2025") is everything["xa_ntm_2021_2025"]  # once all are read, those
+    finally:
+        criteria._shipped_set.cache_clear()
+        criteria._shipped_sets.cache_clear()
+
+
+def test_an_unknown_or_strange_set_id_still_lists_the_known_ones():
+    for set_id in ("xa_ntm_2099", "../xa_ntm_2021_2025", "XA_NTM_2021_2025"):
+        with pytest.raises(InputError) as raised:
+            criteria.get_set(set_id)
+        message = str(raised.value)
+        assert f"không có bộ tiêu chí «{set_id}»" in message and "xa_ntm_2021_2025" in message
