@@ -244,3 +244,23 @@ def test_a_build_is_the_same_with_a_cold_cache_a_warm_one_and_none(tmp_path):
     blocker.write_text("x", encoding="utf-8")  # the cache folder cannot be made under a file
     none = _build(tmp_path, blocker, "khong.docx")
     assert cold == warm == none
+
+
+def test_the_folder_is_kept_small(tmp_path, monkeypatch):
+    monkeypatch.setattr(sandbox, "MAX_ENTRIES", 6)
+    folder = tmp_path / "jinja"
+    env = _env(folder)
+    for n in range(6):
+        sandbox.from_string(env, f"mẫu {n} {{{{ x }}}}")
+        newest = max(_entries(folder), key=lambda p: p.stat().st_mtime_ns)  # the one just written
+        os.utime(newest, (1000 + n, 1000 + n))  # the six written in this order, long ago
+    assert len(_entries(folder)) == 6
+    sandbox.from_string(env, "mẫu mới {{ x }}")  # the seventh: the oldest four go, three stay
+    kept = _entries(folder)
+    assert len(kept) == 3
+    fresh = _env(folder)
+    calls = _compiles(fresh)
+    for n in (4, 5):
+        sandbox.from_string(fresh, f"mẫu {n} {{{{ x }}}}")
+    sandbox.from_string(fresh, "mẫu mới {{ x }}")
+    assert calls == []  # the newest were kept

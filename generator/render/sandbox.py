@@ -40,7 +40,8 @@ own cache folder (``cache_folder``: ``%LOCALAPPDATA%\\dispatch\\jinja`` on Windo
 when it, and the folder holding it, belong to this user and no one else can write to them (code another
 user could put there would run here). Entries are written to a temporary name and renamed, so a run
 reading one while another writes it sees the old entry, the new one or none. A folder that cannot be
-made or written to only means compiling every time.
+made or written to only means compiling every time. Past ``MAX_ENTRIES`` entries (old versions of edited
+templates), the oldest half is removed.
 """
 from __future__ import annotations
 
@@ -612,6 +613,26 @@ class CodeCache(jinja2.BytecodeCache):
                 os.unlink(temporary)
             except OSError:
                 pass
+            return
+        _prune(folder)
+
+
+MAX_ENTRIES = 200  # each edit of a template leaves its old code behind: past this, the oldest half goes
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder small: when it holds more than ``MAX_ENTRIES`` entries, remove the least recently
+    written ones down to half (they are only compiled again if still used)."""
+    try:
+        entries = list(os.scandir(folder))
+        codes = [e for e in entries if e.name.endswith(".code")]
+        if len(codes) <= MAX_ENTRIES:
+            return
+        codes.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime)
+        for entry in codes[:len(codes) - MAX_ENTRIES // 2]:
+            os.unlink(entry.path)
+    except OSError:
+        pass
 
     def clear(self) -> None:
         folder = self.folder
