@@ -224,3 +224,55 @@ def test_an_unknown_or_strange_set_id_still_lists_the_known_ones():
             criteria.get_set(set_id)
         message = str(raised.value)
         assert f"không có bộ tiêu chí «{set_id}»" in message and "xa_ntm_2021_2025" in message
+
+
+ODD_TEXTS = {
+    "recursive alias": "a: &a [*a]\n",
+    "two documents": "a: 1\n---\nb: 2\n",
+    "open quote": 'a: "x\n',
+    "tab indent": "a:\n\t- b\n",
+    "duplicate key": "a: 1\nb: 2\na: 3\n",
+    "flow list split at commas": "kinh_gui: [UBND các xã, phường, thị trấn]\n",
+    "control character": "a: x\x07y\n",
+    "bidi override": "a: Số \u202e12\n",
+    "crlf": "a: 1\r\nb:\r\n  - x\r\n  - y\r\n",
+    "lone cr": "a: 1\rb: 2\r",
+    "line separator": "a: x\u2028y\nb: 2\n",
+    "next line": "a: x\x85y\nb: 2\n",
+    "nested to the limit": "a: " + "[" * 40 + "]" * 40 + "\n",
+    "nested past the limit": "a: " + "[" * 41 + "]" * 41 + "\n",
+    "block nesting past the limit": "".join("  " * i + f"k{i}:\n" for i in range(45)) + "  " * 45 + "v: 1\n",
+    "long key": "k" * 1100 + ": 1\n",
+    "octal-looking number": "so: 010\nngay: 2024-02-30\n",
+    "tag": "a: !!python/name:os.system\n",
+    "merge key": "x: &x {a: 1}\ny:\n  <<: *x\n",
+    "empty": "",
+    "only a comment": "# chỉ chú thích\n",
+    "a scalar": "chỉ một dòng chữ\n",
+    "percent": "a: %x\n",
+    "at sign": "a: @x\n",
+    "backquote": "a: `x`\n",
+    "star": "a: *không phải bí danh\n",
+    "bom inside": "a: x\ufeffy\n",
+    "surrogate escape": 'a: "\\ud83d"\n',
+}
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS.values(), ids=ODD_TEXTS.keys())
+def test_an_odd_file_reads_the_same_through_either_parser(text, tmp_path, monkeypatch):
+    """What a clerk (or an attacker) may write: libyaml's path gives what PyYAML's gives, data, lines and
+    warnings, or the same Vietnamese message at the same line."""
+    _needs_libyaml()
+    src = tmp_path / "la.yaml"
+    src.write_bytes(text.encode("utf-8", "surrogatepass"))
+
+    def read():
+        try:
+            data, located = load_yaml(src)
+            return data, dict(located.lines), list(located.warnings)
+        except InputError as err:
+            return str(err)
+
+    fast = read()
+    _slow_only(monkeypatch)
+    assert read() == fast
