@@ -11,30 +11,51 @@ neither the bulk machinery, nor PDF, review, lint, openpyxl or pikepdf, so it st
 review commands (``text``, ``diff``) are registered on first use (``_Main.get_command``).
 ``tests/test_startup.py`` checks what each command leaves in ``sys.modules``.
 
+Pydantic's plugins are switched off (``PYDANTIC_DISABLE_PLUGINS``, unless set) before the models are built:
+looking for them read every installed package's metadata. The cycle collector is off while the module's imports
+run (they make objects, not garbage), which are then frozen out of its later scans.
+
 Every command runs in ``_run``: a ``DispatchError`` prints its Vietnamese message and exits with
 its code, Ctrl-C and SIGTERM stop cleanly (130, the ``finally`` blocks run), anything else is 70.
 """
 from __future__ import annotations
 
-import codecs
-import io
-import json
-import os
-import signal
-import sys
-import traceback
-from contextlib import contextmanager
-from pathlib import Path
+import gc
 
-import click
+# Importing what a build needs makes some 80 000 objects the cycle collector tracks, and almost no garbage; the
+# collector ran a hundred times over the growing heap meanwhile, and again over all of it later (together about
+# a tenth of a single build). It is off while the imports run; then what they made is frozen (``gc.freeze``:
+# never scanned again, as it lives as long as the process) and the collector is on again as it was.
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    import codecs
+    import io
+    import json
+    import os
+    import signal
+    import sys
+    import traceback
+    from contextlib import contextmanager
+    from pathlib import Path
 
-from generator.vi import click as click_vi
-from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError, DocxReadError,
-                                  FileBusyError, InputError, OutputError, Problem, display_path)
-from generator.pipeline import build_file, campaign_warnings, default_output, render_dispatch
-from generator.write.output import UNCHANGED, staged_for, write_output
-from generator.load.yaml_source import load_yaml
-from generator.bulk import is_campaign
+    import click
+
+    # dispatch uses no pydantic plugin; without this, building the first model reads the metadata of every
+    # installed package to look for one (``pydantic.plugin._loader``). A value the user set is kept.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
+    from generator.vi import click as click_vi
+    from generator.exceptions import (EXIT_DIFFERENT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, DispatchError,
+                                      DocxReadError, FileBusyError, InputError, OutputError, Problem, display_path)
+    from generator.pipeline import build_file, campaign_warnings, default_output, render_dispatch
+    from generator.write.output import UNCHANGED, staged_for, write_output
+    from generator.load.yaml_source import load_yaml
+    from generator.bulk import is_campaign
+finally:
+    gc.freeze()
+    if _COLLECTING:
+        gc.enable()
 
 click_vi.install()
 

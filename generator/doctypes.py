@@ -35,7 +35,8 @@ class DocumentType:
 @lru_cache(maxsize=1)
 def document_types() -> dict[str, DocumentType]:
     """Every known type by key, in the order of the data file."""
-    raw = yaml.safe_load(DATA.read_text("utf-8"))
+    # libyaml's C parser when PyYAML has it (a shipped file: about ten times faster than PyYAML's own)
+    raw = yaml.load(DATA.read_text("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return {
         key: DocumentType(
             key=key,

@@ -11,6 +11,12 @@
   abbreviation: "các Phó Chủ tịch", "ngành") is warned about, not refused: YAML split the
   name at its commas. The warning (``Located.warnings``) names the line and shows the block
   list to write instead (``flow_list_warning``).
+
+Parsing: libyaml's C parser when PyYAML has it (the same nodes and line marks through the same
+resolver, about ten times faster than PyYAML's own), after a scan of its events has shown the
+nesting is within ``MAX_DEPTH`` (its composer recurses in C: a file of ``[[[[…`` would crash the
+process, not raise). A file it refuses, or nests deeper, is read again by PyYAML's own parser, so
+every complaint is PyYAML's, which ``_yaml_message`` puts into Vietnamese with its line.
 """
 from __future__ import annotations
 
@@ -56,14 +62,16 @@ class _Loader(yaml.SafeLoader):
     """
 
 
-class _ShippedLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """The same rules through libyaml's C parser when PyYAML has it (the same nodes and line marks, about 20
-    times faster), for the data files shipped with dispatch only (``load_yaml(..., shipped=True)``): its
-    complaints are libyaml's wording, which ``_yaml_message`` does not translate, and shipped files have none."""
+_CSafeLoader = getattr(yaml, "CSafeLoader", None)  # None: PyYAML built without libyaml
+
+
+class _FastLoader(_CSafeLoader or yaml.SafeLoader):
+    """The same rules through libyaml's C parser (``_fast_parse``): the same nodes and line marks, about ten
+    times faster. Never trusted to word a complaint: ``load_yaml`` reads a file it refuses with ``_Loader``."""
 
 
 _INT = "tag:yaml.org,2002:int"
-for _loader in (_Loader, _ShippedLoader):
+for _loader in (_Loader, _FastLoader):
     _loader.yaml_implicit_resolvers = {
         first: [(tag, regexp) for tag, regexp in resolvers if tag not in (_INT, "tag:yaml.org,2002:timestamp")]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -271,12 +279,66 @@ def read_input(path: Path, limit: int, shown: str, noun: str = "tệp") -> bytes
     return raw
 
 
+def _deeper_than(text: str, limit: int) -> bool:
+    """Whether ``text`` nests collections more than ``limit`` deep, from libyaml's events (a loop, no
+    recursion); a YAML error raises."""
+    parser = yaml.cyaml.CParser(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if isinstance(event, _OPEN):
+                depth += 1
+                if depth > limit:
+                    return True
+            elif isinstance(event, _CLOSE):
+                depth -= 1
+            elif event is None or isinstance(event, yaml.StreamEndEvent):
+                return False
+    finally:
+        parser.dispose()
+
+
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _fast_parse(text: str, check_depth: bool = True):
+    """(loader, root node) through libyaml; None when PyYAML has no libyaml, when libyaml refuses the text
+    (``_slow_parse`` then says why, in PyYAML's words) or, with ``check_depth``, when it nests deeper than
+    ``_walk`` accepts: libyaml's composer recurses in C and would crash the process on ``[[[[…``, where
+    PyYAML's raises RecursionError (the shipped files, whose nesting the tests see, skip that scan)."""
+    if _CSafeLoader is None:
+        return None
+    try:
+        if check_depth and _deeper_than(text, MAX_DEPTH + 1):  # the root has depth 1 and path ()
+            return None
+        loader = _FastLoader(text)
+        try:
+            return loader, loader.get_single_node()
+        except BaseException:
+            loader.dispose()
+            raise
+    except yaml.YAMLError:
+        return None
+
+
+def _slow_parse(text: str):
+    """(loader, root node) through PyYAML's own parser, whose complaints ``_yaml_message`` translates."""
+    loader = _Loader(text)
+    try:
+        return loader, loader.get_single_node()
+    except BaseException:
+        loader.dispose()
+        raise
+
+
 def load_yaml(path: Path, shipped: bool = False) -> tuple[object, Located]:
     """Load one YAML file. Raises InputError (in Vietnamese, with file and line) on any fault.
 
-    ``shipped``: a data file shipped with dispatch (the criteria sets): read by libyaml's C parser when PyYAML
-    has it, its text only normalised, not checked for what a clerk may paste (``tests/test_startup.py`` checks
-    the shipped files once, as a clerk's would be)."""
+    ``shipped``: a data file shipped with dispatch (the criteria sets): its text only normalised, not checked
+    for what a clerk may paste, and its nesting not scanned first (``tests/test_startup.py`` checks the shipped
+    files once, as a clerk's would be)."""
     shown = display_path(path)
     located = Located(shown)
     raw = read_input(path, MAX_BYTES, shown, "tệp YAML")
@@ -293,9 +355,9 @@ def load_yaml(path: Path, shipped: bool = False) -> tuple[object, Located]:
     stand_ins = _stand_ins(text)
     if stand_ins:
         text = text.translate({ord(k): v for k, v in stand_ins.items()})
-    loader = (_ShippedLoader if shipped else _Loader)(text)
+    loader = None
     try:
-        node = loader.get_single_node()
+        loader, node = _fast_parse(text, check_depth=not shipped) or _slow_parse(text)
         if node is None:
             raise InputError(Problem("tệp rỗng", shown))
         problems: list[Problem] = []
@@ -314,7 +376,8 @@ def load_yaml(path: Path, shipped: bool = False) -> tuple[object, Located]:
     except ValueError:  # what ``_walk`` did not foresee of the constructors' complaints
         raise InputError(Problem("có giá trị không đọc được; nếu đó là chữ, hãy đặt trong ngoặc kép", shown)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
     problems = []
     data = _clean(data, (), located, problems, {ord(v): k for k, v in stand_ins.items()}, check=not shipped)

@@ -49,7 +49,8 @@ class Level:
 @lru_cache(maxsize=1)
 def levels() -> tuple[dt.date, tuple[Level, ...]]:
     """The date of the change and the abolished levels, most specific first."""
-    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    # libyaml's C parser when PyYAML has it (a shipped file: about ten times faster than PyYAML's own)
+    data = yaml.load(DATA.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     found = tuple(
         Level(entry["id"], entry["name"],
               tuple(re.compile(unicodedata.normalize("NFC", p), re.IGNORECASE) for p in entry["patterns"]),

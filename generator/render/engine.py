@@ -137,11 +137,11 @@ class CompiledTemplate:
         try:
             source = _source(self._tpl.patch_xml(self._tpl.get_xml()))
             _check_holds_letter(env.parse(source), shown)
-            self._templates["word/document.xml"] = env.from_string(source)
+            self._templates["word/document.xml"] = sandbox.from_string(env, source)  # compiled code kept
             for name, blob in self.parts.items():
                 if re.fullmatch(r"word/(header|footer)\d+\.xml", name) and _TEMPLATED.search(blob.decode("utf-8")):
                     xml = etree.tostring(etree.fromstring(blob), encoding="unicode")
-                    self._templates[name] = env.from_string(_source(self._tpl.patch_xml(xml)))
+                    self._templates[name] = sandbox.from_string(env, _source(self._tpl.patch_xml(xml)))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message})", shown)) from None
         self._constant = frozenset(self.parts) - set(self._templates) - {"docProps/core.xml"}

@@ -27,19 +27,38 @@ can build a value:
 Each limit is far above what a real letter needs (a letter part is about 100 000 characters).
 A refusal is a ``SecurityError`` with a Vietnamese message; the callers turn it into a
 ``TemplateError`` (exit 3).
+
+**Compiled code is kept** between runs (``CodeCache``, the ``bytecode_cache`` of every environment made
+here; ``from_string`` for a template that has no loader): compiling the Word template's body and the
+sentence templates was a quarter of what a single build does after its imports. An entry is found by a digest of the template's source,
+its name and file, and everything else its code depends on (Jinja's and Python's versions, this module's
+own source, which holds the code generator, and the environment's settings, filters and tests), and it
+holds a digest of its own bytes: an entry that does not match, or cannot be read, is compiled again and
+rewritten. Never pickle (Jinja's own cache format reads its checksum with it). The folder is the user's
+own cache folder (``cache_folder``: ``%LOCALAPPDATA%\\dispatch\\jinja`` on Windows, else
+``$XDG_CACHE_HOME/dispatch/jinja`` or ``~/.cache/dispatch/jinja``), made 0700; on POSIX it is used only
+when it, and the folder holding it, belong to this user and no one else can write to them (code another
+user could put there would run here). Entries are written to a temporary name and renamed, so a run
+reading one while another writes it sees the old entry, the new one or none. A folder that cannot be
+made or written to only means compiling every time. Past ``MAX_ENTRIES`` entries (old versions of edited
+templates), the oldest half is removed.
 """
 from __future__ import annotations
 
 import ctypes
 import hashlib
 import json
+import marshal
 import os
 import re
+import stat
+import sys
 import threading
 import time
 import types
 from functools import lru_cache
 from itertools import islice
+from pathlib import Path
 
 import jinja2
 from jinja2.compiler import CodeGenerator
@@ -458,7 +477,203 @@ def format_text(env: jinja2.Environment, pattern: str, values: dict) -> str:
 
 
 def environment(**options) -> jinja2.Environment:
+    """A sandbox whose compiled templates are kept in the user's cache folder (``CodeCache``)."""
+    options.setdefault("bytecode_cache", CodeCache())
     return Sandbox(undefined=jinja2.StrictUndefined, **options)
+
+
+def from_string(env: jinja2.Environment, source: str) -> jinja2.Template:
+    """``env.from_string(source)`` through ``env.bytecode_cache`` (Jinja consults it only for templates from a
+    loader): the same template, its code compiled once per source."""
+    cache = env.bytecode_cache
+    if cache is None:
+        return env.from_string(source)
+    bucket = cache.get_bucket(env, None, None, source)
+    code = bucket.code
+    if code is None:
+        code = env.compile(source)  # a syntax error raises here, as from env.from_string
+        bucket.code = code
+        cache.set_bucket(bucket)
+    return env.template_class.from_code(env, code, env.make_globals(None), None)
+
+
+# --- compiled templates kept between runs ---------------------------------------------------------
+
+_CACHE_MAGIC = b"dispatch jinja code 1\n"
+_OWN_SOURCE: bytes | None = None  # this module's source: the code generator, part of every key
+
+
+def _own_source() -> bytes | None:
+    """This module's file (None when it cannot be read: then nothing is kept, a key could not tell versions)."""
+    global _OWN_SOURCE
+    if _OWN_SOURCE is None:
+        try:
+            _OWN_SOURCE = Path(__file__).read_bytes()
+        except OSError:
+            return None
+    return _OWN_SOURCE
+
+
+_SETTINGS = ("block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+             "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+             "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized", "is_async")
+
+
+def _name_of(obj) -> str:
+    return f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', type(obj).__qualname__)}"
+
+
+def _fingerprint(env: jinja2.Environment) -> bytes:
+    """What the code Jinja compiles for ``env`` depends on besides the template itself."""
+    autoescape = env.autoescape if isinstance(env.autoescape, bool) else _name_of(env.autoescape)
+    parts = [jinja2.__version__, sys.version, sys.implementation.cache_tag or "", _name_of(type(env)),
+             _name_of(env.code_generator_class), _name_of(env.finalize) if env.finalize else "", repr(autoescape),
+             *(repr(getattr(env, setting)) for setting in _SETTINGS), ",".join(sorted(env.extensions)),
+             ",".join(sorted(env.filters)), ",".join(sorted(env.tests))]
+    return hashlib.sha256((_own_source() or b"") + "\x00".join(parts).encode("utf-8", "surrogatepass")).digest()
+
+
+def cache_folder() -> Path | None:
+    """This user's folder for compiled templates (not made here), or None when there is no such place."""
+    if os.name == "nt":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "dispatch" / "jinja" if base and Path(base).is_absolute() else None
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base or not Path(base).is_absolute():  # the XDG spec: a relative path is ignored
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no home folder
+            return None
+    return Path(base) / "dispatch" / "jinja"
+
+
+def _private(path: Path, holder: bool = False) -> bool:
+    """Whether ``path`` is a real folder (not a link) that only this user can write to. ``holder``: the folder
+    that holds ours may also be root's, or writable by all with the sticky bit (no one renames our folder)."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return False
+    if not hasattr(os, "getuid"):  # Windows: %LOCALAPPDATA% is the user's own (its ACL), no POSIX modes
+        return True
+    uid = os.getuid()
+    if holder:
+        return info.st_uid in (uid, 0) and (not info.st_mode & 0o022 or bool(info.st_mode & stat.S_ISVTX))
+    return info.st_uid == uid and not info.st_mode & 0o022
+
+
+def _open_folder(folder: Path | None) -> Path | None:
+    """``folder``, made 0700 (with its parent) if missing; None if it cannot be made or is not private."""
+    if folder is None:
+        return None
+    for path in (folder.parent.parent, folder.parent, folder):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+    if not (_private(folder.parent.parent, holder=True) and _private(folder.parent) and _private(folder)):
+        return None
+    return folder
+
+
+class CodeCache(jinja2.BytecodeCache):
+    """Compiled template code in the user's cache folder (module docstring); ``folder``: for tests."""
+
+    def __init__(self, folder: Path | None = None):
+        self._wanted = folder
+        self._folder: Path | None | bool = False  # False: not looked at yet
+
+    @property
+    def folder(self) -> Path | None:
+        """The checked folder, or None (then every template is compiled, nothing is kept)."""
+        if self._folder is False:
+            wanted = self._wanted if self._wanted is not None else cache_folder()
+            self._folder = _open_folder(wanted) if _own_source() is not None else None
+        return self._folder
+
+    def get_bucket(self, environment, name, filename, source):
+        key = hashlib.sha256(b"\x00".join([
+            _fingerprint(environment), (name or "").encode("utf-8", "surrogatepass"),
+            (filename or "").encode("utf-8", "surrogatepass"), source.encode("utf-8", "surrogatepass")])).hexdigest()
+        bucket = jinja2.bccache.Bucket(environment, key, "")
+        self.load_bytecode(bucket)
+        return bucket
+
+    def load_bytecode(self, bucket) -> None:
+        folder = self.folder
+        if folder is None:
+            return
+        try:
+            with open(folder / f"{bucket.key}.code", "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return
+        head = _CACHE_MAGIC + bucket.key.encode("ascii")
+        payload = data[len(head) + 32:]
+        if data[:len(head)] != head or data[len(head):len(head) + 32] != hashlib.sha256(payload).digest():
+            return  # another version's entry, or damaged: compiled again
+        try:
+            code = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return
+        if isinstance(code, types.CodeType):
+            bucket.code = code
+
+    def dump_bytecode(self, bucket) -> None:
+        folder = self.folder
+        if folder is None:
+            return
+        payload = marshal.dumps(bucket.code)
+        data = _CACHE_MAGIC + bucket.key.encode("ascii") + hashlib.sha256(payload).digest() + payload
+        final = folder / f"{bucket.key}.code"
+        temporary = folder / f"{bucket.key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        try:
+            handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        except OSError:
+            return
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, final)  # whole or not at all, for a run reading it now
+        except OSError:  # disk full, or Windows: the entry is open in another run; kept as it is
+            try:
+                os.unlink(temporary)
+            except OSError:
+                pass
+            return
+        _prune(folder)
+
+
+MAX_ENTRIES = 200  # each edit of a template leaves its old code behind: past this, the oldest half goes
+
+
+def _prune(folder: Path) -> None:
+    """Keep the folder small: when it holds more than ``MAX_ENTRIES`` entries, remove the least recently
+    written ones down to half (they are only compiled again if still used)."""
+    try:
+        entries = list(os.scandir(folder))
+        codes = [e for e in entries if e.name.endswith(".code")]
+        if len(codes) <= MAX_ENTRIES:
+            return
+        codes.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime)
+        for entry in codes[:len(codes) - MAX_ENTRIES // 2]:
+            os.unlink(entry.path)
+    except OSError:
+        pass
+
+    def clear(self) -> None:
+        folder = self.folder
+        if folder is None:
+            return
+        for entry in folder.glob("*.code"):
+            try:
+                entry.unlink()
+            except OSError:
+                pass
 
 
 class _Limit:

@@ -3,15 +3,14 @@
 "đối với những số thể hiện ngày nhỏ hơn 10 và tháng 1, 2 phải ghi thêm số 0 phía
 trước": ``ngày 08 tháng 3 năm 2018``, ``ngày 05 tháng 01 năm 2020``. No CLDR/babel
 pattern pads the month only when it is below 3, so the rule is written here, once.
-Babel is used for what it does well: the weekday names.
+Babel is used for what it does well: the weekday names (imported when one is asked for: no letter
+prints one today, and importing babel was a fiftieth of a single build's start-up).
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-
-from babel.dates import get_day_names
 
 BLANK = " " * 6  # the space left for a day or month the văn thư fills in by hand
 
@@ -38,6 +37,8 @@ def short_date(date: dt.date) -> str:
 
 def weekday(date: dt.date) -> str:
     """``thứ Sáu``, ``Chủ nhật`` (Phụ lục II §V.8.c capitalisation; babel gives ``Thứ Sáu``, ``Chủ Nhật``)."""
+    from babel.dates import get_day_names  # lazy: babel's import for the one function that needs it
+
     name = get_day_names("wide", locale="vi")[date.weekday()]
     if name.lower() == "chủ nhật":
         return "Chủ nhật"

@@ -121,7 +121,8 @@ def shipped_environment(folder: str) -> jinja2.Environment:
     (``sandbox.ShippedLoader`` loads nothing else): our own code, rendered without the sandbox's checks on
     every value (a bulk letter writes seven sentences). The text is the same either way."""
     return _with_filters(sandbox.Plain(loader=sandbox.ShippedLoader(folder, followlinks=False),
-                                            undefined=jinja2.StrictUndefined, **_OPTIONS))
+                                       undefined=jinja2.StrictUndefined, bytecode_cache=sandbox.CodeCache(),
+                                       **_OPTIONS))
 
 
 _NOT_SHIPPED: set[tuple[str, str]] = set()  # (folder, template) found edited: the sandbox renders them
