@@ -192,7 +192,8 @@ def test_our_runs_are_written_as_lxml_writes_them_or_parsed(tmp_path):
     campaign = load_campaign(path)
     template_path = bulk._template_path(campaign)
     template = CompiledTemplate(template_path, jinja_environment())
-    bulk.render_letter(campaign, campaign.assessments.ordered_keys()[0], template, template_path)
+    for name in campaign.assessments.ordered_keys()[:2]:  # the first letter is cut into blocks when a second comes
+        bulk.render_letter(campaign, name, template, template_path)
     memo, ref = template._memo, template._memo._ref
     body = next(i for i, top in enumerate(ref.top) if top and i != ref.keep_run)
     paragraph = '<w:p><w:pPr><w:pStyle w:val="CVNoiDung"/></w:pPr><w:r><w:t xml:space="preserve">{}</w:t></w:r></w:p>'

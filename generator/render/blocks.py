@@ -125,11 +125,12 @@ class BlockMemo:
         self._head, self._tail, self._parser, self._listing = head, tail, parser, listing
         self._shipped = shipped  # one of our own templates, unchanged: its runs are written as lxml writes them
         self._ref: _Reference | None = None
+        self._pending: tuple | None = None  # the first letter, cut into blocks only when a second one comes
 
     @property
     def wanted(self) -> bool:
         """Whether the engine should give the next letter rendered the whole way to ``remember``."""
-        return self._ref is None
+        return self._ref is None and self._pending is None
 
     def paragraphs(self, document) -> list | None:
         """Before the geometry: the paragraphs of the body that are not inside another paragraph, in order."""
@@ -141,9 +142,12 @@ class BlockMemo:
     def remember(self, raw: str, document, before: list, done: bytes) -> None:
         """Keep the letter just rendered the whole way as the reference, if it can be cut: ``raw`` as Jinja
         wrote the body, ``document`` after the geometry, ``before`` its ``paragraphs`` taken before the
-        geometry, ``done`` its bytes."""
-        if self._ref is not None or any(c in raw for c in _NEW_BLOCKS):
-            return
+        geometry, ``done`` its bytes. It is cut when a second letter comes (a single build never needs it)."""
+        if self.wanted and not any(c in raw for c in _NEW_BLOCKS):
+            self._pending = (raw, document, before, done)
+
+    def _cut(self, raw: str, document, before: list, done: bytes) -> None:
+        """The reference, from the letter ``remember`` kept (if it can be cut)."""
         found = _RAW_BODY.match(raw)
         opening = _DONE_BODY.search(done)
         body = document.find(_BODY)
@@ -187,6 +191,9 @@ class BlockMemo:
     def take(self, raw: str) -> bytes | None:
         """The document's bytes for a body Jinja wrote as ``raw``, from the reference; None when the letter
         must go the whole way."""
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            self._cut(*pending)
         ref = self._ref
         if ref is None or any(c in raw for c in _NEW_BLOCKS):
             return None
