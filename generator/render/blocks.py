@@ -128,6 +128,11 @@ class BlockMemo:
         self._pending: tuple | None = None  # the first letter, cut into blocks only when a second one comes
 
     @property
+    def shipped(self) -> bool:
+        """The template is one of ours, unchanged (``sandbox.shipped``)."""
+        return self._shipped
+
+    @property
     def wanted(self) -> bool:
         """Whether the engine should give the next letter rendered the whole way to ``remember``."""
         return self._ref is None and self._pending is None

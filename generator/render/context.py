@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import fields
 from functools import lru_cache
-from xml.sax.saxutils import escape
+from html import escape as _escape_html
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -95,3 +95,8 @@ def context(letter: Letter, prototypes: dict[str, str | None]) -> dict:
         {"kind": p.kind, "text": p.text, "runs": RunChoice(p.spans, prototypes)} for p in letter.paragraphs
     ]
     return data
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML text needs them (``xml.sax.saxutils.escape`` pulls in urllib and email)."""
+    return _escape_html(text, quote=False)

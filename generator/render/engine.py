@@ -23,7 +23,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.sax.saxutils import escape
+from html import escape as _escape_html
 
 import jinja2
 import jinja2.meta
@@ -136,7 +136,8 @@ class CompiledTemplate:
         self._constant: frozenset[str] = frozenset()
         try:
             source = _source(self._tpl.patch_xml(self._tpl.get_xml()))
-            _check_holds_letter(env.parse(source), shown)
+            if not self._memo.shipped:  # ours hold the letter (tests/test_template.py): no parse for it each run
+                _check_holds_letter(env.parse(source), shown)
             self._templates["word/document.xml"] = sandbox.from_string(env, source)  # compiled code kept
             for name, blob in self.parts.items():
                 if re.fullmatch(r"word/(header|footer)\d+\.xml", name) and _TEMPLATED.search(blob.decode("utf-8")):
@@ -194,3 +195,8 @@ class CompiledTemplate:
                 parts[name] = last[1]
         parts["docProps/core.xml"] = props.xml()
         return parts
+
+
+def escape(text: str) -> str:
+    """``&``, ``<`` and ``>`` as XML text needs them (``xml.sax.saxutils.escape`` pulls in urllib and email)."""
+    return _escape_html(text, quote=False)

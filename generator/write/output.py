@@ -376,7 +376,7 @@ def folder_lock(folder: Path):
 
     An OS lock on an open handle (``filelock``): released by the OS if the process dies, so a killed
     run never leaves the folder locked; the lock file stays, and the next run simply takes it."""
-    from filelock import FileLock, Timeout  # lazy: bulk runs only, not a single letter's build
+    from filelock import FileLock, Timeout  # lazy: only commands that write (never text, lint, schema)
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
