@@ -315,3 +315,24 @@ def test_our_templates_hold_the_letter_without_being_checked_each_run():
         source = engine._source(template._tpl.patch_xml(template._tpl.get_xml()))
         engine._check_holds_letter(jinja_environment().parse(source), name)  # raises if one is missing
         assert all(tag in source for tag in ("paragraphs", "signer_name"))
+
+
+def test_a_run_that_grows_past_the_paragraph_kept_with_the_signature_goes_the_whole_way(tmp_path):
+    """The reference's last paragraph before the signature carries keepNext; a letter whose run is the
+    reference's run plus more paragraphs must not keep that mark on a paragraph that is no longer last."""
+    path = _campaign(tmp_path, VARIANTS["cong_van"])
+    campaign = load_campaign(path)
+    template_path = bulk._template_path(campaign)
+    template = CompiledTemplate(template_path, jinja_environment())
+    for name in campaign.assessments.ordered_keys()[:2]:
+        bulk.render_letter(campaign, name, template, template_path)
+    ref = template._memo._ref
+    i = ref.keep_run
+    old = ref.raw_runs[i]
+    grown = old + '<w:p><w:pPr><w:pStyle w:val="CVNoiDung"/></w:pPr><w:r><w:t>Thêm.</w:t></w:r></w:p>'
+    assert BlockMemo._trim(grown, ref, i) is None
+    assert "Hoàn thành trước ngày" in old[old.rfind("<w:p>"):]  # the run's last paragraph
+    kept_start, middle, kept_end, last = BlockMemo._trim(old.replace("Hoàn thành", "Xong"), ref, i)
+    assert last and middle.startswith("<w:p") and kept_end == b""  # only the last changed: it is marked anew
+    shrunk = old[:old.rfind("<w:p>")]  # the last paragraph gone: the one before it would stay unmarked
+    assert BlockMemo._trim(shrunk, ref, i) is None

@@ -240,7 +240,8 @@ class BlockMemo:
     def _trim(text: str, ref: _Reference, i: int) -> tuple[bytes, str, bytes, bool] | None:
         """A changed run ``i``: the reference's paragraphs it starts and ends with (as the whole pass made them),
         the paragraphs between (as Jinja wrote them), and whether its last paragraph is among those; None
-        when a paragraph the geometry measures is among those the letter changes or no longer has."""
+        when a paragraph the geometry measures is among those the letter changes or no longer has, or when
+        the paragraph the reference kept with the signature would stay but no longer be the run's last."""
         old, raw_at, done_at = ref.raw_runs[i], ref.raw_offsets[i], ref.offsets[i]
         n = len(raw_at) - 1
         first = 0
@@ -257,7 +258,11 @@ class BlockMemo:
                 return None
         if done_at is None:
             return b"", text, b"", True
-        return (ref.runs[i][:done_at[first]], text[raw_at[first]:end], ref.runs[i][done_at[last]:], last == n)
+        to_end = last == n  # no paragraph of the reference's end is kept: the run ends with changed ones
+        if i == ref.keep_run and to_end and (first == n or end == raw_at[first]):
+            return None  # the reference's last paragraph (kept with the signature) is kept but no longer last
+        return (ref.runs[i][:done_at[first]], text[raw_at[first]:end], ref.runs[i][done_at[last]:],
+                to_end and end > raw_at[first])
 
     def _as_written(self, text: str, ref: _Reference, i: int, keep: bool) -> bytes | None:
         """A changed run of one of our own templates as the whole pass would write it, taken from what Jinja
