@@ -38,6 +38,7 @@ The house rules of these sentences (tests/test_sentences.py):
 """
 from __future__ import annotations
 
+import marshal
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -276,19 +277,6 @@ def reads_names_only(env: jinja2.Environment, source: str) -> bool:
     return True
 
 
-def _frozen(value):
-    """``value`` as a key: dicts and lists of plain values, else None (not remembered)."""
-    if isinstance(value, (str, int, bool, type(None))):
-        return value
-    if isinstance(value, dict):
-        items = tuple((k, _frozen(v)) for k, v in value.items())
-        return None if any(v is None and value[k] is not None for k, v in items) else ("d", items)
-    if isinstance(value, (list, tuple)):
-        items = tuple(_frozen(v) for v in value)
-        return None if any(f is None and v is not None for f, v in zip(items, value)) else ("l", items)
-    return None
-
-
 def _with_names(template: jinja2.Template, commune_facts: dict, extra: dict) -> str | None:
     """The text of a names-only template (``_names_only``) for these facts, written once per set of other
     values with stand-ins for the names; None when it cannot be (a value not plain, a name holding a
@@ -296,8 +284,9 @@ def _with_names(template: jinja2.Template, commune_facts: dict, extra: dict) -> 
     names = {key: commune_facts.get(key) for key in _NAME_KEYS}
     if not all(isinstance(v, str) and "\ue000" not in v and "\ue001" not in v for v in names.values()):
         return None
-    key = (template, _frozen(extra))
-    if key[1] is None:
+    try:  # the other values as a key: plain data only (marshal refuses anything else), tuple apart from list
+        key = (template, marshal.dumps(extra, 2))
+    except ValueError:
         return None
     text = _SAME_BUT_NAMES.get(key)
     if text is None:
