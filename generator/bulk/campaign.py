@@ -123,7 +123,7 @@ def _substitute(value, mapping: dict[str, str]):
     """``{xa}`` and ``{han}`` replaced in one pass: what they are replaced with is never read again, so a
     commune called ``{han}`` stays ``{han}``."""
     if isinstance(value, str):
-        return _PLACEHOLDER.sub(lambda m: mapping[m.group()], value)
+        return _PLACEHOLDER.sub(lambda m: mapping[m.group()], value) if "{" in value else value
     if isinstance(value, list):
         return [_substitute(v, mapping) for v in value]
     if isinstance(value, dict):
