@@ -47,12 +47,14 @@ from pathlib import Path
 import psutil
 
 from generator.exceptions import FileBusyError, OutputError, PdfError, Problem, display_path
+from generator.pdf import volume
 from generator.write.output import EDITED, Manifest, WriteResult, folder_lock, place, write_output
 
 SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
 TIMEOUT_ENV = "DISPATCH_PDF_TIMEOUT"  # seconds a conversion may go without progress
 DEFAULT_TIMEOUT = 60.0
-BATCH_SIZE = 200  # files per soffice call at most
+BATCH_SIZE = 200  # letters per soffice call at most
+VOLUME_LETTERS = 50  # letters joined into one document (volume.py) at most
 FILES_PER_JOB = 20  # below this many files per parallel call, one call is faster than two
 POLL = 0.05
 KILL_WAIT = 10.0  # seconds to wait for killed processes to be gone
@@ -396,7 +398,7 @@ def _soffice_call(
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-        "--convert-to", "pdf", "--outdir", str(outdir),
+        "--convert-to", volume.FILTER, "--outdir", str(outdir),
         *map(str, inputs),
     ]
     scratch = profile.parent / "tmp"  # LibreOffice's own temporary files, removed with the work folder (even when
@@ -436,44 +438,106 @@ def _soffice_call(
             raise KeyboardInterrupt
 
 
+def _units(jobs: list[PdfJob], combine: bool) -> tuple[list[list[int]], dict[int, volume.Letter]]:
+    """The soffice inputs for ``jobs``: runs of letters that can be joined (``volume.read_letter``, the same
+    shared parts, next to each other) in volumes of at most ``VOLUME_LETTERS``, evenly filled; every other
+    letter alone."""
+    letters: dict[int, volume.Letter] = {}
+    units: list[list[int]] = []
+    run: list[int] = []
+
+    def close_run() -> None:
+        if len(run) < 2:
+            units.extend([i] for i in run)
+        else:
+            count = -(-len(run) // VOLUME_LETTERS)
+            size = -(-len(run) // count)
+            units.extend(run[k: k + size] for k in range(0, len(run), size))
+        run.clear()
+
+    for i, job in enumerate(jobs):
+        letter = volume.read_letter(job.source) if combine else None
+        if letter is None:
+            close_run()
+            units.append([i])
+            continue
+        if run and letters[run[0]].shared != letter.shared:
+            close_run()
+        letters[i] = letter
+        run.append(i)
+    close_run()
+    return units, letters
+
+
 def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _Running,
-                   writer: _Writer) -> list[PdfResult]:
-    """Convert ``jobs`` with one soffice call (more only after a stall), in a private work folder."""
+                   writer: _Writer, combine: bool = True) -> list[PdfResult]:
+    """Convert ``jobs`` with one soffice call (more only after a stall), in a private work folder; letters that
+    can be joined go in as volumes (``volume.py``), and a volume whose PDF cannot be cut back into its letters
+    (or that soffice did not convert) has its letters converted one by one by a further call."""
     results: dict[int, PdfResult] = {}
+    retry: set[int] = set()  # letters of a volume that failed: converted alone after this call
     work = Path(tempfile.mkdtemp(prefix="dispatch-pdf-"))
     try:
         indir, outdir, log = work / "in", work / "out", work / "soffice.log"
         indir.mkdir()
         outdir.mkdir()
+        units, letters = _units(jobs, combine)
         staged: dict[int, Path] = {}
-        for i, job in enumerate(jobs):
+        for u, unit in enumerate(units):
             # staged under plain names: no two inputs with one stem, no odd characters for soffice
-            path = indir / f"{i:05d}.docx"
+            path = indir / (f"{unit[0]:05d}.docx" if len(unit) == 1 else f"{unit[0]:05d}-{unit[-1]:05d}.docx")
             try:
-                shutil.copyfile(job.source, path)
+                if len(unit) == 1:
+                    shutil.copyfile(jobs[unit[0]].source, path)
+                else:
+                    volume.join([letters[i] for i in unit], path)
             except OSError:
-                results[i] = PdfResult(job, "không đọc được tệp .docx")
+                if len(unit) == 1:
+                    results[unit[0]] = PdfResult(jobs[unit[0]], "không đọc được tệp .docx")
+                else:
+                    retry.update(unit)
                 continue
-            staged[i] = path
+            staged[u] = path
         pending = sorted(staged)
 
-        def take(i: int) -> bool:
-            """Post-process and write the PDF of job ``i`` if soffice made a whole one."""
-            if i in results:
-                return True
-            data = _valid_pdf(outdir / f"{i:05d}.pdf")
-            if data is None:
-                return False
+        def write(i: int, data: bytes) -> None:
+            """Write job ``i``'s finished PDF under the overwrite rule and record the result."""
             try:
-                written = writer.write(jobs[i], normalize_pdf(data, jobs[i].date))
+                written = writer.write(jobs[i], data)
                 results[i] = (PdfResult(jobs[i], _edited_message(jobs[i]), edited=True)
                               if written.status == EDITED else PdfResult(jobs[i]))
             except FileBusyError as exc:  # the old PDF is open in a viewer: it stays as it was
                 results[i] = PdfResult(jobs[i], exc.problems[0].message, busy=True)
             except OSError as exc:  # the target folder cannot be written
                 results[i] = PdfResult(jobs[i], f"không ghi được tệp PDF ({exc.strerror or exc})")
-            except Exception as exc:  # pikepdf could not read what LibreOffice wrote
-                results[i] = PdfResult(jobs[i], f"LibreOffice tạo ra tệp PDF hỏng ({type(exc).__name__})")
+
+        def take(u: int) -> bool:
+            """Post-process and write the PDF(s) of unit ``u`` if soffice made a whole one."""
+            unit = units[u]
+            if all(i in results or i in retry for i in unit):
+                return True
+            data = _valid_pdf(outdir / (staged[u].stem + ".pdf"))
+            if data is None:
+                return False
+            if len(unit) == 1:
+                (i,) = unit
+                try:
+                    finished = normalize_pdf(data, jobs[i].date)
+                except Exception as exc:  # pikepdf could not read what LibreOffice wrote
+                    results[i] = PdfResult(jobs[i], f"LibreOffice tạo ra tệp PDF hỏng ({type(exc).__name__})")
+                    return True
+                write(i, finished)
+                return True
+            try:
+                parts = volume.split(data, [letters[i] for i in unit],
+                                     [pdf_date(jobs[i].date) if jobs[i].date else None for i in unit])
+            except Exception:  # pikepdf could not read what LibreOffice wrote: the letters go alone
+                parts = None
+            if parts is None:
+                retry.update(unit)
+                return True
+            for i, part in zip(unit, parts):
+                write(i, part)
             return True
 
         attempt = 0
@@ -481,30 +545,42 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
             attempt += 1
             order = list(pending)
             finished = _soffice_call(
-                soffice, [staged[i] for i in order], outdir, work / f"profile-{attempt}", timeout, log, running,
+                soffice, [staged[u] for u in order], outdir, work / f"profile-{attempt}", timeout, log, running,
                 ready=lambda n: take(order[n]),
             )
             stalled_at = None
-            for n, i in enumerate(pending):
-                if take(i):
+            for n, u in enumerate(pending):
+                if take(u):
                     continue
-                if not finished and stalled_at is None:
+                unit = units[u]
+                if len(unit) > 1:  # a volume soffice did not convert, or stalled on: its letters go alone
+                    retry.update(unit)
+                    if not finished and stalled_at is None:
+                        stalled_at = n
+                elif not finished and stalled_at is None:
                     stalled_at = n
-                    results[i] = PdfResult(
-                        jobs[i],
+                    results[unit[0]] = PdfResult(
+                        jobs[unit[0]],
                         f"LibreOffice không xong sau {timeout:g} giây nên đã bị dừng "
                         f"(đặt thời gian chờ dài hơn bằng --pdf-timeout hoặc biến {TIMEOUT_ENV})",
                     )
                 elif finished:
-                    results[i] = PdfResult(
-                        jobs[i], "LibreOffice không chuyển được tệp này sang PDF (tệp hỏng hoặc không phải .docx?)"
+                    results[unit[0]] = PdfResult(
+                        jobs[unit[0]], "LibreOffice không chuyển được tệp này sang PDF (tệp hỏng hoặc không phải .docx?)"
                     )
             if finished or stalled_at is None:
                 pending = []
-            else:  # the files after the one that stalled get a fresh soffice
-                pending = [i for i in pending[stalled_at + 1 :] if i not in results]
+            else:  # the units after the one that stalled get a fresh soffice
+                pending = [u for u in pending[stalled_at + 1 :]
+                           if not all(i in results or i in retry for i in units[u])]
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    retry.difference_update(results)
+    if retry:
+        alone = sorted(retry)
+        for i, result in zip(alone, _convert_chunk(soffice, [jobs[i] for i in alone], timeout, running, writer,
+                                                   combine=False)):
+            results[i] = result
     return [results[i] for i in range(len(jobs))]
 
 
