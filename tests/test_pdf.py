@@ -600,3 +600,42 @@ def test_a_volume_whose_pages_cannot_be_told_apart_is_converted_letter_by_letter
     for job in jobs:
         with pikepdf.open(job.target) as doc:
             assert len(doc.pages) == 1
+
+
+# A stand-in for soffice that logs whether its profile was already made (warm) and then makes it, writing its own
+# pid into it, as LibreOffice writes its settings into the profile it runs with.
+PROFILE_SOFFICE = """#!{python}
+import os, sys
+from urllib.parse import unquote, urlparse
+import pikepdf
+args = sys.argv[1:]
+profile = unquote(urlparse(next(a for a in args if a.startswith("-env:UserInstallation="))[len("-env:UserInstallation="):]).path)
+settings = os.path.join(profile, "user", "registrymodifications.xcu")
+with open(os.environ["FAKE_SOFFICE_LOG"], "a") as log:
+    log.write("%s %s\\n" % ("warm" if os.path.exists(settings) else "fresh", profile))
+os.makedirs(os.path.dirname(settings), exist_ok=True)
+with open(settings, "w") as f:
+    f.write(str(os.getpid()))
+outdir = args[args.index("--outdir") + 1]
+for f in [a for a in args if a.endswith(".docx")]:
+    out = pikepdf.new()
+    out.add_blank_page()
+    out.save(os.path.join(outdir, os.path.basename(f)[:-5] + ".pdf"))
+"""
+
+
+def test_each_call_starts_from_its_own_copy_of_the_warm_profile(tmp_path, fake_soffice, monkeypatch):
+    _, log = fake_soffice
+    script = tmp_path / "soffice-profile"
+    script.write_text(PROFILE_SOFFICE.format(python=sys.executable))
+    script.chmod(0o755)
+    monkeypatch.setattr(pdf, "PROFILE_CACHE_DIR", str(tmp_path / "cache"))
+    assert all(r.ok for r in convert(_jobs(tmp_path, [b"ok"]), soffice=str(script), timeout=10))
+    (kept,) = (tmp_path / "cache").iterdir()
+    made_by = (kept / "user" / "registrymodifications.xcu").read_text()
+    assert all(r.ok for r in convert(_jobs(tmp_path, [b"ok"] * 4), soffice=str(script), timeout=10, parallel=2))
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert [state for state, _ in calls] == ["fresh", "warm", "warm"]
+    assert len({profile for _, profile in calls}) == 3 and str(kept) not in {profile for _, profile in calls}
+    assert (kept / "user" / "registrymodifications.xcu").read_text() == made_by  # no call wrote into it
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [kept.name]
