@@ -64,12 +64,24 @@ INFO = (("/Title", _DC + "title"), ("/Author", _DC + "creator"), ("/Subject", _D
 
 @dataclass(frozen=True)
 class Letter:
-    """A letter that can go into a volume: the parts of its package it shares (``shared``: their digest, equal
-    for letters that can be joined), its document and its document information."""
+    """A letter that can go into a volume: its file, the digest of the parts of its package it shares with the
+    letters it can be joined with (names, sizes and CRC-32s from the zip's directory: equal for letters of one
+    template), its document and its document information."""
+    path: Path
     shared: str
-    parts: tuple[tuple[str, bytes], ...]  # every part, in the package's order (a volume writes the first letter's)
     document: bytes
     info: tuple[tuple[str, str], ...]  # (/Title, …) as LibreOffice fills the PDF's document information
+
+
+_checked: dict[str, bool] = {}  # shared digest -> whether those parts let letters join (read once per template)
+
+
+def _shared_digest(infos: list[zipfile.ZipInfo]) -> str:
+    digest = hashlib.sha256()
+    for info in sorted(infos, key=lambda info: info.filename):
+        if info.filename not in OWN:
+            digest.update(f"{info.filename}\0{info.file_size}\0{info.CRC}\0".encode())
+    return digest.hexdigest()
 
 
 def _only_page_fields(xml: bytes) -> bool:
@@ -99,12 +111,18 @@ def read_letter(path: Path) -> Letter | None:
     read, or something in it that would print differently inside a volume: see the module's docstring)."""
     try:
         with zipfile.ZipFile(path) as package:
-            parts = tuple((info.filename, package.read(info)) for info in package.infolist())
+            infos = package.infolist()
+            names = [info.filename for info in infos]
+            if DOCUMENT not in names or len(set(names)) != len(names):
+                return None
+            document = package.read(DOCUMENT)
+            core = package.read(CORE) if CORE in names else None
+            shared = _shared_digest(infos)
+            if shared not in _checked:
+                _checked[shared] = _shared_parts_allow(package, names)
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError):
         return None
-    contents = dict(parts)
-    document = contents.get(DOCUMENT)
-    if document is None or len(contents) != len(parts):
+    if not _checked[shared]:
         return None
     body = _BODY_OPEN.search(document)
     if body is None or document.count(b"<w:sectPr") != 1 or b"<w:type " in document \
@@ -115,18 +133,20 @@ def read_letter(path: Path) -> Letter | None:
     if not body.end() <= sect < end or not document[sect:end].rstrip().endswith(b"</w:sectPr>") \
             or _PARAGRAPH_OPEN.search(document, body.end(), sect) is None:
         return None
-    for name, data in parts:
-        if name.startswith("word/") and name.endswith(".xml") and name != DOCUMENT:
-            if _CROSS_DOCUMENT.search(data) or not _only_page_fields(data) or _PAGE_PARITY.search(data):
-                return None
-    info = _info(contents.get(CORE))
+    info = _info(core)
     if info is None:
         return None
-    digest = hashlib.sha256()
-    for name, data in sorted(parts):
-        if name not in OWN:
-            digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
-    return Letter(digest.hexdigest(), parts, document, info)
+    return Letter(path, shared, document, info)
+
+
+def _shared_parts_allow(package: zipfile.ZipFile, names: list[str]) -> bool:
+    """Whether nothing in the parts letters share (headers, footers, styles, settings…) reaches across letters."""
+    for name in names:
+        if name.startswith("word/") and name.endswith(".xml") and name != DOCUMENT:
+            data = package.read(name)
+            if _CROSS_DOCUMENT.search(data) or not _only_page_fields(data) or _PAGE_PARITY.search(data):
+                return False
+    return True
 
 
 def _numbered_from_one(sect: bytes) -> bytes:
@@ -191,16 +211,24 @@ def letter_body(document: bytes, last: bool, bookmark: int | None = None) -> byt
 
 def join(letters: list[Letter], target: Path) -> None:
     """Write the volume of ``letters`` (all with the same ``shared``) to ``target``: the first letter's package
-    with every letter's body, each a section of its own with its bookmark."""
+    with every letter's body, each a section of its own with its bookmark. ``OSError`` when the first letter's
+    file is no longer what ``read_letter`` read."""
     first = letters[0].document
     head = first[: _BODY_OPEN.search(first).end()]
     body = [head]
     for n, letter in enumerate(letters):
         body.append(letter_body(letter.document, last=n == len(letters) - 1, bookmark=n))
     body.append(b"</w:body></w:document>")
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
-        for name, data in letters[0].parts:
-            package.writestr(name, b"".join(body) if name == DOCUMENT else data)
+    try:
+        with zipfile.ZipFile(letters[0].path) as source:
+            infos = source.infolist()
+            if _shared_digest(infos) != letters[0].shared:
+                raise OSError(f"{letters[0].path} changed while it was converted")
+            with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as package:
+                for info in infos:
+                    package.writestr(info.filename, b"".join(body) if info.filename == DOCUMENT else source.read(info))
+    except (zipfile.BadZipFile, RuntimeError, ValueError, EOFError, NotImplementedError) as exc:
+        raise OSError(str(exc)) from None
 
 
 def split(data: bytes, letters: list[Letter], dates: list[str | None]) -> list[bytes] | None:
