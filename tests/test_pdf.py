@@ -28,7 +28,7 @@ SEED = ROOT / "inputs" / "seeds" / "000-lang-son-2018.yaml"
 # A stand-in for soffice: writes a one-page PDF per input, hangs on inputs holding
 # "STALL" (in a child process, as soffice.bin hangs under oosplash), skips "BROKEN".
 FAKE_SOFFICE = """#!{python}
-import os, subprocess, sys
+import os, subprocess, sys, zipfile
 import pikepdf
 args = sys.argv[1:]
 outdir = args[args.index("--outdir") + 1]
@@ -38,6 +38,10 @@ log.write("call %d %s\\n" % (len(files), " ".join(a for a in args if a.startswit
 log.flush()
 for f in files:
     data = open(f, "rb").read()
+    try:  # a real .docx (a volume of letters too): its text
+        data += zipfile.ZipFile(f).read("word/document.xml")
+    except Exception:
+        pass
     if b"STALL" in data:
         child = subprocess.Popen(["sleep", "300"])
         log.write("child %d\\n" % child.pid)
@@ -639,3 +643,19 @@ def test_each_call_starts_from_its_own_copy_of_the_warm_profile(tmp_path, fake_s
     assert len({profile for _, profile in calls}) == 3 and str(kept) not in {profile for _, profile in calls}
     assert (kept / "user" / "registrymodifications.xcu").read_text() == made_by  # no call wrote into it
     assert [p.name for p in (tmp_path / "cache").iterdir()] == [kept.name]
+
+
+def test_a_volume_that_stalls_has_its_letters_converted_alone_and_the_one_that_stalls_reported(
+        tmp_path, fake_soffice, seed_docx):
+    script, log = fake_soffice
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
+        document = package.read("word/document.xml")
+    stalls = _package_with(seed_docx, word_document_xml=document.replace(b"<w:t>", b"<w:t>STALL ", 1))
+    jobs = _jobs(tmp_path, [seed_docx, stalls, seed_docx])
+    start = time.monotonic()
+    results = convert(jobs, soffice=str(script), timeout=1.0, parallel=1)
+    assert time.monotonic() - start < 20
+    assert [r.ok for r in results] == [True, False, True]
+    assert "1 giây" in results[1].error
+    calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
+    assert [c.split()[1] for c in calls] == ["1", "3", "1"]  # the volume; its letters alone; the one after
