@@ -34,7 +34,8 @@ args = sys.argv[1:]
 outdir = args[args.index("--outdir") + 1]
 files = [a for a in args if a.endswith(".docx")]
 log = open(os.environ["FAKE_SOFFICE_LOG"], "a")
-log.write("call %d %s\\n" % (len(files), " ".join(a for a in args if a.startswith("-env:"))))
+log.write("call %d %s %s\\n" % (len(files), " ".join(a for a in args if a.startswith("-env:")),
+                              args[args.index("--convert-to") + 1]))
 log.flush()
 for f in files:
     data = open(f, "rb").read()
@@ -601,6 +602,7 @@ def test_a_volume_whose_pages_cannot_be_told_apart_is_converted_letter_by_letter
     assert [r.ok for r in results] == [True, True, True]
     calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
     assert [c.split()[1] for c in calls] == ["1", "3"]  # the volume, then the three letters alone
+    assert [c.split(maxsplit=3)[3] for c in calls] == [volume.FILTER, "pdf"]  # export options for the volume only
     for job in jobs:
         with pikepdf.open(job.target) as doc:
             assert len(doc.pages) == 1

@@ -446,13 +446,14 @@ def _keep_warm(profile: Path, warm: Path) -> None:
 
 def _soffice_call(
     soffice: str, inputs: list[Path], outdir: Path, profile: Path, timeout: float, log: Path, running: _Running,
-    ready: Callable[[int], object] = lambda n: None,
+    ready: Callable[[int], object] = lambda n: None, to: str = "pdf",
 ) -> bool:
     """Run one soffice call; return False if it was killed for making no progress.
 
     soffice converts its files one after the other, in the order given: once the PDF of ``inputs[n + 1]``
     appears, that of ``inputs[n]`` is complete, and ``ready(n)`` is called (in this thread) while soffice
-    goes on, so that what is done with each PDF overlaps the conversion instead of following it.
+    goes on, so that what is done with each PDF overlaps the conversion instead of following it. ``to`` is what
+    ``--convert-to`` gets: plain ``pdf``, or with the export options volumes need (``volume.FILTER``).
 
     ``profile`` is this call's own LibreOffice profile: a copy of the warm one (``warm_profile``) when there is
     one; else LibreOffice makes it, and it is kept as the warm one if the call ends well. A call that started
@@ -461,7 +462,7 @@ def _soffice_call(
         soffice,
         f"-env:UserInstallation={profile.as_uri()}",
         "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-        "--convert-to", volume.FILTER, "--outdir", str(outdir),
+        "--convert-to", to, "--outdir", str(outdir),
         *map(str, inputs),
     ]
     warm = warm_profile(soffice)
@@ -620,6 +621,9 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
             finished = _soffice_call(
                 soffice, [staged[u] for u in order], outdir, work / f"profile-{attempt}", timeout, log, running,
                 ready=lambda n: take(order[n]),
+                # the export options only where a volume needs them: were they misread by some soffice, its
+                # volumes would fail and their letters go alone, converted as always
+                to=volume.FILTER if any(len(units[u]) > 1 for u in order) else "pdf",
             )
             stalled_at = None
             for n, u in enumerate(pending):
