@@ -568,10 +568,17 @@ def test_letters_go_in_volumes_of_the_same_shared_parts_next_to_each_other(tmp_p
     contents = [seed_docx, seed_docx, b"BROKEN", seed_docx, seed_docx, seed_docx, other, seed_docx]
     jobs = _jobs(tmp_path, contents)
     monkeypatch.setattr(pdf, "VOLUME_LETTERS", 2)
-    units, _ = pdf._units(jobs, combine=True)
+    units, _ = pdf._units(jobs)
     assert units == [[0, 1], [2], [3, 4], [5], [6], [7]]
-    units, _ = pdf._units(jobs, combine=False)
-    assert units == [[0], [1], [2], [3], [4], [5], [6], [7]]
+
+
+def test_units_are_shared_out_so_that_the_calls_end_together():
+    fifty, other_fifty, twenty = list(range(50)), list(range(50, 100)), list(range(100, 120))
+    assert pdf._calls([fifty, other_fifty, twenty], parallel=2, batch_size=200) == [[fifty, twenty], [other_fifty]]
+    singles = [[i] for i in range(6)]
+    assert pdf._calls(singles, parallel=3, batch_size=200) == [[[0], [3]], [[1], [4]], [[2], [5]]]
+    assert pdf._calls(singles, parallel=1, batch_size=4) == [[[0], [2], [4]], [[1], [3], [5]]]  # 4 a call at most
+    assert pdf._calls([fifty], parallel=2, batch_size=200) == [[fifty]]
 
 
 def test_the_section_ends_the_last_paragraph_of_a_letter_and_numbering_restarts():
@@ -661,3 +668,19 @@ def test_a_volume_that_stalls_has_its_letters_converted_alone_and_the_one_that_s
     assert "1 giây" in results[1].error
     calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
     assert [c.split()[1] for c in calls] == ["1", "3", "1"]  # the volume; its letters alone; the one after
+
+
+def test_a_current_pdf_is_not_written_and_its_letter_is_converted_only_with_a_volume_that_must_be(
+        tmp_path, fake_soffice, seed_docx):
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [seed_docx] * 5)
+    jobs = [PdfJob(j.source, j.target, j.date, current=n != 1) for n, j in enumerate(jobs)]
+    results = convert(jobs, soffice=str(script), timeout=10, parallel=1)
+    assert all(r.ok for r in results)
+    assert [j.target.exists() for j in jobs] == [False, True, False, False, False]
+    calls = [line.split()[1] for line in log.read_text().splitlines() if line.startswith("call")]
+    assert calls == ["1", "1"]  # the volume of all five (the stand-in cannot be cut), then letter 1 alone
+    log.write_text("")
+    assert all(r.ok for r in convert([PdfJob(j.source, j.target, j.date, current=True) for j in jobs],
+                                     soffice=str(script), timeout=10))
+    assert log.read_text() == ""  # nothing to convert: soffice not started

@@ -28,8 +28,10 @@
   post-pass drops the XMP metadata, sets ``/CreationDate`` and ``/ModDate`` to the
   letter's date, removes ``/ID`` and ``/DocChecksum`` and saves with a content-derived
   ``/ID`` (peers.md §6: identical output afterwards). A letter cut from a volume carries the
-  font subsets of the whole volume: its bytes depend on the letters converted with it (the
-  same run on the same input gives the same bytes), what it shows does not.
+  font subsets of the whole volume: its bytes depend on the letters of its volume, what it
+  shows does not. Volumes follow the order of the jobs only (not ``parallel``), and a job
+  whose PDF is ``current`` (a campaign run again) is converted with a volume that must be, so
+  that a letter converted again comes out of the same volume, byte for byte as before.
 - **Atomic, and never over a signed PDF.** PDFs are written under the one overwrite rule of
   ``write/output.py`` (the same as DOCX files): atomically (a killed run leaves the old PDF or
   the new one, never half of one), and a PDF edited or digitally signed (ký số) since dispatch
@@ -66,7 +68,7 @@ from generator.write.output import EDITED, Manifest, WriteResult, folder_lock, p
 SOFFICE_ENV = "DISPATCH_SOFFICE"  # path of the soffice program, if not on PATH
 TIMEOUT_ENV = "DISPATCH_PDF_TIMEOUT"  # seconds a conversion may go without progress
 DEFAULT_TIMEOUT = 60.0
-BATCH_SIZE = 200  # letters per soffice call at most
+BATCH_SIZE = 200  # letters per soffice call at most (give or take one volume)
 VOLUME_LETTERS = 50  # letters joined into one document (volume.py) at most
 FILES_PER_JOB = 20  # below this many files per parallel call, one call is faster than two
 POLL = 0.05
@@ -103,6 +105,8 @@ class PdfJob:
     target: Path  # the .pdf to write
     date: dt.date | None = None  # the letter's date: the PDF's creation/modification date
     force: bool = False  # replace a PDF edited or signed since dispatch wrote it (a backup is kept)
+    current: bool = False  # its PDF is there and current: not written; converted only with a volume that must be
+    # (its place in the volume kept, so that the others' PDFs come out as they did: volume.py, "bytes")
 
 
 @dataclass(frozen=True)
@@ -512,10 +516,11 @@ def _soffice_call(
             raise KeyboardInterrupt
 
 
-def _units(jobs: list[PdfJob], combine: bool) -> tuple[list[list[int]], dict[int, volume.Letter]]:
+def _units(jobs: list[PdfJob]) -> tuple[list[list[int]], dict[int, volume.Letter]]:
     """The soffice inputs for ``jobs``: runs of letters that can be joined (``volume.read_letter``, the same
-    shared parts, next to each other) in volumes of at most ``VOLUME_LETTERS``, evenly filled; every other
-    letter alone."""
+    shared parts, next to each other) in volumes of ``VOLUME_LETTERS`` (the last of a run: what is left);
+    every other letter alone. The volumes depend on the jobs only: a letter's PDF comes out of the same volume
+    whatever ``parallel`` is, and a letter added at the end of a run changes only the last volume."""
     letters: dict[int, volume.Letter] = {}
     units: list[list[int]] = []
     run: list[int] = []
@@ -524,13 +529,11 @@ def _units(jobs: list[PdfJob], combine: bool) -> tuple[list[list[int]], dict[int
         if len(run) < 2:
             units.extend([i] for i in run)
         else:
-            count = -(-len(run) // VOLUME_LETTERS)
-            size = -(-len(run) // count)
-            units.extend(run[k: k + size] for k in range(0, len(run), size))
+            units.extend(run[k: k + VOLUME_LETTERS] for k in range(0, len(run), VOLUME_LETTERS))
         run.clear()
 
     for i, job in enumerate(jobs):
-        letter = volume.read_letter(job.source) if combine else None
+        letter = volume.read_letter(job.source)
         if letter is None:
             close_run()
             units.append([i])
@@ -543,11 +546,27 @@ def _units(jobs: list[PdfJob], combine: bool) -> tuple[list[list[int]], dict[int
     return units, letters
 
 
-def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _Running,
-                   writer: _Writer, combine: bool = True) -> list[PdfResult]:
-    """Convert ``jobs`` with one soffice call (more only after a stall), in a private work folder; letters that
-    can be joined go in as volumes (``volume.py``), and a volume whose PDF cannot be cut back into its letters
-    (or that soffice did not convert) has its letters converted one by one by a further call."""
+def _calls(units: list[list[int]], parallel: int, batch_size: int) -> list[list[list[int]]]:
+    """``units`` shared out among soffice calls: ``parallel`` of them (more when there are more than
+    ``batch_size`` letters a call), the biggest unit first to the call with the fewest letters, so that the
+    calls running side by side end together; each call's units in job order."""
+    total = sum(map(len, units))
+    count = max(1, min(len(units), max(parallel, -(-total // batch_size))))
+    calls: list[list[list[int]]] = [[] for _ in range(count)]
+    sizes = [0] * count
+    for unit in sorted(units, key=lambda unit: (-len(unit), unit[0])):
+        n = sizes.index(min(sizes))
+        calls[n].append(unit)
+        sizes[n] += len(unit)
+    return [sorted(call) for call in calls if call]
+
+
+def _convert_chunk(soffice: str, jobs: list[PdfJob], units: list[list[int]], letters: dict[int, volume.Letter],
+                   timeout: float, running: _Running, writer: _Writer) -> dict[int, PdfResult]:
+    """Convert ``units`` (of ``jobs``: one letter, or a volume of ``letters``) with one soffice call (more only
+    after a stall), in a private work folder; the result of every job of theirs. A volume whose PDF cannot be cut
+    back into its letters (or that soffice did not convert) has its letters converted one by one by a further
+    call (a ``current`` one only in its volume: its PDF is already there)."""
     results: dict[int, PdfResult] = {}
     retry: set[int] = set()  # letters of a volume that failed: converted alone after this call
     work = Path(tempfile.mkdtemp(prefix="dispatch-pdf-"))
@@ -555,7 +574,6 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
         indir, outdir, log = work / "in", work / "out", work / "soffice.log"
         indir.mkdir()
         outdir.mkdir()
-        units, letters = _units(jobs, combine)
         staged: dict[int, Path] = {}
         for u, unit in enumerate(units):
             # staged under plain names: no two inputs with one stem, no odd characters for soffice
@@ -611,7 +629,10 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
                 retry.update(unit)
                 return True
             for i, part in zip(unit, parts):
-                write(i, part)
+                if jobs[i].current:  # converted only for the others of its volume
+                    results[i] = PdfResult(jobs[i])
+                else:
+                    write(i, part)
             return True
 
         attempt = 0
@@ -653,12 +674,13 @@ def _convert_chunk(soffice: str, jobs: list[PdfJob], timeout: float, running: _R
     finally:
         shutil.rmtree(work, ignore_errors=True)
     retry.difference_update(results)
+    for i in sorted(retry):
+        if jobs[i].current:  # its PDF is there: nothing to convert it for any more
+            results[i] = PdfResult(jobs[i])
+            retry.discard(i)
     if retry:
-        alone = sorted(retry)
-        for i, result in zip(alone, _convert_chunk(soffice, [jobs[i] for i in alone], timeout, running, writer,
-                                                   combine=False)):
-            results[i] = result
-    return [results[i] for i in range(len(jobs))]
+        results.update(_convert_chunk(soffice, jobs, [[i] for i in sorted(retry)], {}, timeout, running, writer))
+    return results
 
 
 def convert(
@@ -669,33 +691,42 @@ def convert(
     soffice: str | None = None,
     batch_size: int = BATCH_SIZE,
 ) -> list[PdfResult]:
-    """Convert every job's DOCX to its PDF; one result per job, in order.
+    """Convert every job's DOCX to its PDF; one result per job, in order (a ``current`` job: ok, its PDF left
+    as it is).
 
-    ``parallel`` soffice calls run at once (default: one per core, and only when each
-    gets at least ``FILES_PER_JOB`` files); each converts up to ``batch_size`` files.
+    The letters go in volumes where they can (``_units``); ``parallel`` soffice calls run at once (default: one
+    per core, and only when each gets at least ``FILES_PER_JOB`` letters), each with about ``batch_size``
+    letters at most.
     """
     if not jobs:
         return []
     program = find_soffice(soffice)
     limit = timeout_seconds(timeout)
+    results = {i: PdfResult(job) for i, job in enumerate(jobs) if job.current}
+    if len(results) == len(jobs):
+        return [results[i] for i in range(len(jobs))]
+    units, letters = _units(jobs)
+    units = [unit for unit in units if not all(jobs[i].current for i in unit)]
+    todo = sum(map(len, units))
     if parallel is None:
-        parallel = max(1, min(os.cpu_count() or 1, len(jobs) // FILES_PER_JOB))
-    parallel = max(1, min(parallel, len(jobs)))
-    per_call = min(batch_size, -(-len(jobs) // parallel))
-    chunks = [jobs[i : i + per_call] for i in range(0, len(jobs), per_call)]
+        parallel = max(1, min(os.cpu_count() or 1, todo // FILES_PER_JOB))
+    calls = _calls(units, max(1, parallel), max(1, batch_size))
     running = _Running()
-    writer = _Writer(jobs)  # the target folders held, their manifests read: before soffice starts
+    writer = _Writer([job for job in jobs if not job.current])  # the target folders held, their manifests read
     try:
-        if len(chunks) == 1:
-            return _convert_chunk(program, chunks[0], limit, running, writer)
-        with ThreadPoolExecutor(max_workers=parallel) as pool:
-            futures = [pool.submit(_convert_chunk, program, chunk, limit, running, writer) for chunk in chunks]
-            try:
-                parts = [f.result() for f in futures]
-            except BaseException:
-                running.cancel()  # Ctrl+C here: stop every soffice now, not when it finishes
-                raise
-        return [r for part in parts for r in part]
+        if len(calls) == 1:
+            results.update(_convert_chunk(program, jobs, calls[0], letters, limit, running, writer))
+        else:
+            with ThreadPoolExecutor(max_workers=max(1, parallel)) as pool:
+                futures = [pool.submit(_convert_chunk, program, jobs, call, letters, limit, running, writer)
+                           for call in calls]
+                try:
+                    for future in futures:
+                        results.update(future.result())
+                except BaseException:
+                    running.cancel()  # Ctrl+C here: stop every soffice now, not when it finishes
+                    raise
+        return [results[i] for i in range(len(jobs))]
     finally:
         running.cancel()
         writer.close()
