@@ -684,3 +684,5 @@ def test_a_current_pdf_is_not_written_and_its_letter_is_converted_only_with_a_vo
     assert all(r.ok for r in convert([PdfJob(j.source, j.target, j.date, current=True) for j in jobs],
                                      soffice=str(script), timeout=10))
     assert log.read_text() == ""  # nothing to convert: soffice not started
+    assert all(r.ok for r in convert([PdfJob(j.source, j.target, j.date, current=True) for j in jobs],
+                                     soffice=str(tmp_path / "khong-co-soffice")))  # nor even looked for

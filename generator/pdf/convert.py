@@ -698,13 +698,11 @@ def convert(
     per core, and only when each gets at least ``FILES_PER_JOB`` letters), each with about ``batch_size``
     letters at most.
     """
-    if not jobs:
-        return []
+    results = {i: PdfResult(job) for i, job in enumerate(jobs) if job.current}
+    if len(results) == len(jobs):  # nothing to convert (no job, or every PDF current): LibreOffice not needed
+        return [results[i] for i in range(len(jobs))]
     program = find_soffice(soffice)
     limit = timeout_seconds(timeout)
-    results = {i: PdfResult(job) for i, job in enumerate(jobs) if job.current}
-    if len(results) == len(jobs):
-        return [results[i] for i in range(len(jobs))]
     units, letters = _units(jobs)
     units = [unit for unit in units if not all(jobs[i].current for i in unit)]
     todo = sum(map(len, units))
