@@ -555,6 +555,17 @@ def test_a_letter_joins_a_volume_only_when_nothing_in_it_reaches_across_letters(
         "a footnote": (_package_with(seed_docx, word_document_xml=document.replace(
             b"<w:r>", b'<w:r><w:footnoteReference w:id="1"/></w:r><w:r>', 1)), False),
         "not a zip": (b"PK not really", False),
+        "a page break before its first paragraph (one page more after the section break)": (_package_with(
+            seed_docx, word_document_xml=document.replace(b"<w:p>", b"<w:p><w:pPr><w:pageBreakBefore/></w:pPr>", 1)),
+            False),
+        "a page break opening it": (_package_with(seed_docx, word_document_xml=document[:first_p] + (
+            b'<w:p><w:r><w:br w:type="page"/></w:r></w:p>') + document[first_p:]), False),
+        "ending with a table": (_package_with(seed_docx, word_document_xml=document[:sect]
+                                + b"<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>" + document[sect:]), False),
+        "a bookmark named as ours": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:bookmarkStart w:id="1" w:name="dispatchletter00000"/><w:r>', 1)), False),
+        "line numbers that run on": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:cols", b'<w:lnNumType w:countBy="1" w:restart="continuous"/><w:cols', 1)), False),
     }
     assert b" PAGE " in footer and b"<w:r>" in document
     for name, (data, joins) in cases.items():

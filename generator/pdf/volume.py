@@ -10,8 +10,10 @@ joined into a *volume*, converted in one go, and the volume's PDF is cut back in
   (its own page size, margins, headers) of the default kind (new page), and nothing that counts or refers across
   the document: no list numbering (it would continue from the letter before), no footnotes, endnotes or
   comments, no field but ``PAGE`` (``NUMPAGES`` would count the whole volume, ``REF``/``TITLE``… would read
-  another letter), no link to a bookmark, no even/odd or mirrored pages (they follow the volume's page parity).
-  Anything else is converted alone, as before.
+  another letter), no link to a bookmark, no content bound to the document's properties, no even/odd or mirrored
+  pages (they follow the volume's page parity), no line numbers running on, no page break opening the letter or
+  before a paragraph (after the section break, one page more), no table ending it (a paragraph would be added
+  after it), no bookmark named as ours. Anything else is converted alone, as before.
 - **How** (``join``): the bodies one after the other, each letter's section properties ending its last paragraph
   (a section of its own: a new page, its own headers, page numbering restarted at 1 as it is in its own file), and
   a bookmark ``dispatchletterNNNNN`` in each letter's first paragraph. LibreOffice exports the bookmarks as named
@@ -55,7 +57,8 @@ _HEADER_REFERENCE = re.compile(rb"<w:(?:header|footer)Reference\b[^>]*/>")
 # a letter with any of these prints differently inside a volume than alone
 _CROSS_DOCUMENT = re.compile(
     rb"<w:numPr\b|<w:footnoteReference\b|<w:endnoteReference\b|<w:commentReference\b|<w:fldSimple\b"
-    rb"|<w:hyperlink\b[^>]*\bw:anchor=|<w:subDoc\b|<w:altChunk\b")
+    rb"|<w:hyperlink\b[^>]*\bw:anchor=|<w:subDoc\b|<w:altChunk\b|<w:dataBinding\b|<w:pageBreakBefore\b"
+    rb"|<w:lnNumType\b[^>]*w:restart=\"continuous\"|" + BOOKMARK.encode())
 _FIELD_CODE = re.compile(rb"<w:instrText\b[^>]*>([^<]*)</w:instrText>")
 _PAGE_PARITY = re.compile(rb"<w:evenAndOddHeaders\b(?![^>]*w:val=\"(?:0|false|off)\")|<w:mirrorMargins\b"
                           rb"(?![^>]*w:val=\"(?:0|false|off)\")|<w:bookFoldPrinting\b")
@@ -134,8 +137,13 @@ def read_letter(path: Path) -> Letter | None:
     end = document.rfind(b"</w:body>")
     sect = document.find(b"<w:sectPr")
     if not body.end() <= sect < end or not document[sect:end].rstrip().endswith(b"</w:sectPr>") \
-            or _PARAGRAPH_OPEN.search(document, body.end(), sect) is None:
+            or _PARAGRAPH_OPEN.search(document, body.end(), sect) is None \
+            or document[body.end():sect].rstrip().endswith(b"</w:tbl>"):  # would need a paragraph added
         return None
+    first = _PARAGRAPH_OPEN.search(document, body.end(), sect)
+    if not first.group(1) and re.search(rb'<w:br\b[^>]*w:type="page"', document[first.end():
+                                        document.find(b"</w:p>", first.end())]):
+        return None  # a page break opening the letter: after the section break before it, one page more
     info = _info(core)
     if info is None:
         return None
