@@ -552,6 +552,10 @@ def test_a_letter_joins_a_volume_only_when_nothing_in_it_reaches_across_letters(
             b"<w:pgSz", b'<w:type w:val="continuous"/><w:pgSz', 1)), False),
         "NUMPAGES in a header (would count the volume)": (_package_with(seed_docx, word_header1_xml=footer.replace(
             b" PAGE ", b" NUMPAGES ")), False),
+        "a simple PAGE field": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple><w:r>', 1)), True),
+        "a simple TITLE field (would read the volume's title)": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:fldSimple w:instr=" TITLE "><w:r><w:t>x</w:t></w:r></w:fldSimple><w:r>', 1)), False),
         "a footnote": (_package_with(seed_docx, word_document_xml=document.replace(
             b"<w:r>", b'<w:r><w:footnoteReference w:id="1"/></w:r><w:r>', 1)), False),
         "not a zip": (b"PK not really", False),
