@@ -701,3 +701,26 @@ def test_a_current_pdf_is_not_written_and_its_letter_is_converted_only_with_a_vo
     assert log.read_text() == ""  # nothing to convert: soffice not started
     assert all(r.ok for r in convert([PdfJob(j.source, j.target, j.date, current=True) for j in jobs],
                                      soffice=str(tmp_path / "khong-co-soffice")))  # nor even looked for
+
+
+def test_a_letter_rewritten_after_it_was_read_is_converted_alone_as_it_is_now(tmp_path, fake_soffice, seed_docx,
+                                                                             monkeypatch):
+    """A volume joins the documents read again from the files: one that changed in between (another run wrote
+    the letter again) is not joined with what was read before; the volume's letters go alone, as they are now."""
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [seed_docx] * 3)
+    units = pdf._units
+
+    def read_then_rewritten(jobs):
+        found = units(jobs)
+        with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
+            document = package.read("word/document.xml")
+        jobs[1].source.write_bytes(_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:t>", b"<w:t>STALL ", 1)))
+        return found
+
+    monkeypatch.setattr(pdf, "_units", read_then_rewritten)
+    results = convert(jobs, soffice=str(script), timeout=1.0, parallel=1)
+    assert [r.ok for r in results] == [True, False, True]  # the letter as it is now stalls the stand-in
+    calls = [line.split()[1] for line in log.read_text().splitlines() if line.startswith("call")]
+    assert calls == ["3", "1"]  # no volume: the three alone, then the one after the stall

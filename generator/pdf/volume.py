@@ -72,10 +72,11 @@ INFO = (("/Title", _DC + "title"), ("/Author", _DC + "creator"), ("/Subject", _D
 class Letter:
     """A letter that can go into a volume: its file, the digest of the parts of its package it shares with the
     letters it can be joined with (names, sizes and CRC-32s from the zip's directory: equal for letters of one
-    template), its document and its document information."""
+    template), its document's size and CRC-32 (the document itself is read again by ``join``: a run of 10,000
+    letters holds none of them) and its document information."""
     path: Path
     shared: str
-    document: bytes
+    document: tuple[int, int]  # word/document.xml's size and CRC-32, as read
     info: tuple[tuple[str, str], ...]  # (/Title, …) as LibreOffice fills the PDF's document information
 
 
@@ -122,6 +123,8 @@ def read_letter(path: Path) -> Letter | None:
             if DOCUMENT not in names or len(set(names)) != len(names):
                 return None
             document = package.read(DOCUMENT)
+            read = package.getinfo(DOCUMENT)
+            seen = (read.file_size, read.CRC)
             core = package.read(CORE) if CORE in names else None
             shared = _shared_digest(infos)
             if shared not in _checked:
@@ -147,7 +150,7 @@ def read_letter(path: Path) -> Letter | None:
     info = _info(core)
     if info is None:
         return None
-    return Letter(path, shared, document, info)
+    return Letter(path, shared, seen, info)
 
 
 def _shared_parts_allow(package: zipfile.ZipFile, names: list[str]) -> bool:
@@ -229,17 +232,29 @@ def letter_body(document: bytes, last: bool, bookmark: int | None = None, same_h
     return _in_last_paragraph(content, sect)
 
 
+def _document(letter: Letter) -> bytes:
+    """The letter's document, read again; ``OSError`` when its file is no longer what ``read_letter`` read."""
+    try:
+        with zipfile.ZipFile(letter.path) as package:
+            info = package.getinfo(DOCUMENT)
+            if (info.file_size, info.CRC) != letter.document:
+                raise OSError(f"{letter.path} changed while it was converted")
+            return package.read(info)
+    except (zipfile.BadZipFile, KeyError, RuntimeError, ValueError, EOFError, NotImplementedError) as exc:
+        raise OSError(str(exc)) from None
+
+
 def join(letters: list[Letter], target: Path) -> None:
     """Write the volume of ``letters`` (all with the same ``shared``) to ``target``: the first letter's package
-    with every letter's body, each a section of its own with its bookmark. ``OSError`` when the first letter's
-    file is no longer what ``read_letter`` read."""
-    first = letters[0].document
-    head = first[: _BODY_OPEN.search(first).end()]
-    body = [head]
+    with every letter's body, each a section of its own with its bookmark. ``OSError`` when a letter's file is no
+    longer what ``read_letter`` read (its letters are then converted alone, from the files as they are)."""
+    first = _document(letters[0])
+    body = [first[: _BODY_OPEN.search(first).end()]]
     headers = _headers(first)
     for n, letter in enumerate(letters):
-        body.append(letter_body(letter.document, last=n == len(letters) - 1, bookmark=n,
-                                same_headers=n > 0 and _headers(letter.document) == headers))
+        document = first if n == 0 else _document(letter)
+        body.append(letter_body(document, last=n == len(letters) - 1, bookmark=n,
+                                same_headers=n > 0 and _headers(document) == headers))
     body.append(b"</w:body></w:document>")
     try:
         with zipfile.ZipFile(letters[0].path) as source:
