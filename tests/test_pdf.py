@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pikepdf
@@ -15,6 +16,8 @@ import pytest
 from click.testing import CliRunner
 
 from generator.pdf import convert as pdf
+from generator.pdf import volume
+from generator.pipeline import build_file
 from generator.cli import main
 from generator.pdf.convert import PdfError, PdfJob, concatenate, convert, find_soffice, normalize_pdf, timeout_seconds
 
@@ -25,16 +28,21 @@ SEED = ROOT / "inputs" / "seeds" / "000-lang-son-2018.yaml"
 # A stand-in for soffice: writes a one-page PDF per input, hangs on inputs holding
 # "STALL" (in a child process, as soffice.bin hangs under oosplash), skips "BROKEN".
 FAKE_SOFFICE = """#!{python}
-import os, subprocess, sys
+import os, subprocess, sys, zipfile
 import pikepdf
 args = sys.argv[1:]
 outdir = args[args.index("--outdir") + 1]
 files = [a for a in args if a.endswith(".docx")]
 log = open(os.environ["FAKE_SOFFICE_LOG"], "a")
-log.write("call %d %s\\n" % (len(files), " ".join(a for a in args if a.startswith("-env:"))))
+log.write("call %d %s %s\\n" % (len(files), " ".join(a for a in args if a.startswith("-env:")),
+                              args[args.index("--convert-to") + 1]))
 log.flush()
 for f in files:
     data = open(f, "rb").read()
+    try:  # a real .docx (a volume of letters too): its text
+        data += zipfile.ZipFile(f).read("word/document.xml")
+    except Exception:
+        pass
     if b"STALL" in data:
         child = subprocess.Popen(["sleep", "300"])
         log.write("child %d\\n" % child.pid)
@@ -423,24 +431,67 @@ def test_pdf_uses_one_times_compatible_font_family():
         assert any("Bold" in f for f in fonts) and any("Italic" in f for f in fonts)
 
 
-@requires_soffice
-def test_same_letter_same_pdf_bytes(tmp_path):
-    """A second, separate LibreOffice run gives byte-identical output after the post-pass."""
-    letter = seed_batch().letters[SEED.stem]
-    again = tmp_path / "lai.pdf"
-    (result,) = convert([PdfJob(letter.docx, again, letter.built.dispatch.date.as_date())], timeout=120)
-    assert result.ok, result.error
-    assert again.read_bytes() == letter.pdf.read_bytes()
+def _printed(path: Path) -> tuple[bytes, str]:
+    """What a PDF shows: every page rendered (poppler, 150 dpi, grey) and its text laid out."""
+    pixels = subprocess.run(["pdftoppm", "-r", "150", "-gray", str(path)], capture_output=True, check=True).stdout
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return pixels, text
 
 
 @requires_soffice
+def test_same_letters_same_pdf_bytes(tmp_path):
+    """A second, separate LibreOffice run of the same letters gives byte-identical output after the post-pass
+    (a letter alone too)."""
+    batch = seed_batch()
+    jobs = [PdfJob(c.docx, tmp_path / f"{name}.pdf", c.built.dispatch.date.as_date()) for name, c in
+            batch.letters.items()]
+    assert all(r.ok for r in convert(jobs, parallel=1, timeout=120))
+    for job, letter in zip(jobs, batch.letters.values()):
+        assert job.target.read_bytes() == letter.pdf.read_bytes(), letter.name
+    alone = [PdfJob(jobs[0].source, tmp_path / f"mot-{n}.pdf", jobs[0].date) for n in (1, 2)]
+    for job in alone:
+        (result,) = convert([job], timeout=120)
+        assert result.ok, result.error
+    assert alone[0].target.read_bytes() == alone[1].target.read_bytes()
+
+
+@requires_soffice
+@requires_poppler
+def test_each_letter_of_a_volume_prints_exactly_as_it_does_alone(tmp_path, monkeypatch):
+    """The seeds (one template, so one volume in the session's batch) against the same letters each converted
+    as a document of its own: the same pages, pixel for pixel at 150 dpi, the same text, the same document
+    information and catalog; only the embedded font subsets differ."""
+    batch = seed_batch()
+    read = [volume.read_letter(c.docx) for c in batch.letters.values()]
+    assert all(read) and len({letter.shared for letter in read}) == 1  # the batch joined them: one volume
+    monkeypatch.setattr(volume, "read_letter", lambda path: None)  # every letter a document of its own
+    jobs = [PdfJob(c.docx, tmp_path / f"{name}.pdf", c.built.dispatch.date.as_date()) for name, c in
+            batch.letters.items()]
+    assert all(r.ok for r in convert(jobs, parallel=1, timeout=120))
+    pages = {}
+    for job, letter in zip(jobs, batch.letters.values()):
+        assert _printed(letter.pdf) == _printed(job.target), letter.name
+        with pikepdf.open(letter.pdf) as joined, pikepdf.open(job.target) as alone:
+            pages[letter.name] = len(joined.pages)
+            assert len(joined.pages) == len(alone.pages)
+            assert {k: str(v) for k, v in joined.docinfo.items()} == {k: str(v) for k, v in alone.docinfo.items()}
+            assert sorted(joined.Root.keys()) == sorted(alone.Root.keys()) == \
+                ["/Lang", "/OpenAction", "/Pages", "/Type", "/ViewerPreferences"]
+            assert str(joined.Root.Lang) == str(alone.Root.Lang) == "vi-VN"
+            assert joined.pdf_version == alone.pdf_version
+    assert pages == {"000-lang-son-2018": 2, "001-vinh-linh-2023": 2, "002-huu-lung-2024": 4, "003-tam-duong-2024": 3,
+                     "004-tinh-2023": 2}
+
+
+@requires_soffice
+@requires_poppler
 def test_cli_build_pdf_writes_the_pdf_next_to_the_docx(tmp_path):
     result = CliRunner().invoke(main, ["build", str(SEED), "-o", f"{tmp_path}/", "--pdf", "--pdf-timeout", "120"])
     assert result.exit_code == 0, result.output
     docx_path, pdf_path = tmp_path / f"{SEED.stem}.docx", tmp_path / f"{SEED.stem}.pdf"
     assert docx_path.exists() and pdf_path.read_bytes().startswith(b"%PDF")
     assert f"{SEED.stem}.pdf" in result.output
-    assert pdf_path.read_bytes() == seed_batch().letters[SEED.stem].pdf.read_bytes()
+    assert _printed(pdf_path) == _printed(seed_batch().letters[SEED.stem].pdf)  # alone = in the batch's volume
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
 
 
@@ -465,3 +516,211 @@ def test_each_pdf_is_written_while_soffice_converts_the_next(tmp_path, fake_soff
     results = convert(jobs, soffice=str(script), timeout=2.0, parallel=1)
     assert [r.ok for r in results] == [True, True, False]
     assert events.index(("write", "thu-0.docx")) < events.index(("kill", ""))
+
+
+# --------------------------------------------------------------------------- volumes (many letters, one document)
+
+
+def _package_with(docx: bytes, **changes: bytes) -> bytes:
+    """``docx`` with the parts named in ``changes`` (``word_document_xml`` for word/document.xml) replaced."""
+    named = {key.replace("_xml", ".xml").replace("_", "/", 1): value for key, value in changes.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            target.writestr(info.filename, named.get(info.filename, source.read(info)))
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def seed_docx() -> bytes:
+    return build_file(SEED).docx
+
+
+def test_a_letter_joins_a_volume_only_when_nothing_in_it_reaches_across_letters(tmp_path, seed_docx):
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
+        document, footer = package.read("word/document.xml"), package.read("word/header1.xml")
+    sect = document.rindex(b"<w:sectPr")
+    first_p = document.index(b"<w:p>")
+    cases = {
+        "as built": (seed_docx, True),
+        "list numbering (continues from the letter before)": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:p>", b'<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>', 1)), False),
+        "a second section": (_package_with(seed_docx, word_document_xml=document[:first_p] + b"<w:p><w:pPr>"
+                             + document[sect:document.rindex(b"</w:body>")] + b"</w:pPr></w:p>" + document[first_p:]),
+                             False),
+        "a continuous section": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:pgSz", b'<w:type w:val="continuous"/><w:pgSz', 1)), False),
+        "NUMPAGES in a header (would count the volume)": (_package_with(seed_docx, word_header1_xml=footer.replace(
+            b" PAGE ", b" NUMPAGES ")), False),
+        "a simple PAGE field": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:fldSimple w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple><w:r>', 1)), True),
+        "a simple TITLE field (would read the volume's title)": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:fldSimple w:instr=" TITLE "><w:r><w:t>x</w:t></w:r></w:fldSimple><w:r>', 1)), False),
+        "a footnote": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:r><w:footnoteReference w:id="1"/></w:r><w:r>', 1)), False),
+        "not a zip": (b"PK not really", False),
+        "a page break before its first paragraph (one page more after the section break)": (_package_with(
+            seed_docx, word_document_xml=document.replace(b"<w:p>", b"<w:p><w:pPr><w:pageBreakBefore/></w:pPr>", 1)),
+            False),
+        "a page break opening it": (_package_with(seed_docx, word_document_xml=document[:first_p] + (
+            b'<w:p><w:r><w:br w:type="page"/></w:r></w:p>') + document[first_p:]), False),
+        "ending with a table": (_package_with(seed_docx, word_document_xml=document[:sect]
+                                + b"<w:tbl><w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>" + document[sect:]), False),
+        "a bookmark named as ours": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:r>", b'<w:bookmarkStart w:id="1" w:name="dispatchletter00000"/><w:r>', 1)), False),
+        "line numbers that run on": (_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:cols", b'<w:lnNumType w:countBy="1" w:restart="continuous"/><w:cols', 1)), False),
+    }
+    assert b" PAGE " in footer and b"<w:r>" in document
+    for name, (data, joins) in cases.items():
+        path = tmp_path / "thu.docx"
+        path.write_bytes(data)
+        assert (volume.read_letter(path) is not None) is joins, name
+
+
+def test_letters_go_in_volumes_of_the_same_shared_parts_next_to_each_other(tmp_path, seed_docx, monkeypatch):
+    other = _package_with(seed_docx, word_styles_xml=b"<w:styles/>")  # another template: not with the others
+    contents = [seed_docx, seed_docx, b"BROKEN", seed_docx, seed_docx, seed_docx, other, seed_docx]
+    jobs = _jobs(tmp_path, contents)
+    monkeypatch.setattr(pdf, "VOLUME_LETTERS", 2)
+    units, _ = pdf._units(jobs)
+    assert units == [[0, 1], [2], [3, 4], [5], [6], [7]]
+
+
+def test_units_are_shared_out_so_that_the_calls_end_together():
+    fifty, other_fifty, twenty = list(range(50)), list(range(50, 100)), list(range(100, 120))
+    assert pdf._calls([fifty, other_fifty, twenty], parallel=2, batch_size=200) == [[fifty, twenty], [other_fifty]]
+    singles = [[i] for i in range(6)]
+    assert pdf._calls(singles, parallel=3, batch_size=200) == [[[0], [3]], [[1], [4]], [[2], [5]]]
+    assert pdf._calls(singles, parallel=1, batch_size=4) == [[[0], [2], [4]], [[1], [3], [5]]]  # 4 a call at most
+    assert pdf._calls([fifty], parallel=2, batch_size=200) == [[fifty]]
+
+
+def test_the_section_ends_the_last_paragraph_of_a_letter_and_numbering_restarts():
+    head = b'<w:document><w:body>'
+    sect = (b'<w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134"/><w:pgNumType w:fmt="upperRoman"/>'
+            b'</w:sectPr>')
+    ends_with_text = head + b'<w:p><w:r><w:t>A</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="center"/></w:pPr>' \
+        b'<w:r><w:t>B</w:t></w:r></w:p>' + sect + b'</w:body></w:document>'
+    assert volume.letter_body(ends_with_text, last=False, bookmark=7) == (
+        b'<w:p><w:bookmarkStart w:id="900000007" w:name="dispatchletter00007"/><w:bookmarkEnd w:id="900000007"/>'
+        b'<w:r><w:t>A</w:t></w:r></w:p><w:p><w:pPr><w:jc w:val="center"/><w:sectPr><w:pgSz w:w="11906" w:h="16838"/>'
+        b'<w:pgMar w:top="1134"/><w:pgNumType w:start="1" w:fmt="upperRoman"/></w:sectPr></w:pPr>'
+        b'<w:r><w:t>B</w:t></w:r></w:p>')
+    no_properties = head + b'<w:p/><w:p><w:r><w:t>B</w:t></w:r></w:p>' + sect.replace(
+        b'<w:pgNumType w:fmt="upperRoman"/>', b'') + b'</w:body></w:document>'
+    assert volume.letter_body(no_properties, last=False, bookmark=0) == (
+        b'<w:p><w:bookmarkStart w:id="900000000" w:name="dispatchletter00000"/><w:bookmarkEnd w:id="900000000"/>'
+        b'</w:p><w:p><w:pPr><w:sectPr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1134"/>'
+        b'<w:pgNumType w:start="1"/></w:sectPr></w:pPr><w:r><w:t>B</w:t></w:r></w:p>')
+
+
+def test_a_volume_whose_pages_cannot_be_told_apart_is_converted_letter_by_letter(tmp_path, fake_soffice, seed_docx):
+    """The stand-in soffice writes a one-page PDF without the letters' bookmarks for the volume: its letters
+    are converted again one by one, and each gets its own PDF."""
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [seed_docx] * 3)
+    results = convert(jobs, soffice=str(script), timeout=10, parallel=1)
+    assert [r.ok for r in results] == [True, True, True]
+    calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
+    assert [c.split()[1] for c in calls] == ["1", "3"]  # the volume, then the three letters alone
+    assert [c.split(maxsplit=3)[3] for c in calls] == [volume.FILTER, "pdf"]  # export options for the volume only
+    for job in jobs:
+        with pikepdf.open(job.target) as doc:
+            assert len(doc.pages) == 1
+
+
+# A stand-in for soffice that logs whether its profile was already made (warm) and then makes it, writing its own
+# pid into it, as LibreOffice writes its settings into the profile it runs with.
+PROFILE_SOFFICE = """#!{python}
+import os, sys
+from urllib.parse import unquote, urlparse
+import pikepdf
+args = sys.argv[1:]
+profile = unquote(urlparse(next(a for a in args if a.startswith("-env:UserInstallation="))[len("-env:UserInstallation="):]).path)
+settings = os.path.join(profile, "user", "registrymodifications.xcu")
+with open(os.environ["FAKE_SOFFICE_LOG"], "a") as log:
+    log.write("%s %s\\n" % ("warm" if os.path.exists(settings) else "fresh", profile))
+os.makedirs(os.path.dirname(settings), exist_ok=True)
+with open(settings, "w") as f:
+    f.write(str(os.getpid()))
+outdir = args[args.index("--outdir") + 1]
+for f in [a for a in args if a.endswith(".docx")]:
+    out = pikepdf.new()
+    out.add_blank_page()
+    out.save(os.path.join(outdir, os.path.basename(f)[:-5] + ".pdf"))
+"""
+
+
+def test_each_call_starts_from_its_own_copy_of_the_warm_profile(tmp_path, fake_soffice, monkeypatch):
+    _, log = fake_soffice
+    script = tmp_path / "soffice-profile"
+    script.write_text(PROFILE_SOFFICE.format(python=sys.executable))
+    script.chmod(0o755)
+    monkeypatch.setattr(pdf, "PROFILE_CACHE_DIR", str(tmp_path / "cache"))
+    assert all(r.ok for r in convert(_jobs(tmp_path, [b"ok"]), soffice=str(script), timeout=10))
+    (kept,) = (tmp_path / "cache").iterdir()
+    made_by = (kept / "user" / "registrymodifications.xcu").read_text()
+    assert all(r.ok for r in convert(_jobs(tmp_path, [b"ok"] * 4), soffice=str(script), timeout=10, parallel=2))
+    calls = [line.split() for line in log.read_text().splitlines()]
+    assert [state for state, _ in calls] == ["fresh", "warm", "warm"]
+    assert len({profile for _, profile in calls}) == 3 and str(kept) not in {profile for _, profile in calls}
+    assert (kept / "user" / "registrymodifications.xcu").read_text() == made_by  # no call wrote into it
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [kept.name]
+
+
+def test_a_volume_that_stalls_has_its_letters_converted_alone_and_the_one_that_stalls_reported(
+        tmp_path, fake_soffice, seed_docx):
+    script, log = fake_soffice
+    with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
+        document = package.read("word/document.xml")
+    stalls = _package_with(seed_docx, word_document_xml=document.replace(b"<w:t>", b"<w:t>STALL ", 1))
+    jobs = _jobs(tmp_path, [seed_docx, stalls, seed_docx])
+    start = time.monotonic()
+    results = convert(jobs, soffice=str(script), timeout=1.0, parallel=1)
+    assert time.monotonic() - start < 20
+    assert [r.ok for r in results] == [True, False, True]
+    assert "1 giây" in results[1].error
+    calls = [line for line in log.read_text().splitlines() if line.startswith("call")]
+    assert [c.split()[1] for c in calls] == ["1", "3", "1"]  # the volume; its letters alone; the one after
+
+
+def test_a_current_pdf_is_not_written_and_its_letter_is_converted_only_with_a_volume_that_must_be(
+        tmp_path, fake_soffice, seed_docx):
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [seed_docx] * 5)
+    jobs = [PdfJob(j.source, j.target, j.date, current=n != 1) for n, j in enumerate(jobs)]
+    results = convert(jobs, soffice=str(script), timeout=10, parallel=1)
+    assert all(r.ok for r in results)
+    assert [j.target.exists() for j in jobs] == [False, True, False, False, False]
+    calls = [line.split()[1] for line in log.read_text().splitlines() if line.startswith("call")]
+    assert calls == ["1", "1"]  # the volume of all five (the stand-in cannot be cut), then letter 1 alone
+    log.write_text("")
+    assert all(r.ok for r in convert([PdfJob(j.source, j.target, j.date, current=True) for j in jobs],
+                                     soffice=str(script), timeout=10))
+    assert log.read_text() == ""  # nothing to convert: soffice not started
+    assert all(r.ok for r in convert([PdfJob(j.source, j.target, j.date, current=True) for j in jobs],
+                                     soffice=str(tmp_path / "khong-co-soffice")))  # nor even looked for
+
+
+def test_a_letter_rewritten_after_it_was_read_is_converted_alone_as_it_is_now(tmp_path, fake_soffice, seed_docx,
+                                                                             monkeypatch):
+    """A volume joins the documents read again from the files: one that changed in between (another run wrote
+    the letter again) is not joined with what was read before; the volume's letters go alone, as they are now."""
+    script, log = fake_soffice
+    jobs = _jobs(tmp_path, [seed_docx] * 3)
+    units = pdf._units
+
+    def read_then_rewritten(jobs):
+        found = units(jobs)
+        with zipfile.ZipFile(io.BytesIO(seed_docx)) as package:
+            document = package.read("word/document.xml")
+        jobs[1].source.write_bytes(_package_with(seed_docx, word_document_xml=document.replace(
+            b"<w:t>", b"<w:t>STALL ", 1)))
+        return found
+
+    monkeypatch.setattr(pdf, "_units", read_then_rewritten)
+    results = convert(jobs, soffice=str(script), timeout=1.0, parallel=1)
+    assert [r.ok for r in results] == [True, False, True]  # the letter as it is now stalls the stand-in
+    calls = [line.split()[1] for line in log.read_text().splitlines() if line.startswith("call")]
+    assert calls == ["3", "1"]  # no volume: the three alone, then the one after the stall

@@ -12,6 +12,7 @@ from docx import Document
 from generator.bulk import print_file
 from generator.cli import main
 from generator.ooxml import guard
+from pdf_support import requires_poppler, requires_soffice
 from test_bulk import campaign_yaml
 
 ORDER = ["An Bình", "Bắc Sơn", "Cao Lộc", "Đồng Tân", "Hà Giang", "Quyết Thắng", "Thanh Hà"]  # Vietnamese order
@@ -143,3 +144,43 @@ def test_a_full_volume_at_the_real_size_passes_the_guard(tmp_path):
                                             ("tat-ca.pdf", False), ("xa-tat-ca-001.docx", False)])
 def test_what_is_a_print_volume(name, expected):
     assert print_file.is_print_file(name) is expected
+
+
+@requires_soffice
+@requires_poppler
+def test_each_letter_prints_in_the_volume_as_it_prints_alone(tmp_path, monkeypatch):
+    """A volume of long (two pages) and short (one page) letters against the same letters converted one by one:
+    each letter starts on a new page, has as many pages as alone and the same text on each, its page numbers
+    restarting at 1 (a page count short of "letters x 2" is the short letters, not letters running together)."""
+    from generator.pdf import convert as pdf, volume
+
+    table = "  xa:\n" + "".join(f"    - {{ten: {name}, dat: {dat}}}\n" for name, dat in [
+        ("An Bình", "[1]"), ("Bắc Sơn", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]"),
+        ("Cao Lộc", "[1, 2, 3]"), ("Đồng Tân", "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19]"),
+        ("Hà Giang", "[2]")])
+    path = tmp_path / "cd.yaml"
+    path.write_text(campaign_yaml(table), encoding="utf-8")
+    assert CliRunner().invoke(main, ["build", str(path), "-o", str(tmp_path / "out"), "-j", "1"]).exit_code == 0
+    folder = tmp_path / "out" / "thu-nghiem"
+    letters = {p.name: p for p in folder.glob("xa-*.docx")}
+    monkeypatch.setattr(volume, "read_letter", lambda path: None)  # each letter converted as its own document
+    jobs = [pdf.PdfJob(folder / "tat-ca.docx", tmp_path / "pdf" / "tat-ca.pdf")]
+    jobs += [pdf.PdfJob(p, tmp_path / "pdf" / (p.stem + ".pdf")) for p in letters.values()]
+    assert all(r.ok for r in pdf.convert(jobs, parallel=1, timeout=120))
+    printed = _pages_text(tmp_path / "pdf" / "tat-ca.pdf")
+    at, counts = 0, []
+    for name in ("xa-an-binh", "xa-bac-son", "xa-cao-loc", "xa-dong-tan", "xa-ha-giang"):  # print order
+        alone = _pages_text(tmp_path / "pdf" / f"{name}.pdf")
+        counts.append(len(alone))
+        assert printed[at: at + len(alone)] == alone, name
+        at += len(alone)
+    assert at == len(printed)
+    assert counts == [2, 1, 2, 1, 2]  # a commune that met every criterion gets the short letter
+
+
+def _pages_text(pdf_path: Path) -> list[str]:
+    """Each page's text (poppler), page by page."""
+    import subprocess
+
+    text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
+    return [page.strip() for page in text.split("\f")[:-1]]
