@@ -184,3 +184,36 @@ def _pages_text(pdf_path: Path) -> list[str]:
 
     text = subprocess.run(["pdftotext", "-layout", str(pdf_path), "-"], capture_output=True, text=True, check=True).stdout
     return [page.strip() for page in text.split("\f")[:-1]]
+
+
+def test_a_full_volume_is_finished_before_the_next_begins(tmp_path, monkeypatch):
+    """A volume holds a compressor and a letter while it is open: a run of 50,000 letters in 250 volumes
+    grew by them until the end. Each is finished (its zip complete on disk) as the next one begins; the
+    last when the run ends. The files are the same either way (test above)."""
+    monkeypatch.setattr(print_file, "VOLUME_LETTERS", 2)
+    finished = []
+    close = print_file.Combined.close
+
+    def spy(self):
+        finished.append((self.path.name, len(opened)))
+        return close(self)
+
+    opened = []
+    start = print_file.staging_file
+
+    def staged(folder, name, *args):
+        opened.append(name)
+        return start(folder, name, *args)
+
+    monkeypatch.setattr(print_file.Combined, "close", spy)
+    monkeypatch.setattr(print_file, "staging_file", staged)
+    result = _build(tmp_path)
+    assert result.exit_code == 0, result.output
+    assert opened == ["tat-ca-001.docx", "tat-ca-002.docx", "tat-ca-003.docx", "tat-ca-004.docx"]
+    first_closes = {}
+    for name, opened_then in finished:
+        first_closes.setdefault(name, opened_then)
+    volumes = sorted(first_closes)
+    assert len(volumes) == 4
+    # volume n was finished while volume n+1 was being opened (n+1 volumes staged by then), the last at the end
+    assert [first_closes[v] for v in volumes] == [1, 2, 3, 4]

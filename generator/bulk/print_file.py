@@ -87,6 +87,7 @@ class Combined:
         self._first: Path | None = None
         self._zip = None
         self._stream = None
+        self._closed = False
 
     def _open(self, document: bytes) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,9 +116,12 @@ class Combined:
         self._held = document
 
     def close(self) -> bool:
-        """Finish the file; False when there was no letter."""
+        """Finish the file (once: a second call changes nothing); False when there was no letter."""
         if self._zip is None:
             return False
+        if self._closed:
+            return True
+        self._closed = True
         self._stream.write(_letter_body(self._held, last=True))
         self._stream.write(b"</w:body></w:document>")
         self._stream.close()
@@ -163,6 +167,8 @@ class PrintVolumes:
     def add(self, document: bytes, path: Path | None, commune: str) -> None:
         """Append one letter (its document.xml; ``path``: its file, None when not written) of ``commune``."""
         if not self.volumes or self.volumes[-1].letters == self.size:
+            if self.volumes:  # the volume before is full: finished now, its compressor and held letter let go
+                self.volumes[-1].file.close()
             staged = staging_file(self.folder, PRINT_FILE if self.single else f"tat-ca-{len(self.volumes) + 1:03d}.docx")
             self.volumes.append(Volume(Combined(staged, self.campaign, self.template_path), first=commune))
         volume = self.volumes[-1]
@@ -171,8 +177,10 @@ class PrintVolumes:
         volume.last = commune
 
     def close(self) -> list[Volume]:
-        """Finish every volume and name it: ``tat-ca.docx`` alone, else ``tat-ca-001.docx``… (at least three
-        digits, so that they sort in print order)."""
+        """Finish the last volume (the others were finished as the next began: a volume holds a compressor
+        and a letter while open, which for a province's few hundred volumes grew the run's memory with its
+        size) and name each: ``tat-ca.docx`` alone, else ``tat-ca-001.docx``… (at least three digits, so
+        that they sort in print order)."""
         width = max(3, len(str(len(self.volumes))))
         for number, volume in enumerate(self.volumes, start=1):
             volume.file.close()
