@@ -168,34 +168,26 @@ def facts(commune: CommuneAssessment, default_set_id: str, letter_sets=()) -> di
     commune's set must be named (module docstring).
     """
     key = (id(commune), default_set_id, tuple(id(x) for x in letter_sets))
-    cached = _FULL_FACTS.get(key)
+    cached = _FACTS.get(key)
     if cached is not None and cached[0] is commune:
-        return cached[1]  # a letter writes several sentences about its commune
-    if len(_FULL_FACTS) > 64:
-        _FULL_FACTS.clear()
-    data = dict(_facts(commune))
+        return cached[1]  # a letter writes several sentences about its commune: computed once
+    if len(_FACTS) > 64:  # keep memory flat in bulk runs
+        _FACTS.clear()
+    data = _facts(commune)
     s = commune.criteria_set
     others = {x.id for x in letter_sets} - {s.id}
     data["bo_mac_dinh"] = s.id == default_set_id
     data["ghi_bo"] = s.id != default_set_id or bool(others)
     data["bo"] = dict(data["bo"], nhan=set_label(s, letter_sets))
-    _FULL_FACTS[key] = (commune, data)
+    _FACTS[key] = (commune, data)
     return data
 
 
-_FULL_FACTS: dict[tuple, tuple[CommuneAssessment, dict]] = {}
-
-
-_FACTS: dict[int, tuple[CommuneAssessment, dict]] = {}
+_FACTS: dict[tuple, tuple[CommuneAssessment, dict]] = {}  # (commune, default set, letter's sets) -> its facts
 
 
 def _facts(commune: CommuneAssessment) -> dict:
-    """The facts of one commune, computed once (a letter writes several sentences about it)."""
-    cached = _FACTS.get(id(commune))
-    if cached is not None and cached[0] is commune:
-        return cached[1]
-    if len(_FACTS) > 64:  # a letter reuses the facts of its commune; keep memory flat in bulk runs
-        _FACTS.clear()
+    """The facts of one commune that do not depend on the letter's other sets (``facts`` adds those)."""
     s = commune.criteria_set
     data = {
         "ten": commune.name,
@@ -220,7 +212,6 @@ def _facts(commune: CommuneAssessment) -> dict:
             "so_chi_tieu": len(a.indicators),
             "muc": [{"tieu_chi": _criterion(c), "chi_tieu": list(codes)} for c, codes in a.groups(s)],
         }
-    _FACTS[id(commune)] = (commune, data)
     return data
 
 
