@@ -45,11 +45,10 @@ _TAG_STR = re.compile(r"<(/?)([^\s/>]+)[^>]*?(/?)>")
 _TAG_BYTES = re.compile(rb"<(/?)([^\s/>]+)[^>]*?(/?)>")
 _RAW_BODY = re.compile(r"\A(\s*<[^>]*(?<!/)>)(.*)(</[^>]*>\s*)\Z", re.S)
 _DONE_BODY = re.compile(rb"<(?:[\w.-]+:)?body[\s>]")
-_BODY, _P, _TBL = qn("w:body"), qn("w:p"), qn("w:tbl")
+_BODY, _P = qn("w:body"), qn("w:p")
 _MEASURED_TAGS = (qn("w:tbl"), qn("w:sectPr"))
 _NEW_BLOCKS = ("\a", "\f")  # docxtpl's listing turns these into new paragraphs
 _WRAP = "w:dispatchRun"  # holds a changed run while it is parsed: never a tag of WordprocessingML
-# What a run of our templates never holds unless something unforeseen happened: such a run is parsed
 # In a run of our templates, what lxml would not write as Jinja wrote it (a carriage return: ``&#13;``; a control
 # character: refused by the strict parse), or what the geometry measures (a table, a section): such a run is parsed
 _UNEXPECTED = (b"\r", b"<w:tbl", b"<w:sectPr")
@@ -97,6 +96,12 @@ def _segments(inner, tags: re.Pattern, p_name) -> tuple[list, list, list[tuple[i
     pieces = [inner[a:b] for a, b in zip(bounds, bounds[1:])]
     offsets = [tuple(x - run[0] for x in run) + (end - run[0],) for run, end in zip(starts, cuts[1::2])]
     return pieces[0::2], pieces[1::2], offsets
+
+
+def _measured(style: str | None, ref: "_Reference", i: int) -> bool:
+    """Whether the geometry reads a paragraph of ``style`` in run ``i`` of the reference (the label of
+    "Kính gửi" only for a run of the body itself, when a list follows it)."""
+    return style in MEASURED_ROLES or (ref.top[i] and ref.has_list and style == LABEL_ROLE)
 
 
 @dataclass(frozen=True)
@@ -253,9 +258,8 @@ class BlockMemo:
             while last > first and text.endswith(old[raw_at[last - 1]:raw_at[last]], raw_at[first], end):
                 end -= raw_at[last] - raw_at[last - 1]
                 last -= 1
-        for style in ref.roles[i][first:last]:  # the reference's paragraphs this letter does not have as they were
-            if style in MEASURED_ROLES or (ref.top[i] and ref.has_list and style == LABEL_ROLE):
-                return None
+        if any(_measured(style, ref, i) for style in ref.roles[i][first:last]):  # those it does not have as they were
+            return None
         if done_at is None:
             return b"", text, b"", True
         to_end = last == n  # no paragraph of the reference's end is kept: the run ends with changed ones
@@ -284,10 +288,8 @@ class BlockMemo:
             data = data.replace(b"<w:t></w:t>", b"<w:t/>")
         if any(mark in data for mark in _UNEXPECTED) or len(data.translate(None, _CONTROL)) != len(data):
             return None
-        for style in _ROLE_RE.findall(data):
-            style = style.decode("utf-8")
-            if style in MEASURED_ROLES or (ref.top[i] and ref.has_list and style == LABEL_ROLE):
-                return None
+        if any(_measured(style.decode("utf-8"), ref, i) for style in _ROLE_RE.findall(data)):
+            return None
         if not keep:
             return data
         at = max(data.rfind(b"<w:p>"), data.rfind(b"<w:p "))
@@ -321,7 +323,7 @@ class BlockMemo:
     def _fill(self, out: list, changed: list, ref: _Reference) -> bool:
         """Parse the changed runs (strictly, in one document), check what the geometry would do with them, and
         put their serialised paragraphs into ``out``; False when the letter must go the whole way."""
-        jobs = []  # (slot in out, run, text to parse, whether its last paragraph keeps with the signature)
+        jobs = []  # (slot in out, run, text to parse, its last paragraph keeps with the signature, kept around it)
         for slot, i, text in changed:
             trimmed = self._trim(text, ref, i)
             if trimmed is None:
@@ -330,17 +332,15 @@ class BlockMemo:
             keep = i == ref.keep_run and last_here
             if keep and not text:
                 return False  # the paragraph before the signature is no longer the one the reference marked
-            out[slot] = (kept_start, b"", kept_end)
-            if "\t" in text or "\n" in text:
-                text = self._listing(text)
+            text = self._listing(text)
             written = self._as_written(text, ref, i, keep) if self._shipped and text else None
             if written is not None or not text:
                 out[slot] = kept_start + (written or b"") + kept_end
             else:
-                jobs.append((slot, i, text, keep))
+                jobs.append((slot, i, text, keep, kept_start, kept_end))
         if not jobs:
             return True
-        source = "".join(f"<{_WRAP}>{text}</{_WRAP}>" for _, _, text, _ in jobs)
+        source = "".join(f"<{_WRAP}>{job[2]}</{_WRAP}>" for job in jobs)
         try:
             mini = etree.fromstring((self._head + ref.start + source + ref.end + self._tail).encode("utf-8"),
                                     self._parser)
@@ -350,14 +350,12 @@ class BlockMemo:
         wrappers = list(body) if body is not None else []
         if len(wrappers) != len(jobs) or (body.text or "").strip() or next(body.iter(*_MEASURED_TAGS), None) is not None:
             return False
-        for (_, i, _, keep), wrapper in zip(jobs, wrappers):
+        for (_, i, _, keep, _, _), wrapper in zip(jobs, wrappers):
             paragraphs = list(wrapper)
             if wrapper.tag != qn(_WRAP) or wrapper.tail or wrapper.text or any(p.tag != _P or p.tail for p in paragraphs):
                 return False
-            for p in paragraphs:
-                style = role(p)
-                if style in MEASURED_ROLES or (ref.top[i] and ref.has_list and style == LABEL_ROLE):
-                    return False
+            if any(_measured(role(p), ref, i) for p in paragraphs):
+                return False
             if keep:
                 if not paragraphs:
                     return False
@@ -366,8 +364,7 @@ class BlockMemo:
         if not (whole.startswith(ref.pre) and whole.endswith(ref.post)) or whole.count(b"<" + _WRAP.encode()) != len(jobs):
             return False
         pos = len(ref.pre)
-        for slot, _, _, _ in jobs:  # each wrapper's content: the count above leaves no other wrapper
-            kept_start, _, kept_end = out[slot]
+        for slot, _, _, _, kept_start, kept_end in jobs:  # each wrapper's content: the count above leaves no other
             if whole.startswith(_EMPTY, pos):
                 pos += len(_EMPTY)
                 out[slot] = kept_start + kept_end

@@ -19,11 +19,11 @@ same bytes whichever way it is built.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from html import escape as _escape_html
 
 import jinja2
 import jinja2.meta
@@ -33,7 +33,7 @@ from lxml import etree
 from generator.geometry import measure as geometry
 from generator.ooxml.guard import main_part
 from generator.render.blocks import BlockMemo
-from generator.render.context import run_prototypes
+from generator.render.context import escape, run_prototypes
 from generator.render import sandbox
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
@@ -115,7 +115,8 @@ class CompiledTemplate:
         self.path = Path(path)
         shown = display_path(self.path)
         try:
-            with zipfile.ZipFile(self.path) as z:
+            data = self.path.read_bytes()  # read once: the parts, and the digest that says whether it is ours
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self.parts = {name: z.read(name) for name in z.namelist()}
                 main = main_part(z)
             self._tpl = DocxTemplate(str(self.path))
@@ -130,8 +131,8 @@ class CompiledTemplate:
         document = self.parts["word/document.xml"].decode("utf-8")
         self._head, self._tail = _BODY.sub("\x00", document).split("\x00")
         self._last_parts: dict[str, tuple[str, bytes]] = {}  # each header or footer as the last letter had it
-        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._tpl.resolve_listing,
-                                 sandbox.shipped(self.path.read_bytes()))
+        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._listed,
+                                 sandbox.shipped(data))
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
         try:
@@ -152,15 +153,16 @@ class CompiledTemplate:
             return self._templates[name].render(context)
 
     def _render_part(self, name: str, context: dict) -> str:
-        xml = self._render_raw(name, context)
-        if _LISTING_CHARS.search(xml):  # a value with a line break, tab, new paragraph or page break
-            xml = self._tpl.resolve_listing(xml)
-        return xml
+        return self._listed(self._render_raw(name, context))
+
+    def _listed(self, xml: str) -> str:
+        """A value's line break, tab, new paragraph or page break made Word's (docxtpl's listing)."""
+        return self._tpl.resolve_listing(xml) if _LISTING_CHARS.search(xml) else xml
 
     def _whole(self, raw: str) -> bytes:
         """The body Jinja wrote, the whole way: listing, strict parse, geometry, serialisation (the first letter
         of the block memo's, and every letter it cannot take, ``blocks.py``)."""
-        body = self._tpl.resolve_listing(raw) if _LISTING_CHARS.search(raw) else raw
+        body = self._listed(raw)
         try:
             document = etree.fromstring((self._head + body + self._tail).encode("utf-8"), _STRICT)
         except etree.XMLSyntaxError as exc:
@@ -195,8 +197,3 @@ class CompiledTemplate:
                 parts[name] = last[1]
         parts["docProps/core.xml"] = props.xml()
         return parts
-
-
-def escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` as XML text needs them (``xml.sax.saxutils.escape`` pulls in urllib and email)."""
-    return _escape_html(text, quote=False)
