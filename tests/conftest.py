@@ -7,6 +7,16 @@ import pytest
 from docx import Document
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def template_builder():
+    """``scripts/build_template.py`` as a module: what makes the committed Word templates."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_template", ROOT / "scripts" / "build_template.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 SEEDS = ROOT / "inputs" / "seeds"
 SHARED_SEEDS = ROOT.parent / "shared" / "seeds"
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -1,25 +1,18 @@
 """The committed Word template is what scripts/build_template.py makes, and it fits the pipeline."""
-import importlib.util
 from pathlib import Path
 
 from docx.shared import Pt
 from docxtpl import DocxTemplate
 
+from conftest import template_builder
 from generator.geometry.layout_spec import ROLES
 from generator.render.docx import DEFAULT_TEMPLATE, context, jinja_environment, run_prototypes
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_template", ROOT / "scripts" / "build_template.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_committed_template_matches_the_script():
-    assert _builder().build() == DEFAULT_TEMPLATE.read_bytes(), (
+    assert template_builder().build() == DEFAULT_TEMPLATE.read_bytes(), (
         "templates/cong-van.docx khác với kết quả của scripts/build_template.py: chạy lại script"
     )
 

@@ -8,7 +8,6 @@ without "Như trên" when there is no Kính gửi. Then each input error with it
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from docx_helpers import all_paragraphs, by_role, role, run_props
+from conftest import template_builder
 from generator.cli import main
 from generator.geometry.layout_spec import ROLES, StyleId
 from generator.pipeline import build_file
@@ -326,17 +326,10 @@ def test_heading_levels_are_refused_in_a_cong_van(tmp_path):
 # --------------------------------------------------------------------------- templates
 
 
-def _builder():
-    spec = importlib.util.spec_from_file_location("build_template", ROOT / "scripts" / "build_template.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_committed_van_ban_template_matches_the_script():
     from generator.pipeline import LAYOUT_TEMPLATES
 
-    assert _builder().build("van-ban") == LAYOUT_TEMPLATES["ten_loai"].read_bytes(), (
+    assert template_builder().build("van-ban") == LAYOUT_TEMPLATES["ten_loai"].read_bytes(), (
         "templates/van-ban.docx khác với kết quả của scripts/build_template.py: chạy lại script")
 
 
