@@ -119,7 +119,7 @@ class CompiledTemplate:
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self.parts = {name: z.read(name) for name in z.namelist()}
                 main = main_part(z)
-            self._tpl = DocxTemplate(str(self.path))
+            self._tpl = DocxTemplate(io.BytesIO(data))  # the very bytes whose digest is taken, not a second read
             docx = self._tpl.get_docx()
         except FileNotFoundError:
             raise TemplateError(Problem("không tìm thấy tệp mẫu", shown)) from None
