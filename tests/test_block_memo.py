@@ -159,6 +159,33 @@ def test_a_template_from_elsewhere_is_parsed_and_still_the_whole_pass(tmp_path):
         assert fast == slow, name
 
 
+@pytest.mark.parametrize("variant", ["cong_van", "danh_sach", "noi_nhan"])
+def test_our_word_template_renders_alike_with_and_without_the_sandbox(tmp_path, monkeypatch, variant):
+    """Our own Word template is rendered without the sandbox (``engine.plain_environment``): every letter is
+    the one the sandbox and the strict parse of every run give. A template from elsewhere stays in the sandbox."""
+    from generator.render import engine, sandbox
+
+    path = _campaign(tmp_path, VARIANTS[variant])
+    campaign = load_campaign(path)
+    template_path = bulk._template_path(campaign)
+    plain = CompiledTemplate(template_path, jinja_environment())
+    assert type(plain._templates["word/document.xml"].environment) is sandbox.Plain
+    monkeypatch.setattr(engine.sandbox, "shipped", lambda data: False)  # as if edited: sandbox, strict parse
+    boxed = CompiledTemplate(template_path, jinja_environment())
+    assert type(boxed._templates["word/document.xml"].environment) is sandbox.Sandbox
+    compared = 0
+    for name in campaign.assessments.ordered_keys():
+        if campaign.sends(campaign.assessments.communes[name]):
+            assert bulk.render_letter(campaign, name, plain, template_path) == \
+                bulk.render_letter(campaign, name, boxed, template_path), name
+            compared += 1
+    assert compared >= 12
+    monkeypatch.undo()
+    _foreign(tmp_path / "elsewhere")
+    foreign = CompiledTemplate(tmp_path / "elsewhere" / "mau-so.docx", jinja_environment())
+    assert type(foreign._templates["word/document.xml"].environment) is sandbox.Sandbox
+
+
 def test_our_templates_are_known_by_their_digest():
     """``data/templates.json`` holds the digests of the templates as shipped: the shortcut for our own runs."""
     for name in ("cong-van.docx", "van-ban.docx"):

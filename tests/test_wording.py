@@ -43,6 +43,25 @@ def test_inline_emphasis():
     assert parse("** không phải đậm**") == [Span("** không phải đậm**")]
 
 
+def test_inline_emphasis_matches_the_lookbehind_first_rules():
+    """The emphasis pattern matches a marker first and checks the character before it afterwards (a faster
+    search); it finds exactly what the rule written with the look-behind first finds, on every short string of
+    asterisks, spaces, letters, line breaks and backslashes."""
+    import random
+    import re
+
+    from generator.wording import inline
+
+    rule = re.compile(r"(?<!\*)\*\*\*(?![\s*])(.+?)(?<![\s*])\*\*\*(?!\*)"
+                      r"|(?<!\*)\*\*(?!\s)(.+?)(?<!\s)\*\*(?!\*)"
+                      r"|(?<!\*)\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)", re.S)
+    rng = random.Random(15)
+    for _ in range(40000):
+        text = "".join(rng.choice("**** ab\n\\") for _ in range(rng.randint(0, 14)))
+        assert [(m.span(), m.groups()) for m in inline._EMPHASIS.finditer(text)] == \
+            [(m.span(), m.groups()) for m in rule.finditer(text)], repr(text)
+
+
 def test_archive_typed_among_recipients_is_one_lu_line():
     # recognised like "Như trên": merged into the Lưu line, never a second one
     assert copies_to(True, ["Sở Tài chính", "Lưu: VT, NN."], "VT, KT") == [

@@ -131,6 +131,8 @@ class BlockMemo:
         self._shipped = shipped  # one of our own templates, unchanged: its runs are written as lxml writes them
         self._ref: _Reference | None = None
         self._pending: tuple | None = None  # the first letter, cut into blocks only when a second one comes
+        self._styles_of: dict[tuple[int, int], frozenset[bytes]] = {}  # (reference, run) -> its measured styles
+        self._marked: dict[bytes, bytes | bool] = {}  # paragraph properties -> as keep_with_next leaves them
 
     @property
     def shipped(self) -> bool:
@@ -283,18 +285,28 @@ class BlockMemo:
         data = text.encode("utf-8")  # searched as bytes: a byte search is several times faster than in Vietnamese text
         if b"&#" in data:
             data = data.replace(b"&#34;", b'"').replace(b"&#39;", b"'")
-        data = data.replace(b'<w:t xml:space="preserve"></w:t>', b'<w:t xml:space="preserve"/>')
-        if b"<w:t></w:t>" in data:
+        if b"></w:t>" in data:  # an empty text element (a value's text is escaped: no ">" of its own)
+            data = data.replace(b'<w:t xml:space="preserve"></w:t>', b'<w:t xml:space="preserve"/>')
             data = data.replace(b"<w:t></w:t>", b"<w:t/>")
         if any(mark in data for mark in _UNEXPECTED) or len(data.translate(None, _CONTROL)) != len(data):
             return None
-        if any(_measured(style.decode("utf-8"), ref, i) for style in _ROLE_RE.findall(data)):
+        measured = self._measured_styles(ref, i)
+        if measured and any(style in measured for style in _ROLE_RE.findall(data)):
             return None
         if not keep:
             return data
         at = max(data.rfind(b"<w:p>"), data.rfind(b"<w:p "))
         kept = self._kept(data[at:]) if at >= 0 else None
         return None if kept is None else data[:at] + kept
+
+    def _measured_styles(self, ref: _Reference, i: int) -> frozenset[bytes]:
+        """The styles (as written in ``w:pStyle``) of the paragraphs the geometry reads in run ``i`` (``_measured``)."""
+        key = (id(ref), i)
+        found = self._styles_of.get(key)
+        if found is None:
+            found = self._styles_of[key] = frozenset(
+                s.encode("utf-8") for s in (*MEASURED_ROLES, LABEL_ROLE) if _measured(s, ref, i))
+        return found
 
     def _kept(self, paragraph: bytes) -> bytes | None:
         """One paragraph of our templates with keepNext, as lxml writes it: its properties (``w:pPr``, what
@@ -309,16 +321,27 @@ class BlockMemo:
             end = start  # no properties: keep_with_next gives it some, first
         if end < start or b"<w:pPr" in paragraph[end:] or not paragraph.startswith((b"<w:p>", b"<w:p ")):
             return None
+        properties = paragraph[start:end]
+        marked = self._marked.get(properties)
+        if marked is None:
+            marked = self._keep_next(properties)
+            if len(self._marked) < 64:  # a campaign's paragraph before the signature has one or two shapes
+                self._marked[properties] = marked
+        return None if marked is False else paragraph[:start] + marked + paragraph[end:]
+
+    def _keep_next(self, properties: bytes) -> bytes | bool:
+        """A paragraph's properties (``w:pPr`` as lxml writes it, or nothing) marked by ``keep_with_next``, written
+        as lxml writes them; False for what does not come back in that shape."""
         try:
-            wrapper = etree.fromstring(_W_OPEN + b"<w:p>" + paragraph[start:end] + b"</w:p>" + _W_CLOSE, self._parser)
+            wrapper = etree.fromstring(_W_OPEN + b"<w:p>" + properties + b"</w:p>" + _W_CLOSE, self._parser)
         except etree.XMLSyntaxError:
-            return None
+            return False
         keep_with_next(wrapper[0])
         whole = etree.tostring(wrapper, encoding="UTF-8")
         opening, closing = _W_OPEN + b"<w:p>", b"</w:p>" + _W_CLOSE
         if not (whole.startswith(opening) and whole.endswith(closing)):
-            return None
-        return paragraph[:start] + whole[len(opening):len(whole) - len(closing)] + paragraph[end:]
+            return False
+        return whole[len(opening):len(whole) - len(closing)]
 
     def _fill(self, out: list, changed: list, ref: _Reference) -> bool:
         """Parse the changed runs (strictly, in one document), check what the geometry would do with them, and

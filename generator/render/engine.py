@@ -23,6 +23,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -40,7 +41,7 @@ from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
 
 _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
-_LISTING_CHARS = re.compile("[\t\n\a\f]")
+_LISTING_CHARS = ("\t", "\n", "\a", "\f")  # looked for with ``in``: a regex search over Vietnamese text is 20x slower
 _TEMPLATED = re.compile(r"\{[{%#]")
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
@@ -108,6 +109,14 @@ def _check_holds_letter(ast: jinja2.nodes.Template, shown: str) -> None:
                                     "thiếu phần đó. Hãy thêm thẻ vào mẫu (xem templates/cong-van.docx)", shown))
 
 
+@lru_cache(maxsize=1)
+def plain_environment() -> jinja2.Environment:
+    """The Word template's environment without the sandbox, for a template dispatch ships unchanged
+    (``sandbox.shipped``): the options of ``render/docx.jinja_environment`` (autoescape, undefined names
+    an error, compiled code kept), the same text. Every other template is rendered in the sandbox."""
+    return sandbox.Plain(autoescape=True, undefined=jinja2.StrictUndefined, bytecode_cache=sandbox.CodeCache())
+
+
 class CompiledTemplate:
     """A Word template read and compiled once."""
 
@@ -135,6 +144,8 @@ class CompiledTemplate:
                                  sandbox.shipped(data))
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
+        if self._memo.shipped:  # ours, unchanged: our own code, rendered without the sandbox's checks (same text)
+            env = plain_environment()
         try:
             source = _source(self._tpl.patch_xml(self._tpl.get_xml()))
             if not self._memo.shipped:  # ours hold the letter (tests/test_template.py): no parse for it each run
@@ -157,7 +168,7 @@ class CompiledTemplate:
 
     def _listed(self, xml: str) -> str:
         """A value's line break, tab, new paragraph or page break made Word's (docxtpl's listing)."""
-        return self._tpl.resolve_listing(xml) if _LISTING_CHARS.search(xml) else xml
+        return self._tpl.resolve_listing(xml) if any(c in xml for c in _LISTING_CHARS) else xml
 
     def _whole(self, raw: str) -> bytes:
         """The body Jinja wrote, the whole way: listing, strict parse, geometry, serialisation (the first letter

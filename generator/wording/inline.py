@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Each marker is matched first and the character before it checked after (``\*\*(?<!\*\*\*)``: no third ``*``
+# before these two), so that the search jumps from one ``*`` to the next instead of trying every character.
 _EMPHASIS = re.compile(
-    r"(?<!\*)\*\*\*(?![\s*])(.+?)(?<![\s*])\*\*\*(?!\*)"
-    r"|(?<!\*)\*\*(?!\s)(.+?)(?<!\s)\*\*(?!\*)"
-    r"|(?<!\*)\*(?![\s*])(.+?)(?<![\s*])\*(?!\*)",
+    r"\*\*\*(?<!\*\*\*\*)(?![\s*])(.+?)(?<![\s*])\*\*\*(?!\*)"
+    r"|\*\*(?<!\*\*\*)(?!\s)(.+?)(?<!\s)\*\*(?!\*)"
+    r"|\*(?<!\*\*)(?![\s*])(.+?)(?<![\s*])\*(?!\*)",
     re.S,
 )
 
@@ -52,6 +54,8 @@ def parse(text: str, bold: bool = False, italic: bool = False) -> list[Span]:
 
 
 def _parse(text: str, bold: bool, italic: bool) -> list[Span]:
+    if "*" not in text:  # no marker inside (most emphasised words): the regex would find none
+        return [Span(text, bold, italic)]
     spans: list[Span] = []
     pos = 0
     for match in _EMPHASIS.finditer(text):

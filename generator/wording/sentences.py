@@ -129,15 +129,26 @@ def shipped_environment(folder: str) -> jinja2.Environment:
 _NOT_SHIPPED: set[tuple[str, str]] = set()  # (folder, template) found edited: the sandbox renders them
 
 
+_LOADED: dict[tuple[Path, str], jinja2.Template] = {}  # what Jinja keeps too (auto_reload off), found faster
+
+
 def _template(folder: Path, name: str) -> jinja2.Template:
     """The sentence template ``name``: ours unchanged without the sandbox, any other in it."""
+    found = _LOADED.get((folder, name))
+    if found is not None:  # a bulk letter asks seven times
+        return found
     where = str(folder)
     if (where, name) not in _NOT_SHIPPED:
         try:
-            return shipped_environment(where).get_template(name)
+            found = shipped_environment(where).get_template(name)
         except jinja2.TemplateNotFound:
             _NOT_SHIPPED.add((where, name))
-    return environment(where).get_template(name)
+    if found is None:
+        found = environment(where).get_template(name)
+    if len(_LOADED) > 64:
+        _LOADED.clear()
+    _LOADED[(folder, name)] = found
+    return found
 
 
 SEPARATOR = " – "  # between a criterion's number and its name (en dash); see the module docstring
