@@ -299,7 +299,8 @@ def test_sentences_of_our_templates_render_alike_with_and_without_the_sandbox(tm
 def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_in(tmp_path):
     """``phan_cong.j2`` reads nothing of the unit but its names, printed as they are: its text is written
     once per criterion and the names put in (``sentences._names_only``); each is the text the template
-    renders for that unit. A template that does anything else with a name is rendered every time."""
+    renders for that unit. A template that reads more of the unit, or does anything else with a name, is
+    rendered every time (``sentences.other_reads`` tells which)."""
     from generator.wording import sentences
 
     path = _campaign(tmp_path, VARIANTS["cong_van"])
@@ -307,7 +308,7 @@ def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_
     folder = sentences.SENTENCE_DIR
     phan_cong = sentences._template(folder, "phan_cong.j2")
     assert sentences._names_only(phan_cong) is True
-    assert sentences._names_only(sentences._template(folder, "ket_qua.j2")) is False
+    assert sentences._names_only(sentences._template(folder, "chua_dat.j2")) is False
     sentences._SAME_BUT_NAMES.clear()
     rendered = 0
     for name in campaign.assessments.ordered_keys():
@@ -322,13 +323,24 @@ def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_
     assert rendered >= 24 and len(sentences._SAME_BUT_NAMES) == 2  # written twice, for the two flags
     assert any("A\\*B\\* &" in sentences._render("phan_cong", sentences.facts(c, "xa_ntm_2021_2025"), folder, **extra)
                for c in campaign.assessments.communes.values())  # a name's asterisks stay asterisks
+    # a stand-in's character typed in another value is never taken for a name
+    odd = dict(extra, muc=dict(extra["muc"], don_vi="Sở \ue0000\ue001"))
+    facts = sentences.facts(campaign.assessments.communes["Yên Bình"], campaign.assessments.default_set.id)
+    assert sentences._render("phan_cong", facts, folder, **odd) == " ".join(phan_cong.render(xa=facts, **odd).split())
+    assert "Yên Bình hoàn thiện" in sentences._render("phan_cong", facts, folder, **odd)
     env = sentences.shipped_environment(str(folder))
-    for source, expected in (("{{ xa.ten }} và {{ xa.cap }}", True), ("{{ xa.ten | upper }}", False),
-                             ("{{ xa.ten ~ '!' }}", False), ("{% if xa.ten == 'A' %}a{% endif %}", False),
-                             ("{{ xa.dat }}", False), ("{% set b = xa %}{{ b.ten }}", False),
-                             ("{{ xa['ten'] }}", False), ("{{ muc.don_vi }}", True),
-                             ("{% include 'ket_qua.j2' %}{{ xa.ten }}", False)):
-        assert sentences.reads_names_only(env, source) is expected, source
+    for source, expected in (("{{ xa.ten }} và {{ xa.cap }}", ()), ("{{ xa.ten | upper }}", None),
+                             ("{{ xa.ten ~ '!' }}", None), ("{% if xa.ten == 'A' %}a{% endif %}", None),
+                             ("{{ xa.dat }}", ("dat",)), ("{% set b = xa %}{{ b.ten }}", None),
+                             ("{{ xa['ten'] }}", None), ("{{ muc.don_vi }}", ()),
+                             ("{{ xa.bo.nhan }} {{ xa.tong | hai_chu_so }} {{ xa.ten }}", ("bo", "tong")),
+                             ("{{ xa.ten if xa.ghi_bo }}", None), ("{{ xa | tojson }}", None),
+                             ("{% for k in xa %}{{ k }}{% endfor %}", None),
+                             ("{% macro m() %}{{ xa.ten }}{% endmacro %}{{ m() | upper }}", None),
+                             ("{% set t %}{{ xa.ten }}{% endset %}{{ t | upper }}", None),
+                             ("{% filter upper %}{{ xa.ten }}{% endfilter %}", None),
+                             ("{% include 'ket_qua.j2' %}{{ xa.ten }}", None)):
+        assert sentences.other_reads(env, source) == expected, source
 
 
 def test_our_templates_hold_the_letter_without_being_checked_each_run():

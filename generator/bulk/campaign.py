@@ -131,6 +131,17 @@ def _substitute(value, mapping: dict[str, str]):
     return value
 
 
+def _holds_placeholder(value) -> bool:
+    """Whether ``_substitute`` would change anything in ``value`` (a string holding ``{xa}`` …, at any depth)."""
+    if isinstance(value, str):
+        return "{" in value and _PLACEHOLDER.search(value) is not None
+    if isinstance(value, list):
+        return any(_holds_placeholder(v) for v in value)
+    if isinstance(value, dict):
+        return any(_holds_placeholder(v) for v in value.values())
+    return False
+
+
 def _escape_emphasis(text: str) -> str:
     """A value put into text read for emphasis: its asterisks are asterisks (``A*B*`` stays as typed)."""
     return text.replace("*", "\\*")
@@ -177,7 +188,9 @@ class Campaign:
         mapping = {"{xa}": commune.name, "{han}": deadline or "{han}", "{cap}": commune.unit.word,
                    "{ten_day_du}": commune.full_name}
         in_body = {k: _escape_emphasis(v) for k, v in mapping.items()}
-        data = {k: _substitute(v, in_body if k in BODY_FIELDS else mapping) for k, v in data.items()}
+        plain = self._plain_values()
+        data = {k: v if id(v) in plain else _substitute(v, in_body if k in BODY_FIELDS else mapping)
+                for k, v in data.items()}
         body = []
         for block in data.get("noi_dung") or []:
             if isinstance(block, dict) and len(block) == 1:
@@ -189,6 +202,15 @@ class Campaign:
             body.append(block)
         data["noi_dung"] = body
         return validate(data, _Under(self.located, prefix))
+
+    def _plain_values(self) -> frozenset[int]:
+        """The values of ``letter`` (by identity: they stay in it) with no placeholder anywhere: given to each
+        commune's letter as they are, not walked again (pydantic reads them, never changes them)."""
+        found = self.__dict__.get("_plain")
+        if found is None or found[0] is not self.letter:
+            found = self.__dict__["_plain"] = (self.letter, frozenset(
+                id(v) for v in self.letter.values() if not _holds_placeholder(v)))
+        return found[1]
 
     def letter_for(self, commune: CommuneAssessment) -> tuple[Dispatch, Letter]:
         dispatch = self.dispatch_for(commune)

@@ -283,7 +283,7 @@ class BlockMemo:
         a section (``_UNEXPECTED``), is parsed. The paragraph that keeps with the signature is parsed alone and
         marked by the geometry's own function."""
         data = text.encode("utf-8")  # searched as bytes: a byte search is several times faster than in Vietnamese text
-        if b"&#" in data:
+        if b"#" in data:  # one byte looked for: far faster than the two of "&#"
             data = data.replace(b"&#34;", b'"').replace(b"&#39;", b"'")
         if b"></w:t>" in data:  # an empty text element (a value's text is escaped: no ">" of its own)
             data = data.replace(b'<w:t xml:space="preserve"></w:t>', b'<w:t xml:space="preserve"/>')

@@ -244,52 +244,67 @@ def write(kind: str, commune: CommuneAssessment, default_set_id: str, folder: Pa
 # (``{{ xa.ten }}``) writes the same sentence for every unit but for them (``_names_only``).
 _NAME_KEYS = ("ten", "cap", "ten_day_du")
 _STAND_INS = {key: f"\ue000{i}\ue001" for i, key in enumerate(_NAME_KEYS)}
+_STAND_IN_START, _STAND_IN_END = "\ue000".encode("utf-8"), "\ue001".encode("utf-8")  # as marshal writes them
 _SAME_BUT_NAMES: dict[tuple, str] = {}  # (template, the values it reads but the names) -> its text, names stood in
+_CAPTURES = (jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport, jinja2.nodes.Extends,
+             jinja2.nodes.Macro, jinja2.nodes.CallBlock, jinja2.nodes.FilterBlock, jinja2.nodes.Block,
+             jinja2.nodes.AssignBlock)  # what could read the names elsewhere, or take printed text and change it
 
 
 @lru_cache(maxsize=64)
 def _names_only(template: jinja2.Template) -> bool:
     """Whether ``template`` reads of ``xa`` only the unit's names, each printed as it is: no filter, test,
-    comparison or join touches them, and it includes, imports or extends nothing (which could read them
-    otherwise). Its text is then the same for two units but where it prints their names, so it is written
+    comparison or join touches them, and it includes, imports, extends, defines or captures nothing
+    (``_CAPTURES``). Its text is then the same for two units but where it prints their names, so it is written
     once with stand-ins and the names put in (``_render``). Decided on the syntax tree of the very text that
-    was compiled, for our own templates (``sandbox.ShippedLoader`` keeps it); any other is rendered each time."""
+    was compiled, for our own templates (``sandbox.ShippedLoader`` keeps it); any other is rendered each time.
+    (A template that also reads other facts of the unit, ``ket_qua.j2``, is rendered each time too: keyed by
+    those facts, its text was found again too rarely in a real campaign to pay for the key.)"""
     source = getattr(template.environment.loader, "sources", {}).get(template.name)
     if source is None:  # only our own templates, whose compiled text ShippedLoader kept
         return False
-    return reads_names_only(template.environment, source)
+    return other_reads(template.environment, source) == ()
 
 
-def reads_names_only(env: jinja2.Environment, source: str) -> bool:
-    """The test of ``_names_only`` on a template's text."""
+def other_reads(env: jinja2.Environment, source: str) -> tuple[str, ...] | None:
+    """The attributes of ``xa`` a template's text reads besides the names it prints as they are, or None when it
+    reads ``xa`` in any other way (the test of ``_names_only``: none)."""
     tree = env.parse(source)
-    if next(tree.find_all((jinja2.nodes.Include, jinja2.nodes.Import, jinja2.nodes.FromImport,
-                            jinja2.nodes.Extends)), None) is not None:
-        return False
+    if next(tree.find_all(_CAPTURES), None) is not None:
+        return None
     printed = set()
     for output in tree.find_all(jinja2.nodes.Output):
         printed.update(id(n) for n in output.nodes if isinstance(n, jinja2.nodes.Getattr)
                        and isinstance(n.node, jinja2.nodes.Name) and n.node.name == "xa" and n.attr in _NAME_KEYS)
+    reads = set()
     for node in tree.find_all(jinja2.nodes.Name):
         if node.name != "xa" or node.ctx != "load":
             continue
         parent = next((g for g in tree.find_all(jinja2.nodes.Getattr) if g.node is node), None)
-        if parent is None or id(parent) not in printed:
-            return False
-    return True
+        if parent is None:
+            return None  # xa itself given to something (a filter, a loop, ``xa['ten']``, ``set b = xa``)
+        if parent.attr in _NAME_KEYS:
+            if id(parent) not in printed:
+                return None
+        else:
+            reads.add(parent.attr)
+    return tuple(sorted(reads))
 
 
 def _with_names(template: jinja2.Template, commune_facts: dict, extra: dict) -> str | None:
     """The text of a names-only template (``_names_only``) for these facts, written once per set of other
-    values with stand-ins for the names; None when it cannot be (a value not plain, a name holding a
-    stand-in's character)."""
+    values with stand-ins for the names; None when it cannot be (a value not plain, a name or another value
+    holding a stand-in's character)."""
     names = {key: commune_facts.get(key) for key in _NAME_KEYS}
     if not all(isinstance(v, str) and "\ue000" not in v and "\ue001" not in v for v in names.values()):
         return None
     try:  # the other values as a key: plain data only (marshal refuses anything else), tuple apart from list
-        key = (template, marshal.dumps(extra, 2))
+        dumped = marshal.dumps(extra, 2)
     except ValueError:
         return None
+    if _STAND_IN_START in dumped or _STAND_IN_END in dumped:  # a stand-in in a value would be taken for a name
+        return None
+    key = (template, dumped)
     text = _SAME_BUT_NAMES.get(key)
     if text is None:
         if len(_SAME_BUT_NAMES) > 4096:
