@@ -9,6 +9,7 @@ letterhead. Headings written by level are numbered by ``wording/headings.py``.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, replace
 
 from generator.assessments.results import Assessments
@@ -59,10 +60,15 @@ class Letter:
     doc_title: str | None = None  # the tên loại of a typed document ("KẾ HOẠCH"); None for a công văn
 
 
+_LEADING_DASH = re.compile(r"^\s*[-–]\s+")
+_TRAILING_MARKS = re.compile(r"\s*[;,.]+$")
+
+
+@lru_cache(maxsize=1024)
 def _strip_end(text: str) -> str:
-    """An item without the punctuation the generator adds (- at the start; ; , . at the end)."""
-    text = re.sub(r"^\s*[-–]\s+", "", text.strip())
-    return re.sub(r"\s*[;,.]+$", "", text)
+    """An item without the punctuation the generator adds (- at the start; ; , . at the end). (Remembered: a
+    campaign's letters have the same copies and recipients but for a commune's name.)"""
+    return _TRAILING_MARKS.sub("", _LEADING_DASH.sub("", text.strip()))
 
 
 def punctuated_list(items: list[str], dash: str = "- ") -> list[str]:

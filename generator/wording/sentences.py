@@ -160,7 +160,12 @@ def _criterion(c) -> dict:
 
 def _kind_of(criteria_set) -> str:
     """``xã nông thôn mới nâng cao`` -> ``nông thôn mới nâng cao`` (the sentence already says "xã")."""
-    return re.sub(r"^xã\s+", "", criteria_set.short_name)
+    return _without_xa(criteria_set.short_name)
+
+
+@lru_cache(maxsize=64)
+def _without_xa(short_name: str) -> str:
+    return re.sub(r"^xã\s+", "", short_name)
 
 
 def set_label(criteria_set, letter_sets=()) -> str:
