@@ -235,3 +235,28 @@ def test_the_shipped_sentence_patterns_still_format(commune):
     text = sentences.write("ket_qua", one, found.default_set.id)
     assert text.startswith(f"Xã {one.name} đạt ")
     assert "Số 1 – Quy hoạch" in text
+
+
+def test_a_run_choice_key_is_read_as_a_key_in_both_environments():
+    """``para.runs.doan`` is looked up as a key at once (``sandbox.items_first``): the same value as Jinja's
+    attribute-then-key, the same undefined for a missing kind, and a real attribute (``keys``) is still the
+    attribute, in the sandbox and in the environment of our own templates alike."""
+    import jinja2
+
+    from generator.render.engine import plain_environment
+    from generator.wording.inline import Span
+
+    runs = RunChoice((Span("Kính gửi", bold=True),), {"doan": None})
+    for env in (sandbox.environment(autoescape=True), plain_environment()):
+        template = env.from_string("{{ r.doan }}|{{ r.keys is callable }}|{{ r.gach is defined }}")
+        assert template.render(r=runs) == (
+            '<w:r><w:rPr><w:b/></w:rPr><w:t xml:space="preserve">Kính gửi</w:t></w:r>|True|False'), type(env)
+    with pytest.raises(jinja2.UndefinedError):
+        plain_environment().from_string("{{ r.gach }}").render(r=runs)
+    assert "doan" not in sandbox._ITEMS_FIRST[RunChoice] and "keys" in sandbox._ITEMS_FIRST[RunChoice]
+
+    class Loose(dict):
+        pass
+
+    with pytest.raises(TypeError):
+        sandbox.items_first(Loose)  # its instances have a __dict__: an attribute could hide a key

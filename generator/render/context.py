@@ -19,6 +19,7 @@ from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from generator.render.sandbox import items_first
 from generator.wording.inline import Span
 from generator.wording.letter import Letter
 
@@ -26,6 +27,7 @@ _RUNS_TAG = re.compile(r"\{\{r\s*para\.runs\.(\w+)\s*\}\}")
 _NS_DECL = re.compile(r'\s+xmlns:\w+="[^"]*"')
 
 
+@items_first  # ``para.runs.doan``: a key, found without a failed attribute look-up first
 class RunChoice(Mapping):
     """``para.runs.<kind>`` in the template: the paragraph's spans as ``<w:r>`` XML, with the run
     properties of the tag ``{{r para.runs.<kind> }}`` plus each span's bold/italic.
