@@ -28,7 +28,7 @@ from pydantic import (
 from generator import doctypes
 from generator.assessments.results import ASSESSMENT_KINDS, AssessmentsInput
 from generator.vi.dates import IssueDate
-from generator.model.base import InputModel, Text
+from generator.model.base import InputModel, Text, empty_list
 
 
 
@@ -352,7 +352,7 @@ class Dispatch(InputModel):
     body: list[BlockSchema] = Field(alias="noi_dung", min_length=1, description="Nội dung công văn, theo thứ tự")
     signer: Signer = Field(alias="nguoi_ky")
     copies_to: list[Text] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="noi_nhan",
         description="Nơi nhận khác (không gõ «Như trên» và dòng «Lưu»; chúng được thêm tự động)",
     )

@@ -45,7 +45,6 @@ templates), the oldest half is removed.
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import marshal
@@ -728,10 +727,14 @@ _next_wake: float | None = None  # when the watchdog wakes next (None: no deadli
 
 
 def _raise_in(thread: int, exc_type) -> None:
+    import ctypes  # lazy: only when a deadline passes (in the watchdog, which imports it before _clear_in runs)
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc_type))
 
 
 def _clear_in(thread: int) -> None:
+    import ctypes  # lazy: as above (already loaded by _raise_in, which ran first)
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)  # NULL: drop a pending one
 
 
