@@ -29,7 +29,8 @@ default, and every shipped set, is ``[xa]``: the national sets are sets of *xã*
 đặc khu is assessed under them. A province that assesses other units under its own set says so
 there, with its decision (docs/criteria.md). It is never inherited through ``based_on``.
 """
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic compiled each field's annotation text again (a
+# ``typing.ForwardRef``) to build the models, a few milliseconds of every start-up.
 
 import datetime as dt
 import functools

@@ -22,7 +22,8 @@ of that name. They are listed xã first, then phường, then đặc khu, each i
 (``ORDER``: the order of the Nghị quyết of the Ủy ban Thường vụ Quốc hội on each province's
 units, e.g. 1672/NQ-UBTVQH15 for Lạng Sơn: «61 xã và 04 phường»).
 """
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic compiled each field's annotation text again (a
+# ``typing.ForwardRef``) to build the models, a few milliseconds of every start-up.
 
 import datetime as dt
 import re

@@ -9,7 +9,8 @@ fields after it are checked against it, each error at its own line: the ký hi�
 with the type's abbreviation of Phụ lục III (a công văn's with none of them), ``kinh_gui``
 only on the types that may carry it, the body's heading levels only on a typed document.
 """
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic compiled each field's annotation text again (a
+# ``typing.ForwardRef``) to build the models, a few milliseconds of every start-up.
 
 import re
 from typing import Annotated, Any, Literal
