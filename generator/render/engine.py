@@ -4,7 +4,9 @@ docxtpl re-reads the template and recompiles its Jinja for every letter (its iss
 #110; ../shared/reference/peers.md measured half the time going to compilation).
 Here the template is read once: docxtpl's own ``patch_xml`` turns the tags Word
 may have split into plain Jinja, each templated part (the body, headers, footers)
-is compiled once, and the other parts are kept as bytes. A letter is then: render
+is compiled once, and the other parts are kept as bytes. For one of our own templates the
+patched source is kept in the user's cache (``patched.py``) and its styles and run properties
+are read with lxml: a build with it loads neither docxtpl nor python-docx. A letter is then: render
 the parts, let docxtpl's ``resolve_listing`` handle line breaks, parse the result
 strictly (a template that would give broken XML fails loudly instead of losing
 text), apply the measured geometry, and zip with fixed dates and order.
