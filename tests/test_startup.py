@@ -68,7 +68,20 @@ def test_build_of_one_letter_with_our_template_loads_neither_python_docx_nor_doc
     warm = _modules_after("build", SEED, "-o", tmp_path / "b.docx", cwd=tmp_path, cache=tmp_path / "cache")
     assert "generator.render.engine" in warm and (tmp_path / "b.docx").read_bytes() == (tmp_path / "a.docx").read_bytes()
     assert _loaded(warm, ("docx", "docxtpl", "generator.render.annex", "generator.render.attached",
-                          "generator.render.role_format")) == []
+                          "generator.render.role_format", "generator.assessments.table")) == []
+
+
+def test_build_of_one_letter_loads_no_asyncio_with_the_pinned_typing_extensions(tmp_path):
+    """typing_extensions 4.15's ``deprecated`` imported asyncio (a tenth of a build's start-up) for each function
+    pydantic_core marks deprecated; 4.16, pinned in constraints.txt, only for a coroutine function."""
+    import importlib.metadata
+
+    version = tuple(int(part) for part in importlib.metadata.version("typing_extensions").split(".")[:2])
+    if version < (4, 16):
+        pytest.skip(f"typing_extensions {version} here, older than constraints.txt's 4.16")
+    modules = _modules_after("build", SEED, "-o", tmp_path / "cv.docx", cwd=tmp_path, cache=tmp_path / "cache")
+    assert "generator.pipeline" in modules and "pydantic_core" in modules
+    assert _loaded(modules, ("asyncio",)) == []
 
 
 def test_build_does_not_look_for_pydantic_plugins(tmp_path):
