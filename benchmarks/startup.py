@@ -1,6 +1,6 @@
 """Start-up of a single build, beside the import of python-docx, in one run.
 
-    python benchmarks/startup.py [--input inputs/seeds/002-huu-lung-2024.yaml] [--repeat 15]
+    python benchmarks/startup.py [--input inputs/seeds/002-huu-lung-2024.yaml] [--repeat 15] [--installed]
 
 Times, interleaved (one of each per round, so a change in the machine's load hits both alike):
 (a) ``python -m generator build INPUT -o TEMP --force``, a whole cold process, and (b)
@@ -11,6 +11,11 @@ in a temporary folder too (``XDG_CACHE_HOME``, ``LOCALAPPDATA``), not the user's
 clerk runs it every day; the first build after installing, or after editing a template, also compiles
 that template once. Prints the median and the minimum of each, in milliseconds, and the ratio; the last
 line is ``startup_ms build=B import_docx=D ratio=B/D``.
+
+The ``generator`` timed is this checkout's (the commands run in the repository's folder, which ``-m`` puts
+first on the path), whichever Python runs the benchmark. With ``--installed`` they run in an empty folder, so
+the one timed is what that Python has installed: ``venv/bin/python benchmarks/startup.py --installed`` times
+a build as a clerk's own environment runs it (``pip install .``). The first line says which was timed.
 """
 from __future__ import annotations
 
@@ -26,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _time(command: list[str], env: dict[str, str]) -> float:
+def _time(command: list[str], env: dict[str, str], cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=cwd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return (time.perf_counter() - start) * 1000
 
 
@@ -39,19 +44,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--input", type=Path, default=ROOT / "inputs" / "seeds" / "002-huu-lung-2024.yaml")
     parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--installed", action="store_true",
+                        help="time the generator this Python has installed, not this checkout's")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="dispatch-startup-") as tmp:
+        cwd = Path(tmp) / "run" if args.installed else ROOT
+        cwd.mkdir(exist_ok=True)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
         env["XDG_CACHE_HOME"] = env["LOCALAPPDATA"] = str(Path(tmp) / "cache")  # the compiled templates
         build = [sys.executable, "-m", "generator", "build", str(args.input.resolve()), "-o",
                  str(Path(tmp) / "letter.docx"), "--force"]
         docx = [sys.executable, "-c", "import docx"]
-        _time(build, env), _time(docx, env)  # warm-up: bytecode cached, the files in the OS cache
+        timed = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"], cwd=cwd, env=env,
+                               check=True, capture_output=True, text=True).stdout.strip()
+        print(f"generator timed: {Path(timed).parent} ({sys.executable})")
+        _time(build, env, cwd), _time(docx, env, cwd)  # warm-up: bytecode cached, the files in the OS cache
         builds, imports = [], []
         for _ in range(args.repeat):
-            builds.append(_time(build, env))
-            imports.append(_time(docx, env))
+            builds.append(_time(build, env, cwd))
+            imports.append(_time(docx, env, cwd))
     b, d = statistics.median(builds), statistics.median(imports)
     print(f"dispatch build {args.input.name}: median {b:.0f} ms, min {min(builds):.0f} ms ({args.repeat} runs)")
     print(f"python -c 'import docx':  median {d:.0f} ms, min {min(imports):.0f} ms ({args.repeat} runs)")

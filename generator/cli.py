@@ -7,7 +7,8 @@ a pipe, Git Bash or a scheduled task gets the ANSI code page (cp1252, cp1258), w
 replacement character instead of a traceback.
 
 Each command loads what it uses, when it runs (imports marked "lazy"): ``build`` of one letter loads
-neither the bulk machinery, nor PDF, review, lint, openpyxl or pikepdf, so it starts in a blink; the
+neither the bulk machinery, nor PDF, review, lint, openpyxl or pikepdf, nor (with our own Word template, and
+no annex) python-docx or docxtpl, so it starts sooner; the
 review commands (``text``, ``diff``) are registered on first use (``_Main.get_command``).
 ``tests/test_startup.py`` checks what each command leaves in ``sys.modules``.
 

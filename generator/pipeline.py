@@ -15,8 +15,6 @@ from pathlib import Path
 from generator.geometry.measure import letterhead_warnings
 from generator.model import admin_levels as admin_levels
 from generator.assessments import resolve as assessment
-from generator.render.annex import build_annex, issuer_in_text
-from generator.render.attached import Attached
 from generator.wording.decision import attached_reference
 from generator.assessments.results import Assessments
 from generator.exceptions import InputError
@@ -107,12 +105,18 @@ def render_dispatch(dispatch: Dispatch, found: Assessments | None, input_path: P
     if dispatch.attached is not None:
         parts += (attached_part(dispatch, letter, template, located),)
     if dispatch.annex is not None:
+        from generator.render.annex import build_annex  # lazy: python-docx only for a letter with an annex
+
         parts += build_annex(dispatch, letter, found, located)
     return letter, render_docx(letter, dispatch.date.as_date(), template, parts or None)
 
 
-def attached_part(dispatch: Dispatch, letter: Letter, template: Path, located) -> Attached:
-    """Mẫu 1.3: the text a decision promulgates (``kem_theo``), rendered by the decision's template."""
+def attached_part(dispatch: Dispatch, letter: Letter, template: Path, located):
+    """Mẫu 1.3: the text a decision promulgates (``kem_theo``), rendered by the decision's template (an
+    ``render.attached.Attached``)."""
+    from generator.render.annex import issuer_in_text  # lazy: python-docx only for a letter with a part attached
+    from generator.render.attached import Attached  # lazy: as above
+
     organ = dispatch.attached.organ or issuer_in_text(dispatch)
     if organ is None:
         raise InputError(located.problem(("kem_theo",), f"không tự viết được «{' '.join(dispatch.issuing_organ)}» "

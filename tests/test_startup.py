@@ -36,10 +36,13 @@ sys.exit(code)
 """
 
 
-def _modules_after(*args: str, cwd: Path) -> set[str]:
+def _modules_after(*args: str, cwd: Path, cache: Path | None = None) -> set[str]:
+    """``cache``: the user's cache folder (``XDG_CACHE_HOME``, ``LOCALAPPDATA``) of the run."""
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = env["LOCALAPPDATA"] = str(cache)
     done = subprocess.run([sys.executable, "-c", _RUN, json.dumps([str(a) for a in args])], cwd=cwd,
-                          capture_output=True, text=True, encoding="utf-8", timeout=120,
-                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
+                          capture_output=True, text=True, encoding="utf-8", timeout=120, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     return set(json.loads(done.stdout.rpartition("MODULES=")[2]))
 
@@ -54,6 +57,31 @@ def test_build_of_one_letter_loads_no_review_pdf_lint_bulk_openpyxl_pikepdf_or_b
     assert (tmp_path / "cv.docx").is_file()
     assert _loaded(modules, ("generator.review", "generator.pdf", "generator.lint", "generator.bulk.run",
                              "generator.bulk.campaign", "pikepdf", "openpyxl", "psutil", "babel")) == []
+
+
+def test_build_of_one_letter_with_our_template_loads_neither_python_docx_nor_docxtpl(tmp_path):
+    """The first build after installing makes docxtpl's source of the template and keeps it (render/patched.py);
+    every later one reads the template with lxml alone. The annex and attached-text modules (python-docx) only
+    for a letter that has one."""
+    cold = _modules_after("build", SEED, "-o", tmp_path / "a.docx", cwd=tmp_path, cache=tmp_path / "cache")
+    assert "docxtpl" in cold  # made once
+    warm = _modules_after("build", SEED, "-o", tmp_path / "b.docx", cwd=tmp_path, cache=tmp_path / "cache")
+    assert "generator.render.engine" in warm and (tmp_path / "b.docx").read_bytes() == (tmp_path / "a.docx").read_bytes()
+    assert _loaded(warm, ("docx", "docxtpl", "generator.render.annex", "generator.render.attached",
+                          "generator.render.role_format", "generator.assessments.table")) == []
+
+
+def test_build_of_one_letter_loads_no_asyncio_with_the_pinned_typing_extensions(tmp_path):
+    """typing_extensions 4.15's ``deprecated`` imported asyncio (a tenth of a build's start-up) for each function
+    pydantic_core marks deprecated; 4.16, pinned in constraints.txt, only for a coroutine function."""
+    import importlib.metadata
+
+    version = tuple(int(part) for part in importlib.metadata.version("typing_extensions").split(".")[:2])
+    if version < (4, 16):
+        pytest.skip(f"typing_extensions {version} here, older than constraints.txt's 4.16")
+    modules = _modules_after("build", SEED, "-o", tmp_path / "cv.docx", cwd=tmp_path, cache=tmp_path / "cache")
+    assert "generator.pipeline" in modules and "pydantic_core" in modules
+    assert _loaded(modules, ("asyncio",)) == []
 
 
 def test_build_does_not_look_for_pydantic_plugins(tmp_path):

@@ -32,7 +32,7 @@ def test_template_variables_are_all_provided(built_seeds):
 
 def test_body_runs_take_the_template_run_properties():
     tpl = DocxTemplate(str(DEFAULT_TEMPLATE))
-    prototypes = run_prototypes(tpl)
+    prototypes = run_prototypes(tpl.get_docx().element.body)
     assert set(prototypes) == {"doan", "muc", "can_cu"}
     from docx.oxml.ns import qn
     from lxml import etree

@@ -29,10 +29,10 @@ default, and every shipped set, is ``[xa]``: the national sets are sets of *xã*
 đặc khu is assessed under them. A province that assesses other units under its own set says so
 there, with its decision (docs/criteria.md). It is never inherited through ``based_on``.
 """
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic compiled each field's annotation text again (a
+# ``typing.ForwardRef``) to build the models, a few milliseconds of every start-up.
 
 import datetime as dt
-import difflib
 import functools
 import re
 from collections.abc import Iterable
@@ -43,7 +43,7 @@ from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError
 
 from generator.vi.dates import IssueDate, short_date
 from generator.exceptions import InputError, Located, Problem, display_path
-from generator.model.base import InputModel, Text, validation_problems
+from generator.model.base import InputModel, Text, empty_list, validation_problems
 from generator.load.yaml_source import load_yaml
 
 from generator.resources import CRITERIA as SHIPPED_DIR  # noqa: E402  (data/criteria, see resources.py)
@@ -132,7 +132,7 @@ class Criterion(InputModel):
     name: Text
     group: Number | None = None
     status: Status
-    indicators: list[Indicator] = Field(default_factory=list)
+    indicators: list[Indicator] = Field(default_factory=empty_list)
 
     def title(self) -> str:
         """``Số 17 – Môi trường và an toàn thực phẩm``."""
@@ -153,12 +153,12 @@ class CriteriaSet(InputModel):
     valid_from: FullDate
     valid_to: FullDate | None = None
     note: Text | None = None
-    sources: list[Text] = Field(default_factory=list)
+    sources: list[Text] = Field(default_factory=empty_list)
     indicator_count: Number | None = None  # official total, when known and not all listed
-    groups: list[Group] = Field(default_factory=list)
-    commune_groups: list[CommuneGroup] = Field(default_factory=list)
-    criteria: list[Criterion] = Field(default_factory=list)
-    conditions: list[Condition] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=empty_list)
+    commune_groups: list[CommuneGroup] = Field(default_factory=empty_list)
+    criteria: list[Criterion] = Field(default_factory=empty_list)
+    conditions: list[Condition] = Field(default_factory=empty_list)
 
     _file: str = PrivateAttr("")
     _shipped: bool = PrivateAttr(False)
@@ -398,6 +398,7 @@ def _read_all(files: Iterable[tuple[Path, bool]], known: dict[str, CriteriaSet])
                 if own.based_on in {p.id for p in pending}:
                     message = f"bộ «{own.id}» và bộ gốc «{own.based_on}» dựa vào nhau thành vòng"
                 else:
+                    import difflib  # lazy: only for a message that suggests a name
                     guess = difflib.get_close_matches(own.based_on, list(sets), n=1, cutoff=0.6)
                     hint = f" Có phải ý bạn là «{guess[0]}»?" if guess else ""
                     message = f"không có bộ gốc «{own.based_on}».{hint}"
@@ -451,6 +452,7 @@ def get_set(set_id: str, extra_dirs: Iterable[Path] = ()) -> CriteriaSet:
     sets = load_sets(extra_dirs)
     if set_id in sets:
         return sets[set_id]
+    import difflib  # lazy: only for a message that suggests a name
     guess = difflib.get_close_matches(set_id, list(sets), n=1, cutoff=0.6)
     hint = f" Có phải ý bạn là «{guess[0]}»?" if guess else ""
     raise InputError(f"không có bộ tiêu chí «{set_id}».{hint} Các bộ hiện có: {', '.join(sorted(sets))}.")

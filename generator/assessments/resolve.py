@@ -15,7 +15,6 @@ from generator.assessments.criteria import CONDITIONS, STATUS_LABELS, CriteriaSe
 from generator.assessments.results import (ALL, ASSESSMENT_KINDS, Assessments, AssessmentsInput, CommuneAssessment,
                                            Locate, check_commune, name_key, name_problem, split_unit,
                                            unit_type)
-from generator.assessments.table import read_table
 from generator.exceptions import InputError, Problem
 from generator.vi.collation import vi_sorted
 from generator.vi.dates import short_date
@@ -119,6 +118,8 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
         add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
 
     if data.table and default is not None:
+        from generator.assessments.table import read_table  # lazy: the CSV/Excel reader only for a table
+
         table_path = base_dir / data.table
         rows, found = read_table(table_path, data.sheet, default, lambda set_id, where: criteria_set(
             set_id, (), lambda _p, m: where(m)))

@@ -22,7 +22,8 @@ of that name. They are listed xã first, then phường, then đặc khu, each i
 (``ORDER``: the order of the Nghị quyết of the Ủy ban Thường vụ Quốc hội on each province's
 units, e.g. 1672/NQ-UBTVQH15 for Lạng Sơn: «61 xã và 04 phường»).
 """
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic compiled each field's annotation text again (a
+# ``typing.ForwardRef``) to build the models, a few milliseconds of every start-up.
 
 import datetime as dt
 import re
@@ -36,7 +37,7 @@ from generator.vi.collation import vi_sorted
 from generator.assessments.criteria import CriteriaSet, Criterion
 from generator.vi.dates import IssueDate, short_date
 from generator.exceptions import Problem
-from generator.model.base import InputModel, Text
+from generator.model.base import InputModel, Text, empty_list
 
 ALL = "tat_ca"  # in a body block: every assessed commune, in Vietnamese alphabetical order
 # body blocks written from the assessments: one dashed item per commune (tong_hop: one paragraph
@@ -179,8 +180,8 @@ class PreviousInput(InputModel):
 class AppraisalInput(InputModel):
     date: Date = Field(alias="ngay", description="Ngày thẩm định")
     by: Text = Field(DEFAULT_APPRAISER, alias="don_vi", description="Đơn vị thẩm định")
-    criteria: list[int] = Field(default_factory=list, alias="tieu_chi", description="Tiêu chí được thẩm định đạt")
-    indicators: list[Code] = Field(default_factory=list, alias="chi_tieu",
+    criteria: list[int] = Field(default_factory=empty_list, alias="tieu_chi", description="Tiêu chí được thẩm định đạt")
+    indicators: list[Code] = Field(default_factory=empty_list, alias="chi_tieu",
                                    description='Chỉ tiêu được thẩm định đạt (trong ngoặc kép: "13.2")')
 
 
@@ -191,7 +192,7 @@ class CommuneInput(InputModel):
         None, alias="loai", description="Loại đơn vị: Xã, Phường hoặc Đặc khu (mặc định: theo tên, nếu không thì xã)")
     set_id: Text | None = Field(None, alias="bo_tieu_chi", description="Bộ tiêu chí riêng của xã này")
     group: int | None = Field(None, alias="nhom", description="Nhóm xã theo bộ tiêu chí (bộ 2026-2030: 1, 2 hoặc 3)")
-    met: list[int] = Field(default_factory=list, alias="dat", description="Các tiêu chí đã đạt (số)")
+    met: list[int] = Field(default_factory=empty_list, alias="dat", description="Các tiêu chí đã đạt (số)")
     stated_count: int | None = Field(None, alias="so_tieu_chi_dat", description="Số tiêu chí đạt theo báo cáo (để đối chiếu)")
     previous: PreviousInput | None = Field(None, alias="lan_truoc", description="Lần đánh giá trước (để thấy tiêu chí sụt giảm)")
     appraisal: AppraisalInput | None = Field(None, alias="tham_dinh", description="Kết quả thẩm định")
@@ -201,11 +202,11 @@ class CommuneInput(InputModel):
 
 class AssessmentsInput(InputModel):
     set_id: Text = Field(alias="bo_tieu_chi", description="Bộ tiêu chí mặc định, ví dụ xa_ntm_2021_2025 (xem «dispatch criteria»)")
-    set_dirs: list[Text] = Field(default_factory=list, alias="thu_muc_bo_tieu_chi",
+    set_dirs: list[Text] = Field(default_factory=empty_list, alias="thu_muc_bo_tieu_chi",
                                  description="Thư mục chứa bộ tiêu chí của tỉnh (tính từ tệp YAML)")
     table: Text | None = Field(None, alias="bang", description="Bảng đánh giá .csv hoặc .xlsx, mỗi xã một hàng")
     sheet: Text | None = Field(None, alias="trang_tinh", description="Tên trang tính trong tệp Excel (mặc định: trang đang mở khi mở tệp bằng Excel)")
-    communes: list[CommuneInput] = Field(default_factory=list, alias="xa", description="Đánh giá từng xã")
+    communes: list[CommuneInput] = Field(default_factory=empty_list, alias="xa", description="Đánh giá từng xã")
 
 
 @dataclass(frozen=True)

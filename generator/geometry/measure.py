@@ -37,7 +37,7 @@ from copy import deepcopy
 from dataclasses import dataclass
 from functools import lru_cache
 
-from docx.oxml.ns import nsmap, qn
+from generator.ooxml.ns import NSMAP as nsmap, qn
 from lxml import etree
 
 from generator.geometry import layout_spec as L

@@ -9,7 +9,8 @@ fields after it are checked against it, each error at its own line: the ký hi�
 with the type's abbreviation of Phụ lục III (a công văn's with none of them), ``kinh_gui``
 only on the types that may carry it, the body's heading levels only on a typed document.
 """
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: pydantic compiled each field's annotation text again (a
+# ``typing.ForwardRef``) to build the models, a few milliseconds of every start-up.
 
 import re
 from typing import Annotated, Any, Literal
@@ -28,7 +29,7 @@ from pydantic import (
 from generator import doctypes
 from generator.assessments.results import ASSESSMENT_KINDS, AssessmentsInput
 from generator.vi.dates import IssueDate
-from generator.model.base import InputModel, Text
+from generator.model.base import InputModel, Text, empty_list
 
 
 
@@ -352,7 +353,7 @@ class Dispatch(InputModel):
     body: list[BlockSchema] = Field(alias="noi_dung", min_length=1, description="Nội dung công văn, theo thứ tự")
     signer: Signer = Field(alias="nguoi_ky")
     copies_to: list[Text] = Field(
-        default_factory=list,
+        default_factory=empty_list,
         alias="noi_nhan",
         description="Nơi nhận khác (không gõ «Như trên» và dòng «Lưu»; chúng được thêm tự động)",
     )

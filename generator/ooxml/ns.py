@@ -33,3 +33,10 @@ EMU_PER_PT = 12700
 def w(tag: str) -> str:
     """The Clark name of a WordprocessingML element or attribute: ``w("p")`` is ``{…/main}p``."""
     return f"{{{W_NS}}}{tag}"
+
+
+def qn(name: str) -> str:
+    """The Clark name of a prefixed name of ``NSMAP``: ``qn("w:p")`` is ``w("p")``, as python-docx's
+    ``docx.oxml.ns.qn`` gives it (which cannot be imported without the whole of python-docx)."""
+    prefix, _, local = name.partition(":")
+    return f"{{{NSMAP[prefix]}}}{local}"

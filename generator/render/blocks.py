@@ -35,9 +35,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from docx.oxml.ns import qn
 from lxml import etree
 
+from generator.ooxml.ns import qn
 from generator.geometry.layout_spec import StyleId
 from generator.geometry.measure import LABEL_ROLE, MEASURED_ROLES, keep_next_target, keep_with_next, measured_cells, role
 

@@ -11,14 +11,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import fields
 from functools import lru_cache
-from html import escape as _escape_html
 
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docxtpl import DocxTemplate
 from lxml import etree
 from markupsafe import Markup
 
+from generator.ooxml.ns import W_NS, qn
 from generator.render.sandbox import items_first
 from generator.wording.inline import Span
 from generator.wording.letter import Letter
@@ -59,22 +56,47 @@ class RunChoice(Mapping):
         return len(self._prototypes)
 
 
+# The children of ``<w:rPr>`` in the schema's order (ECMA-376 CT_RPr, as python-docx's ``CT_RPr._tag_seq``):
+# a ``<w:b/>`` or ``<w:i/>`` switched on goes before the first of those after it that the properties hold.
+_RPR_SEQUENCE = tuple(qn(f"w:{tag}") for tag in (
+    "rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline", "shadow",
+    "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w", "kern",
+    "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
+    "lang", "eastAsianLayout", "specVanish", "oMath"))
+_VAL = qn("w:val")
+_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)  # python-docx's settings
+
+
+def _switch_on(rpr: etree._Element, tag: str) -> None:
+    """``<w:b/>`` (or ``<w:i/>``) in ``rpr``: the one there with no ``w:val`` (which means on), or a new one
+    in schema order; what python-docx's ``rpr.get_or_add_b().val = True`` does, without python-docx."""
+    found = rpr.find(tag)
+    if found is None:
+        found = rpr.makeelement(tag)
+        after = _RPR_SEQUENCE[_RPR_SEQUENCE.index(tag) + 1:]
+        successor = next((child for child in (rpr.find(t) for t in after) if child is not None), None)
+        if successor is not None:
+            successor.addprevious(found)
+        else:
+            rpr.append(found)
+    found.attrib.pop(_VAL, None)
+
+
 @lru_cache(maxsize=256)
 def _rpr(prototype: str | None, bold: bool, italic: bool) -> str:
     """The prototype's run properties (XML text) with bold/italic switched on (in schema order)."""
-    rpr = parse_xml(prototype) if prototype is not None else parse_xml(f"<w:rPr {nsdecls('w')}/>")
+    rpr = etree.fromstring(prototype if prototype is not None else f'<w:rPr xmlns:w="{W_NS}"/>', _PARSER)
     if bold:
-        rpr.get_or_add_b().val = True
+        _switch_on(rpr, qn("w:b"))
     if italic:
-        rpr.get_or_add_i().val = True
+        _switch_on(rpr, qn("w:i"))
     return _NS_DECL.sub("", etree.tostring(rpr, encoding="unicode"))
 
 
-def run_prototypes(tpl: DocxTemplate) -> dict[str, str | None]:
-    """For each ``{{r para.runs.KIND }}`` tag, the run properties of the run that holds it, as XML text
-    (with its namespace declaration, so that it parses on its own)."""
+def run_prototypes(body: etree._Element) -> dict[str, str | None]:
+    """For each ``{{r para.runs.KIND }}`` tag in ``body`` (the template's ``<w:body>``), the run properties of
+    the run that holds it, as XML text (with its namespace declaration, so that it parses on its own)."""
     prototypes: dict[str, str | None] = {}
-    body = tpl.get_docx().element.body
     for p in body.iter(qn("w:p")):
         text = "".join(t.text or "" for t in p.iter(qn("w:t")))
         match = _RUNS_TAG.search(text)
@@ -100,5 +122,6 @@ def context(letter: Letter, prototypes: dict[str, str | None]) -> dict:
 
 
 def escape(text: str) -> str:
-    """``&``, ``<`` and ``>`` as XML text needs them (``xml.sax.saxutils.escape`` pulls in urllib and email)."""
-    return _escape_html(text, quote=False)
+    """``&``, ``<`` and ``>`` as XML text needs them, as ``html.escape(text, quote=False)`` writes them
+    (``xml.sax.saxutils.escape`` pulls in urllib and email, ``html`` its table of entities)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -17,10 +17,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
-from docx import Document
 
 from generator.render import sandbox as sandbox
-from generator.render.annex import append_annex
 from generator.write.docx_zip import normalize
 from generator.render.context import RunChoice, context, run_prototypes  # noqa: F401  (RunChoice, run_prototypes: for tests)
 from generator.render.engine import CompiledTemplate, Properties
@@ -107,6 +105,9 @@ def render_docx(letter: Letter, date: dt.date, template_path: Path = DEFAULT_TEM
         data = template.render(context(letter, template.prototypes), Properties(letter.title, letter.author, date))
     if annex is None:
         return data
+    from docx import Document  # lazy: python-docx only for a letter with an annex or a part attached
+    from generator.render.annex import append_annex  # lazy: as above
+
     doc = Document(io.BytesIO(data))
     append_annex(doc, annex)
     buf = io.BytesIO()

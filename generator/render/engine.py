@@ -4,7 +4,9 @@ docxtpl re-reads the template and recompiles its Jinja for every letter (its iss
 #110; ../shared/reference/peers.md measured half the time going to compilation).
 Here the template is read once: docxtpl's own ``patch_xml`` turns the tags Word
 may have split into plain Jinja, each templated part (the body, headers, footers)
-is compiled once, and the other parts are kept as bytes. A letter is then: render
+is compiled once, and the other parts are kept as bytes. For one of our own templates the
+patched source is kept in the user's cache (``patched.py``) and its styles and run properties
+are read with lxml: a build with it loads neither docxtpl nor python-docx. A letter is then: render
 the parts, let docxtpl's ``resolve_listing`` handle line breaks, parse the result
 strictly (a template that would give broken XML fails loudly instead of losing
 text), apply the measured geometry, and zip with fixed dates and order.
@@ -28,21 +30,19 @@ from pathlib import Path
 
 import jinja2
 import jinja2.meta
-from docxtpl import DocxTemplate
 from lxml import etree
 
 from generator.geometry import measure as geometry
 from generator.ooxml.guard import main_part
 from generator.render.blocks import BlockMemo
 from generator.render.context import escape, run_prototypes
-from generator.render import sandbox
+from generator.render import patched, sandbox
 from generator.render.sandbox import time_limit
 from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
 
 _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
 _LISTING_CHARS = ("\t", "\n", "\a", "\f")  # looked for with ``in``: a regex search over Vietnamese text is 20x slower
-_TEMPLATED = re.compile(r"\{[{%#]")
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 CORE_XML = (
@@ -123,38 +123,47 @@ class CompiledTemplate:
     def __init__(self, path: Path, env: jinja2.Environment):
         self.path = Path(path)
         shown = display_path(self.path)
+        self._tpl = None  # docxtpl's template: for one from elsewhere, or once a value needs its listing
         try:
             data = self.path.read_bytes()  # read once: the parts, and the digest that says whether it is ours
             with zipfile.ZipFile(io.BytesIO(data)) as z:
                 self.parts = {name: z.read(name) for name in z.namelist()}
                 main = main_part(z)
-            self._tpl = DocxTemplate(io.BytesIO(data))  # the very bytes whose digest is taken, not a second read
-            docx = self._tpl.get_docx()
+            ours = sandbox.shipped(data)
+            if not ours:  # python-docx finds the parts of a template from elsewhere as Word would
+                self._tpl = patched.docx_template(data)  # the very bytes whose digest is taken, not a second read
         except FileNotFoundError:
             raise TemplateError(Problem("không tìm thấy tệp mẫu", shown)) from None
         except Exception as exc:  # python-docx raises several kinds for a file that is not a DOCX
             raise TemplateError(Problem(f"tệp mẫu không phải DOCX đọc được ({type(exc).__name__})", shown)) from None
         _check_main_part(main, self.parts, shown)
-        self.styles = geometry.StyleTable(docx.styles.element)
-        self.prototypes = run_prototypes(self._tpl)
+        if ours:  # its parts are where scripts/build_template.py puts them: read with lxml, as python-docx would
+            self.styles = geometry.StyleTable(patched.parse(self.parts["word/styles.xml"]))
+            body = patched.parse(self.parts["word/document.xml"]).find(patched.W_BODY)
+            cache = env.bytecode_cache if isinstance(env.bytecode_cache, sandbox.CodeCache) else None
+            self.sources = patched.kept(cache, data)
+            if self.sources is None:  # first build after installing (or after docxtpl changed): made and kept
+                self.sources = patched.patch(patched.docx_template(data), self.parts)
+                patched.keep(cache, data, self.sources)
+        else:
+            docx = self._tpl.get_docx()
+            self.styles = geometry.StyleTable(docx.styles.element)
+            body = docx.element.body
+            self.sources = patched.patch(self._tpl, self.parts)
+        self.prototypes = run_prototypes(body)
         document = self.parts["word/document.xml"].decode("utf-8")
         self._head, self._tail = _BODY.sub("\x00", document).split("\x00")
         self._last_parts: dict[str, tuple[str, bytes]] = {}  # each header or footer as the last letter had it
-        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._listed,
-                                 sandbox.shipped(data))
+        self._memo = BlockMemo(self._head, self._tail, _STRICT, self._listed, ours)
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
         if self._memo.shipped:  # ours, unchanged: our own code, rendered without the sandbox's checks (same text)
             env = plain_environment()
         try:
-            source = _source(self._tpl.patch_xml(self._tpl.get_xml()))
-            if not self._memo.shipped:  # ours hold the letter (tests/test_template.py): no parse for it each run
-                _check_holds_letter(env.parse(source), shown)
-            self._templates["word/document.xml"] = sandbox.from_string(env, source)  # compiled code kept
-            for name, blob in self.parts.items():
-                if re.fullmatch(r"word/(header|footer)\d+\.xml", name) and _TEMPLATED.search(blob.decode("utf-8")):
-                    xml = etree.tostring(etree.fromstring(blob), encoding="unicode")
-                    self._templates[name] = sandbox.from_string(env, _source(self._tpl.patch_xml(xml)))
+            if not ours:  # ours hold the letter (tests/test_template.py): no parse for it each run
+                _check_holds_letter(env.parse(_source(self.sources["word/document.xml"])), shown)
+            for name, xml in self.sources.items():  # compiled code kept (sandbox.CodeCache)
+                self._templates[name] = sandbox.from_string(env, _source(xml))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message})", shown)) from None
         self._constant = frozenset(self.parts) - set(self._templates) - {"docProps/core.xml"}
@@ -168,7 +177,13 @@ class CompiledTemplate:
 
     def _listed(self, xml: str) -> str:
         """A value's line break, tab, new paragraph or page break made Word's (docxtpl's listing)."""
-        return self._tpl.resolve_listing(xml) if any(c in xml for c in _LISTING_CHARS) else xml
+        if not any(c in xml for c in _LISTING_CHARS):
+            return xml
+        if self._tpl is None:
+            from docxtpl import DocxTemplate  # lazy: docxtpl only for a value with a tab, line or page break
+
+            self._tpl = DocxTemplate(None)  # never opened: resolve_listing reads nothing of the template
+        return self._tpl.resolve_listing(xml)
 
     def _whole(self, raw: str) -> bytes:
         """The body Jinja wrote, the whole way: listing, strict parse, geometry, serialisation (the first letter

@@ -45,7 +45,6 @@ templates), the oldest half is removed.
 """
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import json
 import marshal
@@ -615,34 +614,29 @@ class CodeCache(jinja2.BytecodeCache):
         self.load_bytecode(bucket)
         return bucket
 
-    def load_bytecode(self, bucket) -> None:
+    def _read(self, key: str) -> bytes | None:
+        """The payload of entry ``key``, or None (no folder, no entry, another version's entry, damaged)."""
         folder = self.folder
         if folder is None:
-            return
+            return None
         try:
-            with open(folder / f"{bucket.key}.code", "rb") as handle:
+            with open(folder / f"{key}.code", "rb") as handle:
                 data = handle.read()
         except OSError:
-            return
-        head = _CACHE_MAGIC + bucket.key.encode("ascii")
+            return None
+        head = _CACHE_MAGIC + key.encode("ascii")
         payload = data[len(head) + 32:]
         if data[:len(head)] != head or data[len(head):len(head) + 32] != hashlib.sha256(payload).digest():
-            return  # another version's entry, or damaged: compiled again
-        try:
-            code = marshal.loads(payload)
-        except (ValueError, EOFError, TypeError):
-            return
-        if isinstance(code, types.CodeType):
-            bucket.code = code
+            return None  # another version's entry, or damaged: made again
+        return payload
 
-    def dump_bytecode(self, bucket) -> None:
+    def _write(self, key: str, payload: bytes) -> None:
         folder = self.folder
         if folder is None:
             return
-        payload = marshal.dumps(bucket.code)
-        data = _CACHE_MAGIC + bucket.key.encode("ascii") + hashlib.sha256(payload).digest() + payload
-        final = folder / f"{bucket.key}.code"
-        temporary = folder / f"{bucket.key}.{os.getpid()}.{threading.get_ident()}.tmp"
+        data = _CACHE_MAGIC + key.encode("ascii") + hashlib.sha256(payload).digest() + payload
+        final = folder / f"{key}.code"
+        temporary = folder / f"{key}.{os.getpid()}.{threading.get_ident()}.tmp"
         try:
             handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
         except OSError:
@@ -658,6 +652,33 @@ class CodeCache(jinja2.BytecodeCache):
                 pass
             return
         _prune(folder)
+
+    def load_bytecode(self, bucket) -> None:
+        payload = self._read(bucket.key)
+        if payload is None:
+            return
+        try:
+            code = marshal.loads(payload)
+        except (ValueError, EOFError, TypeError):
+            return
+        if isinstance(code, types.CodeType):
+            bucket.code = code
+
+    def dump_bytecode(self, bucket) -> None:
+        self._write(bucket.key, marshal.dumps(bucket.code))
+
+    def load_text(self, key: str) -> str | None:
+        """Text kept under ``key`` (a SHA-256 in hex no template's code has: ``render/patched.py``), or None."""
+        payload = self._read(key)
+        if payload is None:
+            return None
+        try:
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    def dump_text(self, key: str, text: str) -> None:
+        self._write(key, text.encode("utf-8"))
 
 
 MAX_ENTRIES = 200  # each edit of a template leaves its old code behind: past this, the oldest half goes
@@ -718,10 +739,14 @@ _next_wake: float | None = None  # when the watchdog wakes next (None: no deadli
 
 
 def _raise_in(thread: int, exc_type) -> None:
+    import ctypes  # lazy: only when a deadline passes (in the watchdog, which imports it before _clear_in runs)
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), ctypes.py_object(exc_type))
 
 
 def _clear_in(thread: int) -> None:
+    import ctypes  # lazy: as above (already loaded by _raise_in, which ran first)
+
     ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(thread), None)  # NULL: drop a pending one
 
 

@@ -1,7 +1,6 @@
 """Vietnamese readings of pydantic's validation errors (shared by every input model)."""
 from __future__ import annotations
 
-import difflib
 from typing import Callable
 
 MESSAGES = {
@@ -31,6 +30,7 @@ def translate(error: dict, field_names: Callable[[tuple], list[str]]) -> str:
         if key in ("False", "True"):
             return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; hãy đổi tên khoá"
         choices = field_names(tuple(error["loc"]))
+        import difflib  # lazy: only for a message that suggests a name
         guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
         hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
         return f"không có trường «{key}»{hint}"
