@@ -328,6 +328,17 @@ def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_
     facts = sentences.facts(campaign.assessments.communes["Yên Bình"], campaign.assessments.default_set.id)
     assert sentences._render("phan_cong", facts, folder, **odd) == " ".join(phan_cong.render(xa=facts, **odd).split())
     assert "Yên Bình hoàn thiện" in sentences._render("phan_cong", facts, folder, **odd)
+    expected_odd = " ".join(phan_cong.render(xa=facts, **odd).split())
+    extra = odd
+    # one letter's one or two sentences of a template are rendered without the parse _names_only makes
+    sentences._RENDERS.clear()
+    names_only = sentences._names_only
+    sentences._names_only = lambda template: pytest.fail("parsed for a single letter")
+    try:
+        for _ in range(2):
+            assert sentences._render("phan_cong", facts, folder, **extra) == expected_odd
+    finally:
+        sentences._names_only = names_only
     env = sentences.shipped_environment(str(folder))
     for source, expected in (("{{ xa.ten }} và {{ xa.cap }}", ()), ("{{ xa.ten | upper }}", None),
                              ("{{ xa.ten ~ '!' }}", None), ("{% if xa.ten == 'A' %}a{% endif %}", None),

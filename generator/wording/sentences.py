@@ -296,6 +296,19 @@ def other_reads(env: jinja2.Environment, source: str) -> tuple[str, ...] | None:
     return tuple(sorted(reads))
 
 
+_RENDERS: dict[jinja2.Template, int] = {}  # how often each template was rendered, up to the third time
+
+
+def _worth_asking(template: jinja2.Template) -> bool:
+    """Whether ``_names_only`` is worth its parse of the template: from its third sentence on (a bulk run), not
+    for the one or two sentences of a single letter, where the parse costs more than it saves."""
+    count = _RENDERS.get(template, 0)
+    if count >= 2:
+        return True
+    _RENDERS[template] = count + 1
+    return False
+
+
 def _with_names(template: jinja2.Template, commune_facts: dict, extra: dict) -> str | None:
     """The text of a names-only template (``_names_only``) for these facts, written once per set of other
     values with stand-ins for the names; None when it cannot be (a value not plain, a name or another value
@@ -326,7 +339,8 @@ def _render(kind: str, commune_facts: dict, folder: Path, **extra) -> str:
     try:
         with sandbox.time_limit():
             template = _template(folder, name)
-            text = _with_names(template, commune_facts, extra) if _names_only(template) else None
+            text = _with_names(template, commune_facts, extra) if _worth_asking(template) and _names_only(template) \
+                else None
             if text is None:
                 text = template.render(xa=commune_facts, **extra)
     except jinja2.TemplateNotFound as exc:
