@@ -2,7 +2,8 @@
 
 The template is compiled once (``engine.py``) and rendered with autoescaping on,
 undefined variables as errors and a sandboxed Jinja environment (a template from
-elsewhere cannot reach Python internals).
+elsewhere cannot reach Python internals); only the templates dispatch ships, unchanged
+(known by their digest), are rendered without the sandbox, with the same text.
 Body paragraphs carry bold/italic spans: their runs are written with the run
 properties the template gives the paragraph's tag (``{{r para.runs.doan }}`` …), so
 a size or font a clerk sets on that tag in Word is what the letter gets.
