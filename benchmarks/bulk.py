@@ -111,7 +111,7 @@ def per_letter(path: Path, work: Path, rounds: int, block: int) -> dict[str, flo
         raise SystemExit(f"cần {rounds * block} xã, chỉ có {len(order)}")
     files = bulk.file_names(order, presorted=True)
     template_path = bulk._template_path(campaign)
-    bulk._setup(campaign, work / "a-setup", template_path)  # as a worker: compiled template, own journal
+    bulk._setup(campaign, work / "a-setup", template_path)  # as a worker: compiled template, own journal, frozen
     template = compiled_template(template_path)
     # the floor's input, made before any timer: each letter's document.xml with its commune's name as a slot
     skeletons = {}

@@ -146,3 +146,19 @@ def test_benchmark_quick_mode_ends_with_its_line():
     assert proc.returncode == 0, proc.stderr[-2000:]
     last = proc.stdout.strip().splitlines()[-1]
     assert LAST_LINE.fullmatch(last), last
+
+
+def test_the_campaign_is_kept_from_the_collector_where_letters_are_written(varied, tmp_path):
+    """``bulk._setup`` (a worker's, the run's own with ``-j 1``, and the benchmark's) freezes what it holds for the
+    whole run: the collector's passes went through every commune's data for each few letters."""
+    import gc
+
+    campaign = load_campaign(varied)
+    marker = type("Marker", (), {})()
+    campaign.assessments.communes["__marker__"] = marker  # an object made now, tracked by the collector
+    frozen = gc.get_freeze_count()
+    bulk._setup(campaign, tmp_path / "out", bulk._template_path(campaign))
+    del campaign.assessments.communes["__marker__"]
+    assert gc.get_freeze_count() > frozen
+    assert not any(o is marker for o in gc.get_objects())  # frozen: no generation the collector scans holds it
+    gc.unfreeze()

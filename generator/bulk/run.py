@@ -242,6 +242,8 @@ def _setup(campaign: Campaign, folder: Path, template_path: Path, journal: Manif
     _JOURNAL = journal if journal is not None else Manifest.__new__(Manifest)
     if journal is None:  # a worker: only its own journal, no need to read the manifest
         _JOURNAL.folder, _JOURNAL.files, _JOURNAL.pending, _JOURNAL._journal = Path(folder), {}, {}, None
+    gc.freeze()  # the campaign and the template live for the whole run: the collector need not scan them (in a
+    # worker, and in the run itself when it writes the letters: a collection went through every commune's data)
 
 
 def _die_with_parent() -> None:
@@ -277,7 +279,6 @@ def _worker_init(campaign: Campaign, folder: Path, template_path: Path) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
     threading.Thread(target=_die_with_parent, daemon=True).start()
     _setup(campaign, folder, template_path)
-    gc.freeze()  # the campaign and the template live for the whole run: the collector need not scan them
 
 
 def _slim(campaign: Campaign) -> Campaign | None:
