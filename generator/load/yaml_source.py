@@ -313,19 +313,19 @@ def _fast_parse(text: str, check_depth: bool = True):
     try:
         if check_depth and _deeper_than(text, MAX_DEPTH + 1):  # the root has depth 1 and path ()
             return None
-        loader = _FastLoader(text)
-        try:
-            return loader, loader.get_single_node()
-        except BaseException:
-            loader.dispose()
-            raise
+        return _parse_with(_FastLoader, text)
     except yaml.YAMLError:
         return None
 
 
 def _slow_parse(text: str):
     """(loader, root node) through PyYAML's own parser, whose complaints ``_yaml_message`` translates."""
-    loader = _Loader(text)
+    return _parse_with(_Loader, text)
+
+
+def _parse_with(loader_class, text: str):
+    """(loader, root node) of ``text`` by ``loader_class``; the loader is disposed of if that fails."""
+    loader = loader_class(text)
     try:
         return loader, loader.get_single_node()
     except BaseException:
