@@ -264,3 +264,19 @@ def test_the_folder_is_kept_small(tmp_path, monkeypatch):
         sandbox.from_string(fresh, f"mẫu {n} {{{{ x }}}}")
     sandbox.from_string(fresh, "mẫu mới {{ x }}")
     assert calls == []  # the newest were kept
+
+
+def test_clear_removes_every_entry(tmp_path):
+    """Jinja's ``BytecodeCache.clear``, for an application that wants the kept code gone: every entry goes, and
+    the next run compiles again."""
+    folder = tmp_path / "jinja"
+    env = _env(folder)
+    sandbox.from_string(env, SOURCE)
+    sandbox.from_string(env, "mẫu khác {{ x }}")
+    assert len(_entries(folder)) == 2
+    env.bytecode_cache.clear()
+    assert _entries(folder) == []
+    again = _env(folder)
+    calls = _compiles(again)
+    sandbox.from_string(again, SOURCE)
+    assert calls == [SOURCE]

@@ -680,6 +680,17 @@ class CodeCache(jinja2.BytecodeCache):
     def dump_text(self, key: str, text: str) -> None:
         self._write(key, text.encode("utf-8"))
 
+    def clear(self) -> None:
+        """Remove every entry (Jinja's ``BytecodeCache.clear``: not called by Jinja, for an application)."""
+        folder = self.folder
+        if folder is None:
+            return
+        for entry in folder.glob("*.code"):
+            try:
+                entry.unlink()
+            except OSError:
+                pass
+
 
 MAX_ENTRIES = 200  # each edit of a template leaves its old code behind: past this, the oldest half goes
 
@@ -697,16 +708,6 @@ def _prune(folder: Path) -> None:
             os.unlink(entry.path)
     except OSError:
         pass
-
-    def clear(self) -> None:
-        folder = self.folder
-        if folder is None:
-            return
-        for entry in folder.glob("*.code"):
-            try:
-                entry.unlink()
-            except OSError:
-                pass
 
 
 class _Limit:
