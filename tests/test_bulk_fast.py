@@ -162,3 +162,28 @@ def test_the_campaign_is_kept_from_the_collector_where_letters_are_written(varie
     assert gc.get_freeze_count() > frozen
     assert not any(o is marker for o in gc.get_objects())  # frozen: no generation the collector scans holds it
     gc.unfreeze()
+
+
+def test_a_letter_with_its_annex_is_the_same_from_a_worker(tmp_path):
+    """A letter with an annex, written by spawned workers (the campaign pickled to them), is byte for byte the one
+    rendered in this process: the annex's "Xã" column lists the bare names («Ấp Lộc»). A unit type pickled as a
+    copy was no longer ``XA`` in a worker, which then wrote «Xã Ấp Lộc» there (-j 2 and -j 1 differed)."""
+    import pickle
+
+    from generator.assessments.results import DAC_KHU, PHUONG, XA
+
+    assert all(pickle.loads(pickle.dumps(unit)) is unit for unit in (XA, PHUONG, DAC_KHU))
+    text = (ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml").read_text("utf-8")
+    text = text[:text.index("tong_hop:")].replace("  luu: VT, KT\n", "  luu: VT, KT\n  phu_luc: true\n")
+    text = text.replace("bang: ../vi-du/", f"bang: {(ROOT / 'inputs' / 'vi-du').as_posix()}/")
+    path = tmp_path / "chien-dich.yaml"
+    path.write_text(text, "utf-8")
+    campaign = load_campaign(path)
+    report = bulk.run(campaign, tmp_path / "out", jobs=2)
+    assert not report.problems, report.problems
+    sent = [o for o in report.outcomes if o.file]
+    assert len(sent) >= 5
+    whole = load_campaign(path)
+    for outcome in sent:
+        expected, _ = bulk.render_letter(whole, outcome.commune)
+        assert (report.folder / outcome.file).read_bytes() == expected, outcome.commune

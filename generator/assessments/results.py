@@ -64,6 +64,15 @@ class UnitType:
         """At the start of a sentence or a table cell: "Phường"."""
         return self.word[:1].upper() + self.word[1:]
 
+    def __reduce__(self):
+        """Pickled (a campaign sent to a spawned worker, a copy) as its key: it comes back as the very ``XA``,
+        ``PHUONG`` or ``DAC_KHU`` of the process, which the code compares by identity (``unit is XA``)."""
+        return _unit_of_key, (self.key,)
+
+
+def _unit_of_key(key: str) -> "UnitType":
+    return _UNIT_BY_KEY[key]
+
 
 XA = UnitType("xa", "xã", "xa")
 PHUONG = UnitType("phuong", "phường", "phuong")
