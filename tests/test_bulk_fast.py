@@ -164,6 +164,22 @@ def test_the_campaign_is_kept_from_the_collector_where_letters_are_written(varie
     gc.unfreeze()
 
 
+def test_the_letters_plain_values_are_never_sent_to_a_worker(varied):
+    """``Campaign._plain_values`` names values by their identity, which means nothing in a worker (spawned: the
+    campaign is pickled) and could there be a value holding ``{xa}``, which would be left unreplaced: the set
+    is dropped when the campaign is pickled or copied, and made again where it is used."""
+    import copy
+    import pickle
+
+    campaign = load_campaign(varied)
+    commune = next(iter(campaign.assessments.communes.values()))
+    expected = campaign.dispatch_for(commune)
+    assert "_plain" in campaign.__dict__
+    for other in (pickle.loads(pickle.dumps(campaign)), copy.deepcopy(campaign), copy.copy(campaign)):
+        assert "_plain" not in other.__dict__
+        assert other.dispatch_for(other.assessments.communes[commune.key]) == expected
+
+
 def test_a_letter_with_its_annex_is_the_same_from_a_worker(tmp_path):
     """A letter with an annex, written by spawned workers (the campaign pickled to them), is byte for byte the one
     rendered in this process: the annex's "Xã" column lists the bare names («Ấp Lộc»). A unit type pickled as a

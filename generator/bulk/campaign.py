@@ -205,12 +205,20 @@ class Campaign:
 
     def _plain_values(self) -> frozenset[int]:
         """The values of ``letter`` (by identity: they stay in it) with no placeholder anywhere: given to each
-        commune's letter as they are, not walked again (pydantic reads them, never changes them)."""
+        commune's letter as they are, not walked again (pydantic reads them, never changes them). Identities
+        mean nothing in another process: the set is never pickled or copied (``__getstate__``)."""
         found = self.__dict__.get("_plain")
         if found is None or found[0] is not self.letter:
             found = self.__dict__["_plain"] = (self.letter, frozenset(
                 id(v) for v in self.letter.values() if not _holds_placeholder(v)))
         return found[1]
+
+    def __getstate__(self) -> dict:
+        """The campaign as a worker receives it (pickled), or a copy: without ``_plain_values``' identities, which
+        in the worker could be those of other objects, a value with ``{xa}`` among them and left unreplaced."""
+        state = dict(self.__dict__)
+        state.pop("_plain", None)
+        return state
 
     def letter_for(self, commune: CommuneAssessment) -> tuple[Dispatch, Letter]:
         dispatch = self.dispatch_for(commune)
