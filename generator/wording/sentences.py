@@ -268,32 +268,25 @@ def _names_only(template: jinja2.Template) -> bool:
     source = getattr(template.environment.loader, "sources", {}).get(template.name)
     if source is None:  # only our own templates, whose compiled text ShippedLoader kept
         return False
-    return other_reads(template.environment, source) == ()
+    return reads_names_only(template.environment, source)
 
 
-def other_reads(env: jinja2.Environment, source: str) -> tuple[str, ...] | None:
-    """The attributes of ``xa`` a template's text reads besides the names it prints as they are, or None when it
-    reads ``xa`` in any other way (the test of ``_names_only``: none)."""
+def reads_names_only(env: jinja2.Environment, source: str) -> bool:
+    """The test of ``_names_only`` on a template's text."""
     tree = env.parse(source)
     if next(tree.find_all(_CAPTURES), None) is not None:
-        return None
+        return False
     printed = set()
     for output in tree.find_all(jinja2.nodes.Output):
         printed.update(id(n) for n in output.nodes if isinstance(n, jinja2.nodes.Getattr)
                        and isinstance(n.node, jinja2.nodes.Name) and n.node.name == "xa" and n.attr in _NAME_KEYS)
-    reads = set()
     for node in tree.find_all(jinja2.nodes.Name):
         if node.name != "xa" or node.ctx != "load":
             continue
         parent = next((g for g in tree.find_all(jinja2.nodes.Getattr) if g.node is node), None)
-        if parent is None:
-            return None  # xa itself given to something (a filter, a loop, ``xa['ten']``, ``set b = xa``)
-        if parent.attr in _NAME_KEYS:
-            if id(parent) not in printed:
-                return None
-        else:
-            reads.add(parent.attr)
-    return tuple(sorted(reads))
+        if parent is None or id(parent) not in printed:
+            return False  # xa itself given to something, another fact read, or a name not printed as it is
+    return True
 
 
 _RENDERS: dict[jinja2.Template, int] = {}  # how often each template was rendered, up to the third time
