@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 
@@ -122,6 +123,12 @@ class _Reference:
     keep_run: int | None  # the run whose last paragraph keeps with the signature table
     has_list: bool  # a "Kính gửi" list: its label's font matters
 
+    @cached_property
+    def measured_styles(self) -> tuple[frozenset[bytes], ...]:
+        """Each run: the styles (as written in ``w:pStyle``) of the paragraphs the geometry reads there (``_measured``)."""
+        return tuple(frozenset(s.encode("utf-8") for s in (*MEASURED_ROLES, LABEL_ROLE) if _measured(s, self, i))
+                     for i in range(len(self.runs)))
+
 
 class BlockMemo:
     """One template's reference letter (see the module docstring)."""
@@ -131,7 +138,6 @@ class BlockMemo:
         self._shipped = shipped  # one of our own templates, unchanged: its runs are written as lxml writes them
         self._ref: _Reference | None = None
         self._pending: tuple | None = None  # the first letter, cut into blocks only when a second one comes
-        self._styles_of: dict[tuple[int, int], frozenset[bytes]] = {}  # (reference, run) -> its measured styles
         self._marked: dict[bytes, bytes | bool] = {}  # paragraph properties -> as keep_with_next leaves them
 
     @property
@@ -290,7 +296,7 @@ class BlockMemo:
             data = data.replace(b"<w:t></w:t>", b"<w:t/>")
         if any(mark in data for mark in _UNEXPECTED) or len(data.translate(None, _CONTROL)) != len(data):
             return None
-        measured = self._measured_styles(ref, i)
+        measured = ref.measured_styles[i]
         if measured and any(style in measured for style in _ROLE_RE.findall(data)):
             return None
         if not keep:
@@ -298,15 +304,6 @@ class BlockMemo:
         at = max(data.rfind(b"<w:p>"), data.rfind(b"<w:p "))
         kept = self._kept(data[at:]) if at >= 0 else None
         return None if kept is None else data[:at] + kept
-
-    def _measured_styles(self, ref: _Reference, i: int) -> frozenset[bytes]:
-        """The styles (as written in ``w:pStyle``) of the paragraphs the geometry reads in run ``i`` (``_measured``)."""
-        key = (id(ref), i)
-        found = self._styles_of.get(key)
-        if found is None:
-            found = self._styles_of[key] = frozenset(
-                s.encode("utf-8") for s in (*MEASURED_ROLES, LABEL_ROLE) if _measured(s, ref, i))
-        return found
 
     def _kept(self, paragraph: bytes) -> bytes | None:
         """One paragraph of our templates with keepNext, as lxml writes it: its properties (``w:pPr``, what
