@@ -16,6 +16,7 @@ from lxml import etree
 from markupsafe import Markup
 
 from generator.ooxml.ns import W_NS, qn
+from generator.render import patched
 from generator.render.sandbox import items_first
 from generator.wording.inline import Span
 from generator.wording.letter import Letter
@@ -64,7 +65,6 @@ _RPR_SEQUENCE = tuple(qn(f"w:{tag}") for tag in (
     "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign", "rtl", "cs", "em",
     "lang", "eastAsianLayout", "specVanish", "oMath"))
 _VAL = qn("w:val")
-_PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)  # python-docx's settings
 
 
 def _switch_on(rpr: etree._Element, tag: str) -> None:
@@ -85,7 +85,7 @@ def _switch_on(rpr: etree._Element, tag: str) -> None:
 @lru_cache(maxsize=256)
 def _rpr(prototype: str | None, bold: bool, italic: bool) -> str:
     """The prototype's run properties (XML text) with bold/italic switched on (in schema order)."""
-    rpr = etree.fromstring(prototype if prototype is not None else f'<w:rPr xmlns:w="{W_NS}"/>', _PARSER)
+    rpr = patched.parse(prototype if prototype is not None else f'<w:rPr xmlns:w="{W_NS}"/>')
     if bold:
         _switch_on(rpr, qn("w:b"))
     if italic:

@@ -31,8 +31,9 @@ _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_net
 W_BODY = qn("w:body")
 
 
-def parse(xml: bytes) -> etree._Element:
-    """A part of one of our templates, parsed as python-docx parses it (blank text between elements dropped)."""
+def parse(xml: bytes | str) -> etree._Element:
+    """A part of one of our templates, or a piece of one (a run's properties), parsed as python-docx parses it
+    (blank text between elements dropped)."""
     return etree.fromstring(xml, _PARSER)
 
 
