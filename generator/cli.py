@@ -294,7 +294,7 @@ def _campaign_pdf(report, campaign, pdf_timeout: float | None, force: bool = Fal
     for o in on_disk:  # every letter: one whose PDF is current is converted only with a volume that must be
         source = folder / o.file
         target = source.with_suffix(".pdf")
-        current = not (force or o.status != bulk.UNCHANGED or not pdf_output.is_current(source, target))
+        current = not force and o.status == bulk.UNCHANGED and pdf_output.is_current(source, target)
         jobs.append(pdf_output.PdfJob(source, target, date, force=force, current=current))
     pdf_output.convert_or_raise(jobs, timeout=pdf_timeout)
     pdfs = [folder / Path(o.file).with_suffix(".pdf") for o in on_disk]

@@ -157,7 +157,7 @@ class CompiledTemplate:
         self._memo = BlockMemo(self._head, self._tail, _STRICT, self._listed, ours)
         self._templates: dict[str, jinja2.Template] = {}
         self._constant: frozenset[str] = frozenset()
-        if self._memo.shipped:  # ours, unchanged: our own code, rendered without the sandbox's checks (same text)
+        if ours:  # ours, unchanged: our own code, rendered without the sandbox's checks (same text)
             env = plain_environment()
         try:
             if not ours:  # ours hold the letter (tests/test_template.py): no parse for it each run
