@@ -187,7 +187,7 @@ def test_provincial_set_with_a_bad_base_or_number(tmp_path):
     with pytest.raises(InputError) as err:
         get_set("xa_ntm_tinh_2026", [tmp_path / "bo"])
     assert "t.yaml, dòng 2" in str(err.value) and "không có bộ gốc «xa_ntm_2026_203»" in str(err.value)
-    assert "xa_ntm_2026_2030" in str(err.value)
+    assert "không có bộ gốc «xa_ntm_2026_203». Có phải ý bạn là «xa_ntm_2026_2030»?" in str(err.value)
     write(tmp_path / "bo", PROVINCE_2026.replace("{num: 2,", "{num: 11,"), "t.yaml")
     with pytest.raises(InputError) as err:
         get_set("xa_ntm_tinh_2026", [tmp_path / "bo"])

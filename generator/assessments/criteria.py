@@ -42,6 +42,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, PrivateAttr, ValidationError
 
 from generator.vi.dates import IssueDate, short_date
+from generator.vi.suggest import did_you_mean
 from generator.exceptions import InputError, Located, Problem, display_path
 from generator.model.base import InputModel, Text, empty_list, validation_problems
 from generator.load.yaml_source import load_yaml
@@ -398,10 +399,7 @@ def _read_all(files: Iterable[tuple[Path, bool]], known: dict[str, CriteriaSet])
                 if own.based_on in {p.id for p in pending}:
                     message = f"bộ «{own.id}» và bộ gốc «{own.based_on}» dựa vào nhau thành vòng"
                 else:
-                    import difflib  # lazy: only for a message that suggests a name
-                    guess = difflib.get_close_matches(own.based_on, list(sets), n=1, cutoff=0.6)
-                    hint = f" Có phải ý bạn là «{guess[0]}»?" if guess else ""
-                    message = f"không có bộ gốc «{own.based_on}».{hint}"
+                    message = f"không có bộ gốc «{own.based_on}».{did_you_mean(own.based_on, sets)}"
                 problems.append(own._located.problem(("based_on",), message))
             break
         for own in ready:
@@ -452,10 +450,8 @@ def get_set(set_id: str, extra_dirs: Iterable[Path] = ()) -> CriteriaSet:
     sets = load_sets(extra_dirs)
     if set_id in sets:
         return sets[set_id]
-    import difflib  # lazy: only for a message that suggests a name
-    guess = difflib.get_close_matches(set_id, list(sets), n=1, cutoff=0.6)
-    hint = f" Có phải ý bạn là «{guess[0]}»?" if guess else ""
-    raise InputError(f"không có bộ tiêu chí «{set_id}».{hint} Các bộ hiện có: {', '.join(sorted(sets))}.")
+    raise InputError(f"không có bộ tiêu chí «{set_id}».{did_you_mean(set_id, sets)} Các bộ hiện có: "
+                     f"{', '.join(sorted(sets))}.")
 
 
 # --- plain-text views (the ``dispatch criteria`` command) ----------------------

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Callable
 
+from generator.vi.suggest import closest
+
 MESSAGES = {
     "missing": "thiếu trường bắt buộc",
     "string_type": "phải là chữ (đặt trong ngoặc kép nếu cần)",
@@ -30,9 +32,8 @@ def translate(error: dict, field_names: Callable[[tuple], list[str]]) -> str:
         if key in ("False", "True"):
             return "YAML đọc khoá «no» (cũng như yes, on, off) thành giá trị đúng/sai; hãy đổi tên khoá"
         choices = field_names(tuple(error["loc"]))
-        import difflib  # lazy: only for a message that suggests a name
-        guess = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-        hint = f"; có phải ý bạn là «{guess[0]}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
+        guess = closest(key, choices)
+        hint = f"; có phải ý bạn là «{guess}»?" if guess else f"; các trường hợp lệ: {', '.join(choices)}"
         return f"không có trường «{key}»{hint}"
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error", error["msg"]))
