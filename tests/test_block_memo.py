@@ -257,6 +257,32 @@ def test_our_templates_have_tables_and_sections_only_outside_their_conditions_an
     assert "<w:tbl" in whole and "<w:sectPr" in whole  # they are there, outside
 
 
+@pytest.mark.parametrize("name", ["cong-van.docx", "van-ban.docx"])
+def test_our_empty_text_elements_are_written_as_lxml_writes_them_in_template_text_only(name):
+    """``engine._written``: docxtpl leaves ``<w:t xml:space="preserve"></w:t>`` beside each ``{{r …}}`` tag of our
+    templates; their source has it written ``<w:t xml:space="preserve"/>``, and only in template text (never in a
+    Jinja string, where the change would reach a value), so the letter is the whole pass's either way."""
+    import jinja2
+
+    from generator.render import engine
+
+    template = compiled_template(ROOT / "templates" / name)
+    source = engine._source(template.sources["word/document.xml"])
+    empty = '<w:t xml:space="preserve"></w:t>'
+    in_text = sum(value.count(empty) for _, kind, value in jinja2.Environment().lex(source) if kind == "data")
+    assert source.count(empty) == in_text >= 4  # two beside each {{r}}: all in template text
+    written = engine._written(source)
+    assert empty not in written and written.count('<w:t xml:space="preserve"/>') >= source.count(empty)
+    # what the memo gets, as Jinja wrote it: no empty text element left to rewrite in a letter's body
+    from generator.render.context import context
+
+    campaign = load_campaign(ROOT / "inputs" / "chien-dich" / "nhac-xa-2026.yaml")
+    _, letter = campaign.letter_for(campaign.assessments.communes[campaign.assessments.ordered_keys()[0]])
+    raw = template._render_raw("word/document.xml", context(letter, template.prototypes))
+    assert "<w:p>" in raw or "<w:p " in raw
+    assert "></w:t>" not in raw
+
+
 def test_segments_cut_paragraph_runs_and_frames():
     inner = ('<w:tbl><w:tr><w:tc><w:p><w:r><w:t>a</w:t></w:r></w:p><w:p/></w:tc></w:tr></w:tbl>'
              '<w:p><w:r><w:pict><w:p>nested</w:p></w:pict></w:r></w:p><w:p>b</w:p><w:sectPr/>')

@@ -84,6 +84,17 @@ def _source(patched_xml: str) -> str:
     return patched_xml  # docxtpl also breaks the line before each paragraph, for its error context: not used here
 
 
+_EMPTY_TEXT = ('<w:t xml:space="preserve"></w:t>', '<w:t xml:space="preserve"/>')
+
+
+def _written(source: str) -> str:
+    """Our own template's source with the empty text elements docxtpl leaves beside each ``{{r …}}`` tag
+    written as lxml writes them (``<w:t xml:space="preserve"/>``): the whole pass gives the same bytes either
+    way, and the block memo (``blocks.py``) no longer rewrites two of them in every paragraph of every letter.
+    Our templates hold no Jinja string with this text (tests/test_block_memo.py)."""
+    return source.replace(*_EMPTY_TEXT)
+
+
 def _check_main_part(main: str, parts: dict[str, bytes], shown: str) -> None:
     """The letter is written into ``word/document.xml``, where Word always saves the main part; a file
     from another tool may name it otherwise in ``_rels/.rels``: refused (exit code 3), never a crash."""
@@ -163,7 +174,7 @@ class CompiledTemplate:
             if not ours:  # ours hold the letter (tests/test_template.py): no parse for it each run
                 _check_holds_letter(env.parse(_source(self.sources["word/document.xml"])), shown)
             for name, xml in self.sources.items():  # compiled code kept (sandbox.CodeCache)
-                self._templates[name] = sandbox.from_string(env, _source(xml))
+                self._templates[name] = sandbox.from_string(env, _written(_source(xml)) if ours else _source(xml))
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateError(Problem(f"thẻ trong mẫu viết sai ({exc.message})", shown)) from None
         self._constant = frozenset(self.parts) - set(self._templates) - {"docProps/core.xml"}
