@@ -48,7 +48,6 @@ _RAW_BODY = re.compile(r"\A(\s*<[^>]*(?<!/)>)(.*)(</[^>]*>\s*)\Z", re.S)
 _DONE_BODY = re.compile(rb"<(?:[\w.-]+:)?body[\s>]")
 _BODY, _P = qn("w:body"), qn("w:p")
 _MEASURED_TAGS = (qn("w:tbl"), qn("w:sectPr"))
-_NEW_BLOCKS = ("\a", "\f")  # docxtpl's listing turns these into new paragraphs
 _WRAP = "w:dispatchRun"  # holds a changed run while it is parsed: never a tag of WordprocessingML
 # In a run of our templates, what lxml would not write as Jinja wrote it (a carriage return: ``&#13;``; a control
 # character: refused by the strict parse), or what the geometry measures (a table, a section): such a run is parsed
@@ -57,6 +56,12 @@ _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
 _W_OPEN, _W_CLOSE = b'<w:body xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">', b"</w:body>"
 _ROLE_RE = re.compile(rb'<w:pStyle [^>]*?w:val="([^"]*)"')
 _OPEN, _CLOSE, _EMPTY = b"<w:dispatchRun>", b"</w:dispatchRun>", b"<w:dispatchRun/>"
+
+
+def _new_blocks(raw: str) -> bool:
+    """Whether ``raw`` holds what docxtpl's listing turns into new paragraphs (``\\a``, ``\\f``); two ``in`` tests,
+    without the generator ``any`` would need (asked of every letter)."""
+    return "\a" in raw or "\f" in raw
 
 
 def _segments(inner, tags: re.Pattern, p_name) -> tuple[list, list, list[tuple[int, ...]]] | None:
@@ -124,10 +129,15 @@ class _Reference:
     has_list: bool  # a "Kính gửi" list: its label's font matters
 
     @cached_property
-    def measured_styles(self) -> tuple[frozenset[bytes], ...]:
-        """Each run: the styles (as written in ``w:pStyle``) of the paragraphs the geometry reads there (``_measured``)."""
-        return tuple(frozenset(s.encode("utf-8") for s in (*MEASURED_ROLES, LABEL_ROLE) if _measured(s, self, i))
+    def measured_roles(self) -> tuple[frozenset[str], ...]:
+        """Each run: the styles of the paragraphs the geometry reads there (``_measured``)."""
+        return tuple(frozenset(s for s in (*MEASURED_ROLES, LABEL_ROLE) if _measured(s, self, i))
                      for i in range(len(self.runs)))
+
+    @cached_property
+    def measured_styles(self) -> tuple[frozenset[bytes], ...]:
+        """The same, as written in ``w:pStyle`` (looked for in a run's bytes)."""
+        return tuple(frozenset(s.encode("utf-8") for s in roles) for roles in self.measured_roles)
 
 
 class BlockMemo:
@@ -161,7 +171,7 @@ class BlockMemo:
         """Keep the letter just rendered the whole way as the reference, if it can be cut: ``raw`` as Jinja
         wrote the body, ``document`` after the geometry, ``before`` its ``paragraphs`` taken before the
         geometry, ``done`` its bytes. It is cut when a second letter comes (a single build never needs it)."""
-        if self.wanted and not any(c in raw for c in _NEW_BLOCKS):
+        if self.wanted and not _new_blocks(raw):
             self._pending = (raw, document, before, done)
 
     def _cut(self, raw: str, document, before: list, done: bytes) -> None:
@@ -213,7 +223,7 @@ class BlockMemo:
             pending, self._pending = self._pending, None
             self._cut(*pending)
         ref = self._ref
-        if ref is None or any(c in raw for c in _NEW_BLOCKS):
+        if ref is None or _new_blocks(raw):
             return None
         found = _RAW_BODY.match(raw)
         if found is None or found.group(1) != ref.start or found.group(3) != ref.end:
@@ -266,7 +276,7 @@ class BlockMemo:
             while last > first and text.endswith(old[raw_at[last - 1]:raw_at[last]], raw_at[first], end):
                 end -= raw_at[last] - raw_at[last - 1]
                 last -= 1
-        if any(_measured(style, ref, i) for style in ref.roles[i][first:last]):  # those it does not have as they were
+        if not ref.measured_roles[i].isdisjoint(ref.roles[i][first:last]):  # those it does not have as they were
             return None
         if done_at is None:
             return b"", text, b"", True
@@ -297,7 +307,7 @@ class BlockMemo:
         if any(mark in data for mark in _UNEXPECTED) or len(data.translate(None, _CONTROL)) != len(data):
             return None
         measured = ref.measured_styles[i]
-        if measured and any(style in measured for style in _ROLE_RE.findall(data)):
+        if measured and not measured.isdisjoint(_ROLE_RE.findall(data)):
             return None
         if not keep:
             return data
