@@ -115,6 +115,11 @@ class Combined:
             self._stream.write(_letter_body(self._held, last=False))
         self._held = document
 
+    @property
+    def wants_first(self) -> bool:
+        """Whether ``add`` still looks for the first letter on disk (its path is then needed)."""
+        return self._first is None
+
     def close(self) -> bool:
         """Finish the file (once: a second call changes nothing); False when there was no letter."""
         if self._zip is None:
@@ -164,15 +169,17 @@ class PrintVolumes:
         self.single = expected <= self.size  # staged under the name it will most likely get (messages name it)
         self.volumes: list[Volume] = []
 
-    def add(self, document: bytes, path: Path | None, commune: str) -> None:
-        """Append one letter (its document.xml; ``path``: its file, None when not written) of ``commune``."""
+    def add(self, document: bytes, file: str | None, commune: str) -> None:
+        """Append one letter (its document.xml; ``file``: its file's name in ``folder``, None when not written)
+        of ``commune``. Its path is made only for a volume's first letter on disk, the one ``Combined`` reads:
+        a path per letter kept every file name in the interpreter's table of interned strings."""
         if not self.volumes or self.volumes[-1].letters == self.size:
             if self.volumes:  # the volume before is full: finished now, its compressor and held letter let go
                 self.volumes[-1].file.close()
             staged = staging_file(self.folder, PRINT_FILE if self.single else f"tat-ca-{len(self.volumes) + 1:03d}.docx")
             self.volumes.append(Volume(Combined(staged, self.campaign, self.template_path), first=commune))
         volume = self.volumes[-1]
-        volume.file.add(document, path)
+        volume.file.add(document, self.folder / file if file is not None and volume.file.wants_first else None)
         volume.letters += 1
         volume.last = commune
 

@@ -71,7 +71,7 @@ from generator.exceptions import DispatchError, FileBusyError, InputError, Outpu
 from generator.geometry.measure import letterhead_warnings
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
-from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
+from generator.write.output import (EDITED, MANIFEST, NEW, OVERWRITTEN, UNCHANGED, UPDATED, Manifest, WriteResult, csv_cell, file_sha256,
                                     folder_lock, place, place_staged, remove_stale_temporaries, sha256,
                                     staging_file)
 from generator.render.docx import compiled_template, context, render_docx, template_faults
@@ -397,16 +397,17 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             while order[at] != outcome.commune:
                 outcomes.append(Outcome(order[at], "", NOT_SENT))
                 at += 1
+            _own_strings(outcome, order[at], files)
             outcomes.append(outcome)
             at += 1
             if outcome.status not in (FAILED, EDITED, BUSY, UNWRITTEN) and not dry_run:
                 manifest.record(outcome.file, outcome.digest)
             if combined is not None and outcome.status != FAILED:
-                path = folder / outcome.file
                 if document is not None:  # rendered now; a letter not replaced (open in Word) is not a source
-                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None, outcome.commune)
+                    combined.add(document, outcome.file if outcome.status not in (BUSY, UNWRITTEN) else None,
+                                 outcome.commune)
                 else:  # edited by hand: printed as it is
-                    combined.add(_document_of(path), path, outcome.commune)
+                    combined.add(_document_of(folder / outcome.file), outcome.file, outcome.commune)
             if progress:
                 progress(outcome)
     except BaseException:
@@ -435,6 +436,18 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             _write_print_file(report, manifest, combined, force)
         _write_extras(campaign, report, manifest, force, pdf)
     return report
+
+
+_STATUSES = {s: s for s in (NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED, BUSY, UNWRITTEN, NOT_SENT, FAILED)}
+
+
+def _own_strings(outcome: Outcome, name: str, files: dict[str, str]) -> None:
+    """An outcome from a worker holds its own copies of the commune, the file name and the status: it is
+    kept for the whole run (the manifest, the report), so it takes the run's own (equal) strings instead,
+    and the copies are let go at once: three strings a letter grew the run with the table."""
+    outcome.commune = name
+    outcome.file = files[name]
+    outcome.status = _STATUSES.get(outcome.status, outcome.status)
 
 
 def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
