@@ -89,16 +89,24 @@ _BUSY_ERRORS = (FileBusyError, PermissionError)  # PermissionError: what Windows
 
 
 def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
-    """Commune -> file name, unique, in Vietnamese alphabetical order for the numbering of twins."""
-    taken: dict[str, int] = {}
+    """Commune -> file name, unique, in Vietnamese alphabetical order for the numbering of twins.
+
+    The names given are remembered as the very strings of the result (``made``); only a name with twins
+    gets a counter: a counter per name, its own string, grew a big run's memory for nothing."""
+    made: set[str] = set()
+    twins: dict[str, int] = {}  # base -> files made from it, for the bases that have twins
     out = {}
     for name in names if presorted else vi_sorted(names):
         # the backend named: python-slugify's "auto" retries a missing optional import for every name
         unit, bare = unit_of_key(name)  # "Phường Đông Kinh" -> phuong-dong-kinh.docx, beside xa-dong-kinh.docx
         base = f"{unit.slug}-" + (slugify(bare, max_length=60, word_boundary=True, save_order=True,
                                           backend="text-unidecode") or "khong-ten")
-        taken[base] = taken.get(base, 0) + 1
-        out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}_{taken[base]}.docx"  # "_": never in a slug
+        file = f"{base}.docx"
+        if file in made:  # a twin: numbered in order, after "_", which is never in a slug
+            twins[base] = twins.get(base, 1) + 1
+            file = f"{base}_{twins[base]}.docx"
+        made.add(file)
+        out[name] = file
     return out
 
 
