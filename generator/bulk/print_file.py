@@ -107,6 +107,8 @@ class Combined:
     def add(self, document: bytes, path: Path | None) -> None:
         """Append one letter (its document.xml); ``path`` is its file (None: not written), whose rendered
         footers serve all."""
+        if self._closed:
+            raise ValueError("a finished print volume takes no more letters")
         if self._zip is None:
             self._open(document)
         if self._first is None:
@@ -121,11 +123,12 @@ class Combined:
         return self._first is None
 
     def close(self) -> bool:
-        """Finish the file (once: a second call changes nothing); False when there was no letter."""
-        if self._zip is None:
-            return False
+        """Finish the file (once: a second call changes nothing); False when there was no letter. A finished
+        volume lets go of its zip, its parts and its held letter (a run keeps its volumes to the end)."""
         if self._closed:
             return True
+        if self._zip is None:
+            return False
         self._closed = True
         self._stream.write(_letter_body(self._held, last=True))
         self._stream.write(b"</w:body></w:document>")
@@ -137,6 +140,7 @@ class Combined:
         for name in self._names[self._split + 1:]:
             self._zip.writestr(self._info(name), rendered.get(name, self._parts[name]))
         self._zip.close()
+        self._zip = self._stream = self._held = self._parts = self._names = None
         return True
 
     def abandon(self) -> None:

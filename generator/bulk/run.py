@@ -334,12 +334,14 @@ _NOTHING_RECORDED: frozenset = frozenset()
 def _tasks(order: list[str], sent: list[bool], files: dict[str, str], manifest: Manifest, force: bool,
            dry_run: bool, communes: dict | None = None):
     """The letters to write, one task each, made as the pool takes them (a list of them grew with the
-    table); ``communes``: each task brings its commune (workers with a slim campaign, ``_slim``)."""
+    table); ``communes``: each task brings its commune (workers with a slim campaign, ``_slim``), as a copy:
+    pickling an instance makes its ``__dict__`` a dict object of its own (CPython keeps an instance's
+    attributes without one until it is asked for), which the campaign's commune then kept for the whole run."""
     for name, sends in zip(order, sent):
         if sends:
             file = files[name]
             task = (name, file, manifest.known(file) or _NOTHING_RECORDED, force, dry_run)
-            yield task + (communes[name],) if communes is not None else task
+            yield task + (dataclasses.replace(communes[name]),) if communes is not None else task
 
 
 class _Window:
@@ -384,7 +386,11 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     pool = window = None
     combined = None if dry_run or not count else PrintVolumes(folder, campaign, template_path, count)
-    outcomes: list[Outcome] = []
+    # per commune, in order, while the workers run: None (not sent), the digest of a letter written (its status
+    # in ``written``), or its Outcome (a letter that failed, was not written or was edited by hand); the
+    # outcomes are made when the workers are gone (``_outcomes``): an object a letter grew the run with the table
+    kept: list = []
+    written = bytearray()
     try:
         if jobs > 1 and count > 1:
             _quiet_tracker()
@@ -403,10 +409,13 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             if window is not None:
                 window.done()
             while order[at] != outcome.commune:
-                outcomes.append(Outcome(order[at], "", NOT_SENT))
+                kept.append(None)
+                written.append(0)
                 at += 1
             _own_strings(outcome, order[at], files)
-            outcomes.append(outcome)
+            code = _WRITTEN.get(outcome.status, 0) if outcome.error is None and outcome.digest else 0
+            kept.append(outcome.digest if code else outcome)
+            written.append(code)
             at += 1
             if outcome.status not in (FAILED, EDITED, BUSY, UNWRITTEN) and not dry_run:
                 manifest.record(outcome.file, outcome.digest)
@@ -430,8 +439,7 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             pool.join()
         if not dry_run and folder.exists():
             _busy_guard(report, MANIFEST, manifest.save)  # also on Ctrl-C: what was written is remembered
-    outcomes.extend(Outcome(name, "", NOT_SENT) for name in order[at:])
-    report.outcomes = outcomes
+    report.outcomes = _outcomes(kept, written, order, files)
     for outcome in report.outcomes:
         if outcome.status == BUSY:
             report.busy.append(outcome.file)
@@ -447,6 +455,25 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
 
 
 _STATUSES = {s: s for s in (NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED, BUSY, UNWRITTEN, NOT_SENT, FAILED)}
+
+
+_WRITTEN = {NEW: 1, UPDATED: 2, UNCHANGED: 3, OVERWRITTEN: 4}  # the statuses of a letter written, as a byte
+_WRITTEN_STATUS = {code: status for status, code in _WRITTEN.items()}
+
+
+def _outcomes(kept: list, written: bytearray, order: list[str], files: dict[str, str]) -> list[Outcome]:
+    """The run's outcomes, in order, from what ``_run`` kept of each commune (the list is reused)."""
+    for i, name in enumerate(order):
+        item = kept[i] if i < len(kept) else None
+        if item is None:
+            item = Outcome(name, "", NOT_SENT)
+        elif written[i]:
+            item = Outcome(name, files[name], _WRITTEN_STATUS[written[i]], item)
+        if i < len(kept):
+            kept[i] = item
+        else:
+            kept.append(item)
+    return kept
 
 
 def _own_strings(outcome: Outcome, name: str, files: dict[str, str]) -> None:
