@@ -10,12 +10,15 @@
 """
 import datetime as dt
 import io
+import pickle
 import re
 import sys
 import textwrap
 import tracemalloc
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from conftest import ROOT
 from generator.assessments.criteria import get_set
@@ -27,6 +30,7 @@ from generator.bulk import run as bulk
 from generator.bulk.campaign import load_campaign
 from generator.load.yaml_source import load_yaml
 from generator.vi import collation
+from generator.write.output import Manifest
 from generator.vi.collation import vi_sort_key, vi_sorted
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -192,3 +196,44 @@ def test_a_print_volume_gets_a_path_only_for_its_first_letter_on_disk(tmp_path, 
     assert given == [None, tmp_path / "out" / "b.docx", None, tmp_path / "out" / "d.docx", None, None,
                      tmp_path / "out" / "g.docx"]
     volumes.abandon()
+
+
+def test_a_finished_print_volume_takes_no_more_letters(tmp_path):
+    """A finished volume lets go of its zip (a run keeps its volumes to the end): a letter added after would
+    open a new zip over the finished file, so it is refused."""
+    path = make_campaign(tmp_path, 2, overview=False)
+    campaign = load_campaign(path)
+    name, docx = bulk.first_letter(campaign)
+    with zipfile.ZipFile(io.BytesIO(docx)) as z:
+        document = z.read("word/document.xml")
+    volume = print_file.Combined(tmp_path / "tat-ca.docx", campaign, bulk._template_path(campaign))
+    volume.add(document, None)
+    assert volume.close() and volume.close()
+    finished = (tmp_path / "tat-ca.docx").read_bytes()
+    with pytest.raises(ValueError):
+        volume.add(document, None)
+    assert (tmp_path / "tat-ca.docx").read_bytes() == finished
+    with zipfile.ZipFile(tmp_path / "tat-ca.docx") as z:
+        assert z.read("word/document.xml").count(b"<w:sectPr") == 1
+
+
+def test_sending_a_commune_to_a_worker_leaves_the_campaigns_as_it_was(tmp_path):
+    """Pickling an instance gives it a ``__dict__`` object of its own (64 bytes a commune, kept for the run):
+    a task brings a copy of its commune."""
+    campaign = load_campaign(make_campaign(tmp_path, 300, overview=False))
+    communes = campaign.assessments.communes
+    order = campaign.assessments.ordered_keys()
+    files = bulk.file_names(order, presorted=True)
+    manifest = Manifest(tmp_path / "out")
+    tasks = bulk._tasks(order, [True] * len(order), files, manifest, False, True, communes)
+    pickle.dumps(next(tasks))  # the pickler's first time, outside the measure
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        sent = sum(1 for task in tasks if pickle.dumps(task))
+        grew = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert sent == 299 and grew < 299 * 24, grew
+    assert pickle.loads(pickle.dumps(next(bulk._tasks(order, [True], files, manifest, False, True, communes))))[5] \
+        == communes[order[0]]

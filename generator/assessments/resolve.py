@@ -3,7 +3,8 @@
 blocks name only assessed communes.
 
 Above ``results.py`` (the facts) and ``table.py`` (the CSV/Excel reader), which both stay free
-of this module.
+of this module. The table's rows are taken as they are read; a unit given twice is found from the
+hashes of the units' keys and their places (rows in an array), with both places named.
 """
 from __future__ import annotations
 

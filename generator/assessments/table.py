@@ -27,6 +27,11 @@ The table is read as the clerk sees it in Excel, or refused with sheet, row and 
   at XFD1048576 costs nothing; a CSV cell longer than the csv module's field limit is a message;
 - a commune name is data (``assessment.name_problem``): a line break (Alt+Enter) or the
   words ``tat_ca``/``xa_nay`` are refused.
+
+The rows are streamed (``read_table`` gives a ``TableReading``): each is checked and handed over as it
+is read, nothing is kept of it here but its commune's tuples of criterion numbers, shared by the rows
+that have the same ones (a table of 50,000 communes held a record, a place text and a closure per
+row until the last one was read, most of the memory of a big bulk run).
 """
 from __future__ import annotations
 

@@ -11,7 +11,10 @@
   one commune per criteria set (so the letter's sets, which sentences name, are the same) and each
   task brings its commune (``_slim``); tasks are made as the pool takes them, at most a window of
   letters is in flight (``_Window``), outcomes arrive in order and are merged with the communes not
-  sent, and ``manifest.csv`` is written row by row.
+  sent, and ``manifest.csv`` is written row by row. The parent keeps of each letter, while the workers
+  run, only its digest and a status byte (the ``Outcome`` objects are made once they are gone), with the
+  run's own strings (a worker's copies are let go), and sends a task's commune as a copy (pickling gives
+  an instance a ``__dict__`` of its own, which the campaign's commune kept).
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
   transliterates đ/Đ, so a slug holds nothing but ``a-z``, ``0-9`` and ``-``). Twins (two names
   with one slug) get ``_2``, ``_3`` in Vietnamese alphabetical order: ``_`` is never in a slug,
