@@ -6,9 +6,12 @@
   units given twice;
 - a unit given twice is still found with both places named, before and after the first one found;
 - ``vi_sorted`` gives the order of ``sorted`` (ties included) with the keys of one run alive, not all;
-- a run keeps the parent's own strings in its outcomes, not the copies the workers send back.
+- a run keeps the parent's own strings in its outcomes, not the copies the workers send back, keeps no
+  outcome object per letter while the letters are made, and sends each task a copy of its commune;
+- a print volume makes a path only for the letter it reads, and once finished refuses more letters.
 """
 import datetime as dt
+import gc
 import io
 import pickle
 import re
@@ -237,3 +240,21 @@ def test_sending_a_commune_to_a_worker_leaves_the_campaigns_as_it_was(tmp_path):
     assert sent == 299 and grew < 299 * 24, grew
     assert pickle.loads(pickle.dumps(next(bulk._tasks(order, [True], files, manifest, False, True, communes))))[5] \
         == communes[order[0]]
+
+
+def test_no_outcome_object_a_letter_while_the_letters_are_made(tmp_path):
+    """While the letters are made the run keeps of each its digest and a status byte; the outcomes (the same
+    as ever) are made at the end."""
+    path = make_campaign(tmp_path, 40, overview=False)
+    campaign = load_campaign(path)
+    alive = []
+
+    def progress(outcome):
+        alive.append(sum(1 for o in gc.get_objects() if isinstance(o, bulk.Outcome)))
+
+    first = bulk.run(campaign, tmp_path / "out", jobs=1, progress=progress)
+    assert len(alive) == 40 and max(alive) <= 2, alive
+    assert [o.status for o in first.outcomes] == ["mới"] * 40 and all(len(o.digest) == 64 for o in first.outcomes)
+    again = bulk.run(campaign, tmp_path / "out", jobs=1)
+    assert [(o.commune, o.file, o.status, o.digest) for o in again.outcomes] == [
+        (o.commune, o.file, "không đổi", o.digest) for o in first.outcomes]

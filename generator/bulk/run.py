@@ -74,9 +74,9 @@ from generator.exceptions import DispatchError, FileBusyError, InputError, Outpu
 from generator.geometry.measure import letterhead_warnings
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
-from generator.write.output import (EDITED, MANIFEST, NEW, OVERWRITTEN, UNCHANGED, UPDATED, Manifest, WriteResult, csv_cell, file_sha256,
-                                    folder_lock, place, place_staged, remove_stale_temporaries, sha256,
-                                    staging_file)
+from generator.write.output import (EDITED, MANIFEST, NEW, OVERWRITTEN, UNCHANGED, UPDATED, Manifest, WriteResult,
+                                    csv_cell, file_sha256, folder_lock, place, place_staged,
+                                    remove_stale_temporaries, sha256, staging_file)
 from generator.render.docx import compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
@@ -458,24 +458,20 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
 
 
 _STATUSES = {s: s for s in (NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED, BUSY, UNWRITTEN, NOT_SENT, FAILED)}
-
-
 _WRITTEN = {NEW: 1, UPDATED: 2, UNCHANGED: 3, OVERWRITTEN: 4}  # the statuses of a letter written, as a byte
 _WRITTEN_STATUS = {code: status for status, code in _WRITTEN.items()}
 
 
 def _outcomes(kept: list, written: bytearray, order: list[str], files: dict[str, str]) -> list[Outcome]:
-    """The run's outcomes, in order, from what ``_run`` kept of each commune (the list is reused)."""
-    for i, name in enumerate(order):
-        item = kept[i] if i < len(kept) else None
+    """The run's outcomes, in order, from what ``_run`` kept of each commune (the list is reused); the
+    communes after the last letter were not sent."""
+    kept.extend([None] * (len(order) - len(kept)))
+    for i, item in enumerate(kept):
+        name = order[i]
         if item is None:
-            item = Outcome(name, "", NOT_SENT)
-        elif written[i]:
-            item = Outcome(name, files[name], _WRITTEN_STATUS[written[i]], item)
-        if i < len(kept):
-            kept[i] = item
-        else:
-            kept.append(item)
+            kept[i] = Outcome(name, "", NOT_SENT)
+        elif i < len(written) and written[i]:
+            kept[i] = Outcome(name, files[name], _WRITTEN_STATUS[written[i]], item)
     return kept
 
 
