@@ -3,13 +3,14 @@
 blocks name only assessed communes.
 
 Above ``results.py`` (the facts) and ``table.py`` (the CSV/Excel reader), which both stay free
-of this module.
+of this module. The table's rows are taken as they are read; a unit given twice is found from the
+hashes of the units' keys and their places (rows in an array), with both places named.
 """
 from __future__ import annotations
 
+import array
 import datetime as dt
 from pathlib import Path
-from typing import Callable
 
 from generator.assessments.criteria import CONDITIONS, STATUS_LABELS, CriteriaSet, get_set, validity
 from generator.assessments.results import (ALL, ASSESSMENT_KINDS, Assessments, AssessmentsInput, CommuneAssessment,
@@ -72,24 +73,47 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
     root = ("danh_gia",)
     default = criteria_set(data.set_id, root + ("bo_tieu_chi",), located.problem)
     communes: dict[str, CommuneAssessment] = {}
-    origin: dict[tuple, tuple[str, str]] = {}  # (unit type, name_key) -> (the name as typed first, where)
+    # A unit given twice is found by its (unit type, name_key), which «Hoà Bình» and «Hòa  bình» share. Only the
+    # hashes of those keys are kept, and each unit's place (its table row; a line of the YAML apart): a key and
+    # a place text per commune, held until the last row was read, were a third of a 50,000-commune load's memory.
+    # The first time a hash comes again (a unit given twice, or a rare collision), ``index`` is made: key -> (unit,
+    # place) for every unit so far, and from then on for each one kept.
+    seen: set[int] = set()
+    rows = array.array("l")  # the place of each unit kept, in order: its table row, or -1 (``lines``)
+    lines: dict[int, str] = {}  # the place of a unit of the YAML: «dòng 12», by its number in ``rows``
+    index: dict[tuple, tuple[CommuneAssessment, str | int]] | None = None
+    table = None
 
-    def add(result: CommuneAssessment | None, where: str, locate_name: Callable[[str], Problem]) -> None:
-        if result is None:
-            return
+    def place_of(at: str | int) -> str:
+        return at if isinstance(at, str) else table.where(at)
+
+    def add(result: CommuneAssessment, at: str | int) -> str | None:
+        """Keep ``result`` (None), or say why not: its unit was given before."""
+        nonlocal index
         key = (result.unit.key, name_key(result.name))  # «Xã Đông Kinh» and «Phường Đông Kinh» are two units
         word = result.unit.word
-        if key in origin:
-            first, at = origin[key]
-            if first == result.name:
-                problems.append(locate_name(f"{word} «{result.name}» đã có ở {at}; mỗi {word} chỉ ghi một lần"))
-            else:
-                problems.append(locate_name(f"{word} «{result.name}» trùng với {word} «{first}» đã có ở {at}: hai tên "
-                                            "chỉ khác chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/"
-                                            f"thủy) là một {word}; mỗi {word} chỉ ghi một lần"))
-            return
+        if hash(key) in seen:
+            if index is None:
+                index = {(c.unit.key, name_key(c.name)): (c, lines.get(i) if rows[i] < 0 else rows[i])
+                         for i, c in enumerate(communes.values())}
+            if key in index:
+                first, first_at = index[key]
+                first, first_at = first.name, place_of(first_at)
+                if first == result.name:
+                    return f"{word} «{result.name}» đã có ở {first_at}; mỗi {word} chỉ ghi một lần"
+                return (f"{word} «{result.name}» trùng với {word} «{first}» đã có ở {first_at}: hai tên chỉ khác "
+                        "chữ hoa/thường, dấu cách hoặc chỗ đặt dấu thanh (hoà/hòa, thuỷ/thủy) là một "
+                        f"{word}; mỗi {word} chỉ ghi một lần")
+        seen.add(hash(key))
+        if index is not None:
+            index[key] = (result, at)
+        if isinstance(at, str):
+            lines[len(rows)] = at
+            rows.append(-1)
+        else:
+            rows.append(at)
         communes[result.key] = result
-        origin[key] = (result.name, where)
+        return None
 
     for i, commune in enumerate(data.communes):
         path = root + ("xa", i)
@@ -114,18 +138,23 @@ def resolve(data: AssessmentsInput, located, base_dir: Path, letter_date: dt.dat
                                       commune.group, previous_set,
                                       None if commune.unit is None else unit_type(commune.unit))
         problems += found
-        line = located.line_of(path)
-        add(result, f"dòng {line}", lambda message, locate=locate: locate(("ten",), message))
+        if result is not None:
+            twice = add(result, f"dòng {located.line_of(path)}")
+            if twice:
+                problems.append(locate(("ten",), twice))
 
     if data.table and default is not None:
         from generator.assessments.table import read_table  # lazy: the CSV/Excel reader only for a table
 
-        table_path = base_dir / data.table
-        rows, found = read_table(table_path, data.sheet, default, lambda set_id, where: criteria_set(
+        table = read_table(base_dir / data.table, data.sheet, default, lambda set_id, where: criteria_set(
             set_id, (), lambda _p, m: where(m)))
-        problems += found
-        for row in rows:
-            add(row.assessment, row.where, row.locate_name)
+        twice_in_table: list[Problem] = []  # after the table's own problems, as they were always listed
+        for result, row in table:  # streamed: each row is let go once its commune is kept
+            twice = add(result, row)
+            if twice:
+                twice_in_table.append(table.locate_name(row, twice))
+        problems += table.problems
+        problems += twice_in_table
 
     if default is None:
         raise InputError(problems or [located.problem(root + ("bo_tieu_chi",), "không có bộ tiêu chí")])

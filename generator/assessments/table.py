@@ -27,6 +27,11 @@ The table is read as the clerk sees it in Excel, or refused with sheet, row and 
   at XFD1048576 costs nothing; a CSV cell longer than the csv module's field limit is a message;
 - a commune name is data (``assessment.name_problem``): a line break (Alt+Enter) or the
   words ``tat_ca``/``xa_nay`` are refused.
+
+The rows are streamed (``read_table`` gives a ``TableReading``): each is checked and handed over as it
+is read, nothing is kept of it here but its commune's tuples of criterion numbers, shared by the rows
+that have the same ones (a table of 50,000 communes held a record, a place text and a closure per
+row until the last one was read, most of the memory of a big bulk run).
 """
 from __future__ import annotations
 
@@ -35,7 +40,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+import dataclasses
 from pathlib import Path
 from typing import Callable
 
@@ -65,11 +70,6 @@ IGNORED_HEADERS = {"tt", "stt", "ghi chú", "ghi_chu", "ghi chu"}
 _CRITERION = re.compile(r"^(?:tc|tiêu chí số|tiêu chí|tieu chi)?\s*\.?\s*(\d{1,2})$")
 
 
-@dataclass(frozen=True)
-class TableRow:
-    assessment: CommuneAssessment | None
-    where: str
-    locate_name: Callable[[str], Problem]
 
 
 def _text(value) -> str:
@@ -313,18 +313,59 @@ def _column(index: int, excel: bool) -> str:
 MAX_FORMULA_PROBLEMS = 10  # a script-made workbook has one per cell: the first few, then a count
 
 
+class TableReading:
+    """The rows of a table as checked assessments, read as they are iterated (``read_table``).
+
+    Iterating yields ``(assessment, row number)`` one row at a time, never a list of them: the caller
+    keeps what it needs and the rest is let go at once (a table of 50,000 communes held a record, a
+    location text and a closure per row until the last was read). ``problems`` holds every problem
+    found (with sheet, row and column) once the iteration has ended; ``where(row)`` and
+    ``locate_name(row, message)`` locate a row, and its name's cell, when the caller needs it.
+    The file is opened by the iteration and closed when it ends (or is abandoned).
+    """
+
+    def __init__(self, path: Path, sheet: str | None, default_set: CriteriaSet,
+                 set_lookup: Callable[[str, Callable[[str], Problem]], CriteriaSet | None]):
+        self.path, self.sheet, self.default_set, self.set_lookup = path, sheet, default_set, set_lookup
+        self.shown = display_path(path)
+        self.problems: list[Problem] = []
+        self._sheet_read: str | None = None  # the worksheet's title (None: a CSV)
+        self._name_col = 0
+
+    def __iter__(self):
+        table = _open_table(self.path, self.sheet)
+        self._sheet_read = table.sheet
+        try:
+            yield from _read_rows(table, self)
+        except (ValueError, KeyError, IndexError, TypeError, OSError, EOFError, SyntaxError,
+                zipfile.BadZipFile) as exc:
+            raise _fail(self.shown, f"không đọc được trang tính «{table.sheet}» (tệp hỏng hoặc không do Excel "
+                                    f"lưu: {type(exc).__name__})") from None
+        finally:
+            table.close()
+
+    def place(self, row: int, col: int | None = None) -> str:
+        excel = self._sheet_read is not None
+        where = f"trang «{self._sheet_read}», " if excel else ""
+        where += f"hàng {row}"
+        return where + (f", cột {_column(col, excel)}" if col is not None else "")
+
+    def problem(self, row: int, col: int | None, message: str) -> Problem:
+        return Problem(message, self.shown, place=self.place(row, col))
+
+    def where(self, row: int) -> str:
+        """The row as another message names it: ``bang.csv (hàng 7)``."""
+        return f"{self.shown} ({self.place(row)})"
+
+    def locate_name(self, row: int, message: str) -> Problem:
+        """A problem at the row's name cell (a commune given twice)."""
+        return self.problem(row, self._name_col, message)
+
+
 def read_table(path: Path, sheet: str | None, default_set: CriteriaSet,
-               set_lookup: Callable[[str, Callable[[str], Problem]], CriteriaSet | None]):
-    """Rows of the table as checked assessments, and every problem found (with sheet, row, column)."""
-    shown = display_path(path)
-    table = _open_table(path, sheet)
-    try:
-        return _read_rows(table, shown, default_set, set_lookup)
-    except (ValueError, KeyError, IndexError, TypeError, OSError, EOFError, SyntaxError, zipfile.BadZipFile) as exc:
-        raise _fail(shown, f"không đọc được trang tính «{table.sheet}» (tệp hỏng hoặc không do Excel lưu: "
-                           f"{type(exc).__name__})") from None
-    finally:
-        table.close()
+               set_lookup: Callable[[str, Callable[[str], Problem]], CriteriaSet | None]) -> TableReading:
+    """The table's rows as checked assessments, streamed (``TableReading``); its problems once read."""
+    return TableReading(path, sheet, default_set, set_lookup)
 
 
 _HEADER_KEYS = (("name", NAME_HEADERS), ("set", SET_HEADERS), ("count", COUNT_HEADERS), ("year", YEAR_HEADERS),
@@ -334,17 +375,13 @@ _HEADER_LABELS = {"name": "Xã", "unit": "Loại", "set": "Bộ tiêu chí", "co
                   "deadline": "Hạn", "group": "Nhóm xã", "previous_set": "Bộ tiêu chí lần trước"}
 
 
-def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
+def _read_rows(table: _Table, reading: TableReading):
+    """Yield (assessment, row number) for each good row, as read; every problem goes to ``reading.problems``."""
     excel = table.sheet is not None
-    problems: list[Problem] = []
-
-    def place(row: int, col: int | None = None) -> str:
-        where = f"trang «{table.sheet}», " if excel else ""
-        where += f"hàng {row}"
-        return where + (f", cột {_column(col, excel)}" if col is not None else "")
-
-    def problem(row: int, col: int | None, message: str) -> Problem:
-        return Problem(message, shown, place=place(row, col))
+    shown, default_set, set_lookup = reading.shown, reading.default_set, reading.set_lookup
+    problems = reading.problems
+    problem = reading.problem
+    shared: dict[tuple, tuple] = {}  # equal tuples of criterion numbers, one object for all the rows that have them
 
     uncomputed = 0
 
@@ -359,7 +396,8 @@ def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
     rows = table.rows()
     header_at, header = next(rows, (None, None))
     if header_at is None:
-        return [], [Problem("bảng đánh giá trống", shown)]
+        problems.append(Problem("bảng đánh giá trống", shown))
+        return
     columns: dict[str, int] = {}
     criteria_cols: dict[int, int] = {}
     first_seen: dict[object, int] = {}  # what a header means -> its first column
@@ -400,10 +438,10 @@ def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
     if table.row_hidden(header_at):
         problems.append(problem(header_at, None, "hàng tiêu đề đang bị ẩn: bỏ ẩn hàng để thấy bảng được đọc"))
     if problems:
-        return [], problems
+        return
+    reading._name_col = columns["name"]
 
     used = sorted(set(columns.values()) | set(criteria_cols))
-    out: list[TableRow] = []
     for r, row in rows:
         cells = {c: row[c] for c in used if c in row}  # only the table's columns; others are notes
         if not cells:
@@ -481,9 +519,21 @@ def _read_rows(table: _Table, shown: str, default_set: CriteriaSet, set_lookup):
         assessment, found = check_commune(name, criteria_set, met, locate, stated, previous, None, year, deadline,
                                           group, previous_set, unit)
         problems += found
-        out.append(TableRow(assessment, f"{shown} ({place(r)})",
-                            lambda m, r=r: problem(r, columns["name"], m)))
+        if assessment is not None:
+            yield _sharing(assessment, shared), r
     if uncomputed > MAX_FORMULA_PROBLEMS:
         problems.append(Problem(f"và {uncomputed - MAX_FORMULA_PROBLEMS} ô công thức khác chưa có kết quả tính",
                                 shown, place=f"trang «{table.sheet}»" if excel else None))
-    return out, problems
+
+
+def _sharing(assessment: CommuneAssessment, shared: dict[tuple, tuple]) -> CommuneAssessment:
+    """The assessment with its tuples of criterion numbers shared with the rows before that have the same: a
+    province's communes have few distinct ones, and a tuple per row and per column was most of a big table's
+    memory."""
+    met = shared.setdefault(assessment.met, assessment.met)
+    previous = assessment.previous_met
+    if previous is not None:
+        previous = shared.setdefault(previous, previous)
+    if met is assessment.met and previous is assessment.previous_met:
+        return assessment
+    return dataclasses.replace(assessment, met=met, previous_met=previous)

@@ -107,6 +107,8 @@ class Combined:
     def add(self, document: bytes, path: Path | None) -> None:
         """Append one letter (its document.xml); ``path`` is its file (None: not written), whose rendered
         footers serve all."""
+        if self._closed:
+            raise ValueError("a finished print volume takes no more letters")
         if self._zip is None:
             self._open(document)
         if self._first is None:
@@ -115,12 +117,18 @@ class Combined:
             self._stream.write(_letter_body(self._held, last=False))
         self._held = document
 
+    @property
+    def wants_first(self) -> bool:
+        """Whether ``add`` still looks for the first letter on disk (its path is then needed)."""
+        return self._first is None
+
     def close(self) -> bool:
-        """Finish the file (once: a second call changes nothing); False when there was no letter."""
-        if self._zip is None:
-            return False
+        """Finish the file (once: a second call changes nothing); False when there was no letter. A finished
+        volume lets go of its zip, its parts and its held letter (a run keeps its volumes to the end)."""
         if self._closed:
             return True
+        if self._zip is None:
+            return False
         self._closed = True
         self._stream.write(_letter_body(self._held, last=True))
         self._stream.write(b"</w:body></w:document>")
@@ -132,6 +140,7 @@ class Combined:
         for name in self._names[self._split + 1:]:
             self._zip.writestr(self._info(name), rendered.get(name, self._parts[name]))
         self._zip.close()
+        self._zip = self._stream = self._held = self._parts = self._names = None
         return True
 
     def abandon(self) -> None:
@@ -164,15 +173,17 @@ class PrintVolumes:
         self.single = expected <= self.size  # staged under the name it will most likely get (messages name it)
         self.volumes: list[Volume] = []
 
-    def add(self, document: bytes, path: Path | None, commune: str) -> None:
-        """Append one letter (its document.xml; ``path``: its file, None when not written) of ``commune``."""
+    def add(self, document: bytes, file: str | None, commune: str) -> None:
+        """Append one letter (its document.xml; ``file``: its file's name in ``folder``, None when not written)
+        of ``commune``. Its path is made only for a volume's first letter on disk, the one ``Combined`` reads:
+        a path per letter kept every file name in the interpreter's table of interned strings."""
         if not self.volumes or self.volumes[-1].letters == self.size:
             if self.volumes:  # the volume before is full: finished now, its compressor and held letter let go
                 self.volumes[-1].file.close()
             staged = staging_file(self.folder, PRINT_FILE if self.single else f"tat-ca-{len(self.volumes) + 1:03d}.docx")
             self.volumes.append(Volume(Combined(staged, self.campaign, self.template_path), first=commune))
         volume = self.volumes[-1]
-        volume.file.add(document, path)
+        volume.file.add(document, self.folder / file if file is not None and volume.file.wants_first else None)
         volume.letters += 1
         volume.last = commune
 

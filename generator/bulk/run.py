@@ -11,7 +11,10 @@
   one commune per criteria set (so the letter's sets, which sentences name, are the same) and each
   task brings its commune (``_slim``); tasks are made as the pool takes them, at most a window of
   letters is in flight (``_Window``), outcomes arrive in order and are merged with the communes not
-  sent, and ``manifest.csv`` is written row by row.
+  sent, and ``manifest.csv`` is written row by row. The parent keeps of each letter, while the workers
+  run, only its digest and a status byte (the ``Outcome`` objects are made once they are gone), with the
+  run's own strings (a worker's copies are let go), and sends a task's commune as a copy (pickling gives
+  an instance a ``__dict__`` of its own, which the campaign's commune kept).
 - Files are named from the commune (``xa-quyet-thang.docx``: python-slugify, which
   transliterates đ/Đ, so a slug holds nothing but ``a-z``, ``0-9`` and ``-``). Twins (two names
   with one slug) get ``_2``, ``_3`` in Vietnamese alphabetical order: ``_`` is never in a slug,
@@ -71,9 +74,9 @@ from generator.exceptions import DispatchError, FileBusyError, InputError, Outpu
 from generator.geometry.measure import letterhead_warnings
 from generator.pipeline import render_dispatch, template_for, template_path
 from generator.render.annex import build_annex
-from generator.write.output import (EDITED, MANIFEST, NEW, UNCHANGED, Manifest, WriteResult, csv_cell, file_sha256,
-                                    folder_lock, place, place_staged, remove_stale_temporaries, sha256,
-                                    staging_file)
+from generator.write.output import (EDITED, MANIFEST, NEW, OVERWRITTEN, UNCHANGED, UPDATED, Manifest, WriteResult,
+                                    csv_cell, file_sha256, folder_lock, place, place_staged,
+                                    remove_stale_temporaries, sha256, staging_file)
 from generator.render.docx import compiled_template, context, render_docx, template_faults
 from generator.render.sandbox import time_limit
 from generator.render.engine import Properties
@@ -89,16 +92,24 @@ _BUSY_ERRORS = (FileBusyError, PermissionError)  # PermissionError: what Windows
 
 
 def file_names(names: list[str], presorted: bool = False) -> dict[str, str]:
-    """Commune -> file name, unique, in Vietnamese alphabetical order for the numbering of twins."""
-    taken: dict[str, int] = {}
+    """Commune -> file name, unique, in Vietnamese alphabetical order for the numbering of twins.
+
+    The names given are remembered as the very strings of the result (``made``); only a name with twins
+    gets a counter: a counter per name, its own string, grew a big run's memory for nothing."""
+    made: set[str] = set()
+    twins: dict[str, int] = {}  # base -> files made from it, for the bases that have twins
     out = {}
     for name in names if presorted else vi_sorted(names):
         # the backend named: python-slugify's "auto" retries a missing optional import for every name
         unit, bare = unit_of_key(name)  # "Phường Đông Kinh" -> phuong-dong-kinh.docx, beside xa-dong-kinh.docx
         base = f"{unit.slug}-" + (slugify(bare, max_length=60, word_boundary=True, save_order=True,
                                           backend="text-unidecode") or "khong-ten")
-        taken[base] = taken.get(base, 0) + 1
-        out[name] = f"{base}.docx" if taken[base] == 1 else f"{base}_{taken[base]}.docx"  # "_": never in a slug
+        file = f"{base}.docx"
+        if file in made:  # a twin: numbered in order, after "_", which is never in a slug
+            twins[base] = twins.get(base, 1) + 1
+            file = f"{base}_{twins[base]}.docx"
+        made.add(file)
+        out[name] = file
     return out
 
 
@@ -326,12 +337,14 @@ _NOTHING_RECORDED: frozenset = frozenset()
 def _tasks(order: list[str], sent: list[bool], files: dict[str, str], manifest: Manifest, force: bool,
            dry_run: bool, communes: dict | None = None):
     """The letters to write, one task each, made as the pool takes them (a list of them grew with the
-    table); ``communes``: each task brings its commune (workers with a slim campaign, ``_slim``)."""
+    table); ``communes``: each task brings its commune (workers with a slim campaign, ``_slim``), as a copy:
+    pickling an instance makes its ``__dict__`` a dict object of its own (CPython keeps an instance's
+    attributes without one until it is asked for), which the campaign's commune then kept for the whole run."""
     for name, sends in zip(order, sent):
         if sends:
             file = files[name]
             task = (name, file, manifest.known(file) or _NOTHING_RECORDED, force, dry_run)
-            yield task + (communes[name],) if communes is not None else task
+            yield task + (dataclasses.replace(communes[name]),) if communes is not None else task
 
 
 class _Window:
@@ -376,7 +389,11 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
         remove_stale_temporaries(folder)  # left by a run that was killed mid-write
     pool = window = None
     combined = None if dry_run or not count else PrintVolumes(folder, campaign, template_path, count)
-    outcomes: list[Outcome] = []
+    # per commune, in order, while the workers run: None (not sent), the digest of a letter written (its status
+    # in ``written``), or its Outcome (a letter that failed, was not written or was edited by hand); the
+    # outcomes are made when the workers are gone (``_outcomes``): an object a letter grew the run with the table
+    kept: list = []
+    written = bytearray()
     try:
         if jobs > 1 and count > 1:
             _quiet_tracker()
@@ -395,18 +412,22 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             if window is not None:
                 window.done()
             while order[at] != outcome.commune:
-                outcomes.append(Outcome(order[at], "", NOT_SENT))
+                kept.append(None)
+                written.append(0)
                 at += 1
-            outcomes.append(outcome)
+            _own_strings(outcome, order[at], files)
+            code = _WRITTEN.get(outcome.status, 0) if outcome.error is None and outcome.digest else 0
+            kept.append(outcome.digest if code else outcome)
+            written.append(code)
             at += 1
             if outcome.status not in (FAILED, EDITED, BUSY, UNWRITTEN) and not dry_run:
                 manifest.record(outcome.file, outcome.digest)
             if combined is not None and outcome.status != FAILED:
-                path = folder / outcome.file
                 if document is not None:  # rendered now; a letter not replaced (open in Word) is not a source
-                    combined.add(document, path if outcome.status not in (BUSY, UNWRITTEN) else None, outcome.commune)
+                    combined.add(document, outcome.file if outcome.status not in (BUSY, UNWRITTEN) else None,
+                                 outcome.commune)
                 else:  # edited by hand: printed as it is
-                    combined.add(_document_of(path), path, outcome.commune)
+                    combined.add(_document_of(folder / outcome.file), outcome.file, outcome.commune)
             if progress:
                 progress(outcome)
     except BaseException:
@@ -421,8 +442,7 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             pool.join()
         if not dry_run and folder.exists():
             _busy_guard(report, MANIFEST, manifest.save)  # also on Ctrl-C: what was written is remembered
-    outcomes.extend(Outcome(name, "", NOT_SENT) for name in order[at:])
-    report.outcomes = outcomes
+    report.outcomes = _outcomes(kept, written, order, files)
     for outcome in report.outcomes:
         if outcome.status == BUSY:
             report.busy.append(outcome.file)
@@ -435,6 +455,33 @@ def _run(campaign: Campaign, folder: Path, jobs: int, force: bool, dry_run: bool
             _write_print_file(report, manifest, combined, force)
         _write_extras(campaign, report, manifest, force, pdf)
     return report
+
+
+_STATUSES = {s: s for s in (NEW, UPDATED, UNCHANGED, OVERWRITTEN, EDITED, BUSY, UNWRITTEN, NOT_SENT, FAILED)}
+_WRITTEN = {NEW: 1, UPDATED: 2, UNCHANGED: 3, OVERWRITTEN: 4}  # the statuses of a letter written, as a byte
+_WRITTEN_STATUS = {code: status for status, code in _WRITTEN.items()}
+
+
+def _outcomes(kept: list, written: bytearray, order: list[str], files: dict[str, str]) -> list[Outcome]:
+    """The run's outcomes, in order, from what ``_run`` kept of each commune (the list is reused); the
+    communes after the last letter were not sent."""
+    kept.extend([None] * (len(order) - len(kept)))
+    for i, item in enumerate(kept):
+        name = order[i]
+        if item is None:
+            kept[i] = Outcome(name, "", NOT_SENT)
+        elif i < len(written) and written[i]:
+            kept[i] = Outcome(name, files[name], _WRITTEN_STATUS[written[i]], item)
+    return kept
+
+
+def _own_strings(outcome: Outcome, name: str, files: dict[str, str]) -> None:
+    """An outcome from a worker holds its own copies of the commune, the file name and the status: it is
+    kept for the whole run (the manifest, the report), so it takes the run's own (equal) strings instead,
+    and the copies are let go at once: three strings a letter grew the run with the table."""
+    outcome.commune = name
+    outcome.file = files[name]
+    outcome.status = _STATUSES.get(outcome.status, outcome.status)
 
 
 def _busy_guard(report: Report, name: str, write: Callable[[], object]) -> bool:
