@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import io
 import re
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -13,6 +14,23 @@ from lxml import etree
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "templates" / "cong-van.docx"
+
+# a letter about every commune of a table (``{table}``), with ``{extra}`` lines after ``danh_gia``'s
+TABLE_LETTER = textwrap.dedent("""\
+    co_quan_ban_hanh: [ỦY BAN NHÂN DÂN, HUYỆN HỮU LŨNG]
+    ky_hieu: UBND-NN
+    dia_danh: Hữu Lũng
+    ngay: 20/9/2024
+    trich_yeu: kết quả thực hiện tiêu chí
+    kinh_gui: UBND các xã
+    noi_dung:
+      - ket_qua: tat_ca
+      - Đề nghị các xã thực hiện.
+    nguoi_ky: {{quyen_han: Q., chuc_vu: [CHỦ TỊCH], ho_ten: Dương Thị Hạnh}}
+    danh_gia:
+      bo_tieu_chi: xa_ntm_2021_2025
+      bang: {table}
+    {extra}""")
 
 GOOD = {
     "co_quan_chu_quan": "UBND TỈNH LẠNG SƠN",

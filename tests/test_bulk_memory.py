@@ -16,7 +16,6 @@ import io
 import pickle
 import re
 import sys
-import textwrap
 import tracemalloc
 import zipfile
 from pathlib import Path
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from hostile_support import TABLE_LETTER
 from generator.assessments.criteria import get_set
 from generator.assessments.resolve import resolve
 from generator.assessments.results import AssessmentsInput, CommuneAssessment
@@ -90,24 +90,7 @@ def test_equal_tuples_of_criteria_are_shared(tmp_path):
     assert huu_lung.met == (1, 2)
 
 
-CAMPAIGN_CHECK = textwrap.dedent("""\
-    co_quan_ban_hanh: [ỦY BAN NHÂN DÂN, HUYỆN HỮU LŨNG]
-    ky_hieu: UBND-NN
-    dia_danh: Hữu Lũng
-    ngay: 20/9/2024
-    trich_yeu: kết quả thực hiện tiêu chí
-    kinh_gui: UBND các xã
-    noi_dung:
-      - ket_qua: tat_ca
-      - Đề nghị các xã thực hiện.
-    nguoi_ky: {quyen_han: Q., chuc_vu: [CHỦ TỊCH], ho_ten: Dương Thị Hạnh}
-    danh_gia:
-      bo_tieu_chi: xa_ntm_2021_2025
-      bang: bang.csv
-      xa:
-        - ten: Quyết Thắng
-          dat: [1]
-""")
+CAMPAIGN_CHECK = TABLE_LETTER.format(table="bang.csv", extra="  xa:\n    - ten: Quyết Thắng\n      dat: [1]\n")
 
 
 def test_units_given_twice_are_found_before_and_after_the_first_one_found(tmp_path):

@@ -22,25 +22,10 @@ from docx import Document
 
 from conftest import ROOT
 from docx_helpers import all_paragraphs, run_props
+from hostile_support import TABLE_LETTER as LETTER
 from generator.cli import main
 
 pytestmark = pytest.mark.hostile
-
-LETTER = textwrap.dedent("""\
-    co_quan_ban_hanh: [ỦY BAN NHÂN DÂN, HUYỆN HỮU LŨNG]
-    ky_hieu: UBND-NN
-    dia_danh: Hữu Lũng
-    ngay: 20/9/2024
-    trich_yeu: kết quả thực hiện tiêu chí
-    kinh_gui: UBND các xã
-    noi_dung:
-      - ket_qua: tat_ca
-      - Đề nghị các xã thực hiện.
-    nguoi_ky: {{quyen_han: Q., chuc_vu: [CHỦ TỊCH], ho_ten: Dương Thị Hạnh}}
-    danh_gia:
-      bo_tieu_chi: xa_ntm_2021_2025
-      bang: {table}
-    {extra}""")
 
 ASSIGN = "\n".join(f"    {n}: Sở số {n}" for n in range(1, 20))
 CAMPAIGN = textwrap.dedent("""\
