@@ -70,8 +70,6 @@ IGNORED_HEADERS = {"tt", "stt", "ghi chú", "ghi_chu", "ghi chu"}
 _CRITERION = re.compile(r"^(?:tc|tiêu chí số|tiêu chí|tieu chi)?\s*\.?\s*(\d{1,2})$")
 
 
-
-
 def _text(value) -> str:
     if value is None:
         return ""
