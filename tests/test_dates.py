@@ -115,3 +115,16 @@ def test_parse_more_forms(value, expected):
 def test_parse_rejects_bounds(value, message):
     with pytest.raises(ValueError, match=message):
         IssueDate.parse(value)
+
+
+def test_a_date_text_is_read_once_and_a_wrong_one_refused_every_time():
+    """``IssueDate.parse`` keeps what it made of a text (a bulk run reads the same few dates for every letter):
+    the same value again, and a wrong text refused each time, with the text as typed."""
+    first = IssueDate.parse(" 20/11/2026 ")
+    assert first == IssueDate(2026, 11, 20) and IssueDate.parse(" 20/11/2026 ") is first
+    assert IssueDate.parse("9/2024") == IssueDate(2024, 9, None)
+    for _ in range(2):
+        with pytest.raises(ValueError, match="«31/2/2026»|không tồn tại"):
+            IssueDate.parse("31/2/2026")
+        with pytest.raises(ValueError, match="«hôm qua» không phải là ngày"):
+            IssueDate.parse("hôm qua")

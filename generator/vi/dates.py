@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 BLANK = " " * 6  # the space left for a day or month the văn thư fills in by hand
@@ -84,6 +85,10 @@ class IssueDate:
             return cls._checked(value, None, None)
         if not isinstance(value, str):
             raise ValueError("ngày phải có dạng ngày/tháng/năm, ví dụ 08/3/2018")
+        return _from_text(value) if cls is IssueDate else cls._from_text(value)
+
+    @classmethod
+    def _from_text(cls, value: str) -> "IssueDate":
         text = value.strip()
         iso = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)
         if iso:
@@ -112,3 +117,10 @@ class IssueDate:
             except ValueError:
                 raise ValueError(f"ngày {day:02d}/{month:02d}/{year} không tồn tại") from None
         return cls(year, month, day)
+
+
+@lru_cache(maxsize=256)
+def _from_text(value: str) -> IssueDate:
+    """``IssueDate.parse`` of a text, once per text: a bulk run reads the letter's date, and the deadline of
+    every commune from the same few texts, for each letter (the date is frozen: one object serves all)."""
+    return IssueDate._from_text(value)
