@@ -55,6 +55,7 @@ BLOCK_KINDS = ("muc", "gach", "can_cu", "de_nghi")
 # Headings at the decree's levels (PL I §II.6.đ, Mẫu chữ rows 6a-6b) and the levels of a Kế hoạch or
 # Báo cáo; the clerk writes the level and the title, dispatch writes the number (wording/headings.py).
 HEADING_LEVELS = ("phan", "chuong", "la_ma", "so", "chu", "dieu")
+_KEYED_KINDS = frozenset(BLOCK_KINDS + HEADING_LEVELS + ASSESSMENT_KINDS)  # a body item's one key: its kind
 # what a clerk may have typed before the title, which dispatch writes itself
 _TYPED_NUMBER = {
     "phan": re.compile(r"^\s*phần\s+(thứ\s+\w+|[IVXLC]+\b|\d+)", re.IGNORECASE),
@@ -158,7 +159,7 @@ class Block(InputModel):
             return value
         if isinstance(value, dict) and len(value) == 1:
             key, text = next(iter(value.items()))
-            if key in BLOCK_KINDS + HEADING_LEVELS + ASSESSMENT_KINDS:
+            if key in _KEYED_KINDS:
                 return {"kind": key, "lines": text if isinstance(text, list) else [text]}
         raise ValueError(
             "mỗi mục của nội dung là một đoạn văn (chuỗi) hoặc có đúng một khoá: "
