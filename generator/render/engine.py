@@ -42,13 +42,6 @@ from generator.write.docx_zip import write_zip
 from generator.exceptions import Problem, TemplateError, display_path
 
 _BODY = re.compile(r"<w:body[ >].*</w:body>", re.S)
-
-
-def _listing_in(xml: str) -> bool:
-    """Whether a value put a tab, a line or page break or a new paragraph into ``xml`` (docxtpl's listing): four
-    ``in`` tests (a regex search over Vietnamese text is 20x slower; ``any`` over them adds a generator)."""
-    return "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml
-
 _STRICT = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 
 CORE_XML = (
@@ -88,6 +81,12 @@ def _source(patched_xml: str) -> str:
     for escape_, literal in _LITERAL_ESCAPES.items():
         patched_xml = patched_xml.replace(escape_, literal)
     return patched_xml  # docxtpl also breaks the line before each paragraph, for its error context: not used here
+
+
+def _listing_in(xml: str) -> bool:
+    """Whether a value put a tab, a line or page break or a new paragraph into ``xml`` (docxtpl's listing): four
+    ``in`` tests (a regex search over Vietnamese text is 20x slower; ``any`` over them adds a generator)."""
+    return "\t" in xml or "\n" in xml or "\a" in xml or "\f" in xml
 
 
 _EMPTY_TEXT = ('<w:t xml:space="preserve"></w:t>', '<w:t xml:space="preserve"/>')

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 BLANK = " " * 6  # the space left for a day or month the văn thư fills in by hand
 
@@ -85,7 +85,7 @@ class IssueDate:
             return cls._checked(value, None, None)
         if not isinstance(value, str):
             raise ValueError("ngày phải có dạng ngày/tháng/năm, ví dụ 08/3/2018")
-        return _from_text(value) if cls is IssueDate else cls._from_text(value)
+        return _parsed_text(value) if cls is IssueDate else cls._from_text(value)
 
     @classmethod
     def _from_text(cls, value: str) -> "IssueDate":
@@ -120,7 +120,7 @@ class IssueDate:
 
 
 @lru_cache(maxsize=256)
-def _from_text(value: str) -> IssueDate:
+def _parsed_text(value: str) -> IssueDate:
     """``IssueDate.parse`` of a text, once per text: a bulk run reads the letter's date, and the deadline of
     every commune from the same few texts, for each letter (the date is frozen: one object serves all)."""
     return IssueDate._from_text(value)
