@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -119,11 +120,28 @@ _FIXED_LEVEL = re.compile(r"\bxã\s+\{xa\}", re.IGNORECASE)  # "xã {xa}": wrong
 BODY_FIELDS = ("noi_dung", MAINTENANCE_BODY)  # read with inline emphasis (**đậm**, *nghiêng*)
 
 
+_PIECES = re.compile(f"({_PLACEHOLDER.pattern})")
+
+
+@lru_cache(maxsize=1024)
+def _pieces(text: str) -> tuple[str, ...]:
+    """``text`` cut at its placeholders: text, placeholder, text, …, text. A campaign's letter has a few
+    such strings, and every commune's letter fills them: cut once."""
+    return tuple(_PIECES.split(text))
+
+
 def _substitute(value, mapping: dict[str, str]):
     """``{xa}`` and ``{han}`` replaced in one pass: what they are replaced with is never read again, so a
     commune called ``{han}`` stays ``{han}``."""
     if isinstance(value, str):
-        return _PLACEHOLDER.sub(lambda m: mapping[m.group()], value) if "{" in value else value
+        if "{" not in value:
+            return value
+        pieces = _pieces(value)
+        if len(pieces) == 1:
+            return value
+        filled = list(pieces)
+        filled[1::2] = [mapping[p] for p in pieces[1::2]]
+        return "".join(filled)
     if isinstance(value, list):
         return [_substitute(v, mapping) for v in value]
     if isinstance(value, dict):
@@ -147,6 +165,12 @@ def _escape_emphasis(text: str) -> str:
     return text.replace("*", "\\*")
 
 
+@lru_cache(maxsize=256)
+def _deadline_text(date: IssueDate) -> str:
+    """A deadline as a letter writes it: ``15/12/2026``, or the year alone (a campaign has one or a few)."""
+    return short_date(date.as_date()) if date.is_complete else str(date.year)
+
+
 @dataclass
 class Campaign:
     path: Path
@@ -167,9 +191,7 @@ class Campaign:
 
     def deadline_of(self, commune: CommuneAssessment) -> str | None:
         date = commune.deadline or self.settings.deadline
-        if date is None:
-            return None
-        return short_date(date.as_date()) if date.is_complete else str(date.year)
+        return None if date is None else _deadline_text(date)
 
     def sends(self, commune: CommuneAssessment) -> bool:
         return bool(commune.not_met) or self.settings.complete == "thu_duy_tri"

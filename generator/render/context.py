@@ -111,10 +111,13 @@ def run_prototypes(body: etree._Element) -> dict[str, str | None]:
     return prototypes
 
 
+_LETTER_FIELDS = tuple(f.name for f in fields(Letter) if f.name != "paragraphs")  # what a letter holds but its body
+
+
 def context(letter: Letter, prototypes: dict[str, str | None]) -> dict:
     """What the Word template sees of a letter: strings, numbers, lists and dicts of them, and
     ``RunChoice`` (strings only). A test walks it and fails on anything else."""
-    data = {f.name: getattr(letter, f.name) for f in fields(letter) if f.name != "paragraphs"}
+    data = {name: getattr(letter, name) for name in _LETTER_FIELDS}
     data["paragraphs"] = [
         {"kind": p.kind, "text": p.text, "runs": RunChoice(p.spans, prototypes)} for p in letter.paragraphs
     ]

@@ -66,9 +66,16 @@ class Properties:
     date: dt.date
 
     def xml(self) -> bytes:
-        return CORE_XML.format(
-            title=escape(self.title), author=escape(self.author), date=f"{self.date:%Y-%m-%d}T00:00:00Z"
-        ).encode("utf-8")
+        """``CORE_XML`` filled in: the part after the title (the author, the date) once per campaign."""
+        return _BEFORE_TITLE + escape(self.title).encode("utf-8") + _after_title(self.author, self.date)
+
+
+_BEFORE_TITLE, _AFTER_TITLE = CORE_XML.encode("utf-8").split(b"{title}")
+
+
+@lru_cache(maxsize=16)
+def _after_title(author: str, date: dt.date) -> bytes:
+    return _AFTER_TITLE.decode("utf-8").format(author=escape(author), date=f"{date:%Y-%m-%d}T00:00:00Z").encode("utf-8")
 
 
 _LITERAL_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}

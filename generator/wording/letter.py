@@ -17,7 +17,7 @@ from generator.vi.dates import BLANK
 from generator.wording.headings import Numbering
 from generator.wording.inline import Span, parse
 from generator.model.dispatch import ASSESSMENT_KINDS, HEADING_LEVELS, Dispatch
-from generator.wording.sentences import write, write_assignments, write_summary
+from generator.wording.sentences import folded, write, write_assignments, write_summary
 from generator.wording import decision as qd
 
 END_MARK = "./."  # the official Mẫu 1.5 ends the content with "./."
@@ -243,9 +243,9 @@ def build_letter(dispatch: Dispatch, assessments: Assessments | None = None,
     single = len(recipients) == 1
     doc_type = dispatch.type_info
     if doc_type.title is None:  # công văn, §II.5.b: "V/v" then the trích yếu, under the number
-        subject, title = f"V/v {dispatch.subject}", f"V/v {' '.join(dispatch.subject.split())}"
+        subject, title = f"V/v {dispatch.subject}", f"V/v {folded(dispatch.subject)}"
     else:  # Mẫu 1.4, §II.5.a: the tên loại, then the trích yếu as typed (no "V/v")
-        subject, title = dispatch.subject, f"{doc_type.name}: {' '.join(dispatch.subject.split())}"
+        subject, title = dispatch.subject, f"{doc_type.name}: {folded(dispatch.subject)}"
     return Letter(
         parent_lines=[line.upper() for line in dispatch.parent_organ or []],
         issuer_lines=[line.upper() for line in dispatch.issuing_organ],

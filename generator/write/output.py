@@ -123,10 +123,10 @@ def atomic_write(path: Path, data: bytes, durable: bool = True) -> None:
     The temporary is made by ``tempfile.mkstemp`` (exclusive, random name); the rename replaces
     a symlink at ``path`` itself, never the file it points to.
     """
-    if not os.path.isdir(path.parent):  # one stat: a bulk run writes thousands of letters into one folder
-        path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
-    tmp = Path(name)
+    folder = path.parent
+    if not os.path.isdir(folder):  # one stat: a bulk run writes thousands of letters into one folder
+        folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=folder)
     try:
         with open(fd, "wb") as handle:
             handle.write(data)
