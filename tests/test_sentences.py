@@ -9,7 +9,9 @@ from pathlib import Path
 from docx import Document
 
 from generator.pipeline import build_file
-from generator.wording.sentences import write_assignments
+import pytest
+
+from generator.wording.sentences import folded, write_assignments
 
 LETTER = textwrap.dedent("""\
     co_quan_ban_hanh: ỦY BAN NHÂN DÂN TỈNH LẠNG SƠN
@@ -138,3 +140,23 @@ def test_what_a_template_sees_of_the_set(tmp_path):
     assert (own["bo_mac_dinh"], own["ghi_bo"], own["bo"]["nhan"]) == (True, False, "nông thôn mới")
     other = facts(commune, "xa_ntm_2021_2025")
     assert (other["bo_mac_dinh"], other["ghi_bo"]) == (False, True)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Xã An Bình đạt 08/10 tiêu chí.", "Xã An Bình đạt 08/10 tiêu chí."),  # already folded: the shortcut
+    ("còn 01 tiêu chí chưa\nđạt là", "còn 01 tiêu chí chưa đạt là"),  # a template's line break
+    ("gồm:\n\nSố 1 – Quy hoạch", "gồm: Số 1 – Quy hoạch"),
+    ("a \n b", "a b"),
+    ("  Xã A  ", "Xã A"),
+    ("\nXã A\n", "Xã A"),
+    ("Xã\tA", "Xã A"),
+    ("Xã\u00a0A", "Xã A"),  # a no-break space, as str.split reads it
+    ("Xã\u2003\nA", "Xã A"),
+    ("Xã\u3000A\x1fB", "Xã A B"),
+    ("Xã A\u200bB", "Xã A\u200bB"),  # a zero-width space is not whitespace to str.split: kept
+    ("", ""),
+    ("\n", ""),
+])
+def test_a_sentence_is_folded_as_a_split_and_join_folds_it(text, expected):
+    """``folded``: every run of whitespace one space, none at the ends, whether the shortcut or the split gives it."""
+    assert folded(text) == expected
