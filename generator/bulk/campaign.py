@@ -100,8 +100,6 @@ class CampaignFile(InputModel):
     overview: dict[str, Any] | None = Field(None, alias="tong_hop")
 
 
-
-
 class _Under:
     """Locations of a part of the file (``thu`` or ``tong_hop``) seen as a document of its own."""
 
@@ -116,11 +114,9 @@ class _Under:
 
 
 _PLACEHOLDER = re.compile(r"\{xa\}|\{han\}|\{cap\}|\{ten_day_du\}")
+_PIECES = re.compile(f"({_PLACEHOLDER.pattern})")  # the same, kept by split
 _FIXED_LEVEL = re.compile(r"\bxã\s+\{xa\}", re.IGNORECASE)  # "xã {xa}": wrong for a phường
 BODY_FIELDS = ("noi_dung", MAINTENANCE_BODY)  # read with inline emphasis (**đậm**, *nghiêng*)
-
-
-_PIECES = re.compile(f"({_PLACEHOLDER.pattern})")
 
 
 @lru_cache(maxsize=1024)

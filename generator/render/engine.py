@@ -66,16 +66,17 @@ class Properties:
     date: dt.date
 
     def xml(self) -> bytes:
-        """``CORE_XML`` filled in: the part after the title (the author, the date) once per campaign."""
+        """``CORE_XML`` filled in; what follows the title (the author, the date) made once per campaign."""
         return _BEFORE_TITLE + escape(self.title).encode("utf-8") + _after_title(self.author, self.date)
 
 
-_BEFORE_TITLE, _AFTER_TITLE = CORE_XML.encode("utf-8").split(b"{title}")
+_HEAD, _TAIL = CORE_XML.split("{title}")  # the title is what differs from one letter of a campaign to the next
+_BEFORE_TITLE = _HEAD.encode("utf-8")
 
 
 @lru_cache(maxsize=16)
 def _after_title(author: str, date: dt.date) -> bytes:
-    return _AFTER_TITLE.decode("utf-8").format(author=escape(author), date=f"{date:%Y-%m-%d}T00:00:00Z").encode("utf-8")
+    return _TAIL.format(author=escape(author), date=f"{date:%Y-%m-%d}T00:00:00Z").encode("utf-8")
 
 
 _LITERAL_ESCAPES = {"{_{": "{{ '{{' }}", "}_}": "{{ '}}' }}", "{_%": "{{ '{%' }}", "%_}": "{{ '%}' }}"}

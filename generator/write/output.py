@@ -76,7 +76,7 @@ def busy_problem(path: Path) -> Problem:
     )
 
 
-def _rename(source: Path, target: Path, busy: Path) -> None:
+def _rename(source: str | Path, target: Path, busy: Path) -> None:
     """``os.replace(source, target)``, retried for ``BUSY_WAIT`` seconds while Windows says a program
     holds ``busy`` (the user-visible file of the two) open; then ``FileBusyError`` naming it."""
     deadline = time.monotonic() + BUSY_WAIT
