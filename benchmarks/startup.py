@@ -2,15 +2,18 @@
 
     python benchmarks/startup.py [--input inputs/seeds/002-huu-lung-2024.yaml] [--repeat 15] [--installed]
 
-Times, interleaved (one of each per round, so a change in the machine's load hits both alike):
-(a) ``python -m generator build INPUT -o TEMP --force``, a whole cold process, and (b)
-``python -c "import docx"``. Bytecode is cached first: ``PYTHONDONTWRITEBYTECODE`` is dropped and the
+Times, interleaved (one of each per round, so a change in the machine's load hits all alike):
+(a) ``python -m generator build INPUT -o TEMP --force``, a whole cold process, (b)
+``python -c "import docx"``, and (c) the packages alone: a process that imports every module of another
+package the build imported (found by running the build once; not ours, not the standard library's, which
+come as those packages need them) and builds and uses one pydantic model: what no work of ours can take off
+a build's start-up. Bytecode is cached first: ``PYTHONDONTWRITEBYTECODE`` is dropped and the
 bytecode goes to a temporary ``PYTHONPYCACHEPREFIX`` (the repository is not written to), one warm-up
 run of each fills it; the same run fills the compiled-template cache (``render.sandbox.CodeCache``), kept
 in a temporary folder too (``XDG_CACHE_HOME``, ``LOCALAPPDATA``), not the user's. So (a) is a build as a
 clerk runs it every day; the first build after installing, or after editing a template, also compiles
 that template once. Prints the median and the minimum of each, in milliseconds, and the ratio; the last
-line is ``startup_ms build=B import_docx=D ratio=B/D``.
+line is ``startup_ms build=B import_docx=D ratio=B/D`` (the packages' figure on the line before it).
 
 The ``generator`` timed is this checkout's (the commands run in the repository's folder, which ``-m`` puts
 first on the path), whichever Python runs the benchmark. With ``--installed`` they run in an empty folder, so
@@ -37,6 +40,32 @@ def _time(command: list[str], env: dict[str, str], cwd: Path) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+_LISTED = """
+import sys
+sys.argv = {argv!r}
+from generator.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+print("\\nMODULES", *sorted(sys.modules))
+"""
+_ONE_MODEL = "pydantic.create_model('M', x=(int, ...)).model_validate({'x': 1})"
+
+
+def _packages_alone(build: list[str], env: dict[str, str], cwd: Path) -> str:
+    """The code of (c): every module of another package a build imports (not ours, not the standard library's:
+    those the packages need come with them), imported; one pydantic model made and used."""
+    argv = ["dispatch", *build[3:]]  # build: [python, -m, generator, build, …]
+    out = subprocess.run([sys.executable, "-c", _LISTED.format(argv=argv)], cwd=cwd, env=env, check=True,
+                         capture_output=True, text=True, encoding="utf-8").stdout
+    listed = out.rsplit("\nMODULES ", 1)[1].split()
+    names = [n for n in listed if n.split(".")[0] not in (*sys.stdlib_module_names, "generator", "__main__")
+             and all(part.isidentifier() for part in n.split("."))]
+    imports = "\n".join(f"try:\n    import {n}\nexcept Exception:\n    pass" for n in names)
+    return f"{imports}\nimport pydantic\n{_ONE_MODEL}\n"
+
+
 def main() -> None:
     from generator.cli import safe_streams  # lazy: Vietnamese output on any console (cp1252 on Windows)
 
@@ -56,17 +85,21 @@ def main() -> None:
         build = [sys.executable, "-m", "generator", "build", str(args.input.resolve()), "-o",
                  str(Path(tmp) / "letter.docx"), "--force"]
         docx = [sys.executable, "-c", "import docx"]
+        packages = [sys.executable, "-c", _packages_alone(build, env, cwd)]
         timed = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"], cwd=cwd, env=env,
                                check=True, capture_output=True, text=True).stdout.strip()
         print(f"generator timed: {Path(timed).parent} ({sys.executable})")
-        _time(build, env, cwd), _time(docx, env, cwd)  # warm-up: bytecode cached, the files in the OS cache
-        builds, imports = [], []
+        _time(build, env, cwd), _time(docx, env, cwd), _time(packages, env, cwd)  # warm-up: bytecode cached
+        builds, imports, alone = [], [], []
         for _ in range(args.repeat):
             builds.append(_time(build, env, cwd))
             imports.append(_time(docx, env, cwd))
-    b, d = statistics.median(builds), statistics.median(imports)
+            alone.append(_time(packages, env, cwd))
+    b, d, p = statistics.median(builds), statistics.median(imports), statistics.median(alone)
     print(f"dispatch build {args.input.name}: median {b:.0f} ms, min {min(builds):.0f} ms ({args.repeat} runs)")
     print(f"python -c 'import docx':  median {d:.0f} ms, min {min(imports):.0f} ms ({args.repeat} runs)")
+    print(f"chỉ các gói bên ngoài mà lệnh build nạp: median {p:.0f} ms, min {min(alone):.0f} ms "
+          f"({p / d:.2f} × import docx)")
     print(f"startup_ms build={b:.0f} import_docx={d:.0f} ratio={b / d:.2f}")
 
 
