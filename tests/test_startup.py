@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -324,3 +325,25 @@ def test_the_imports_run_without_the_cycle_collector_and_leave_it_as_it_was(befo
     assert found["runs"] <= 3, found  # the few before generator.cli's first line (its package, runpy)
     assert found["enabled"] is (before == "on")
     assert found["frozen"] > 50_000  # what the imports made (about 80 000 objects) is never scanned again
+
+
+def test_the_startup_benchmarks_packages_alone_are_the_other_packages_a_build_imports(tmp_path):
+    """``benchmarks/startup.py`` (c): the modules of other packages a build imported, found by running it; none of
+    ours, none of the standard library's by name; and the process that imports them runs and loads none of ours."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("startup_benchmark", ROOT / "benchmarks" / "startup.py")
+    startup = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(startup)
+    build = [sys.executable, "-m", "generator", "build", str(SEED), "-o", str(tmp_path / "x.docx"), "--force"]
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "LOCALAPPDATA": str(tmp_path / "cache")}
+    subprocess.run(build, cwd=ROOT, env=env, check=True, capture_output=True)  # as the benchmark: after a first build
+    code = startup._packages_alone(build, env, ROOT)
+    imported = set(re.findall(r"^    import ([\w.]+)$", code, re.M))
+    for name in ("pydantic", "pydantic_core", "jinja2", "lxml.etree", "yaml", "click", "filelock", "markupsafe"):
+        assert name in imported, name
+    assert not any(n.split(".")[0] in ("generator", "docx", "docxtpl", "os", "zipfile", "json") for n in imported)
+    probe = code + "import sys\nprint(sorted(n for n in sys.modules if n.split('.')[0] == 'generator'))\n"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
