@@ -444,3 +444,16 @@ def test_a_run_that_grows_past_the_paragraph_kept_with_the_signature_goes_the_wh
     assert last and middle.startswith("<w:p") and kept_end == b""  # only the last changed: it is marked anew
     shrunk = old[:old.rfind("<w:p>")]  # the last paragraph gone: the one before it would stay unmarked
     assert BlockMemo._trim(shrunk, ref, i) is None
+
+
+@pytest.mark.parametrize("data, expected", [
+    (b'<w:p><w:r/></w:p><w:p><w:pPr><w:pStyle w:val="A"/></w:pPr></w:p>', 17),
+    (b'<w:p w:rsidR="1"><w:pPr/></w:p>', 0),
+    (b'<w:p><w:r/></w:p><w:p w:x="1"><w:pPr/><w:r><w:t>a</w:t></w:r></w:p>', 17),
+    (b'<w:pPr/><w:pStyle w:val="A"/>', -1),  # properties alone: no paragraph starts here
+    (b"<w:p", -1),
+    (b"", -1),
+])
+def test_the_last_paragraph_of_a_run_is_found_from_its_end(data, expected):
+    """``blocks._last_paragraph``: the start of the last ``<w:p>`` or ``<w:p …>``, never a ``<w:pPr`` or ``<w:pStyle``."""
+    assert blocks._last_paragraph(data) == expected
