@@ -364,6 +364,7 @@ def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_
     assert sentences._names_only(phan_cong) is True
     assert sentences._names_only(sentences._template(folder, "chua_dat.j2")) is False
     sentences._SAME_BUT_NAMES.clear()
+    sentences._RENDERS[phan_cong] = 64  # as in a bulk run, from its 65th sentence on (sentences.ASK_AFTER)
     rendered = 0
     for name in campaign.assessments.ordered_keys():
         commune = campaign.assessments.communes[name]
@@ -384,15 +385,16 @@ def test_a_sentence_that_only_names_the_unit_is_written_once_with_each_name_put_
     assert "Yên Bình hoàn thiện" in sentences._render("phan_cong", facts, folder, **odd)
     expected_odd = " ".join(phan_cong.render(xa=facts, **odd).split())
     extra = odd
-    # one letter's one or two sentences of a template are rendered without the parse _names_only makes
+    # the sentences of a single letter, even one to 64 communes, are rendered without the parse _names_only makes
     sentences._RENDERS.clear()
     names_only = sentences._names_only
     sentences._names_only = lambda template: pytest.fail("parsed for a single letter")
     try:
-        for _ in range(2):
+        for _ in range(64):
             assert sentences._render("phan_cong", facts, folder, **extra) == expected_odd
     finally:
         sentences._names_only = names_only
+    assert sentences._worth_asking(phan_cong) is True  # the 65th
     env = sentences.shipped_environment(str(folder))
     for source, expected in (("{{ xa.ten }} và {{ xa.cap }}", True), ("{{ xa.ten | upper }}", False),
                              ("{{ xa.ten ~ '!' }}", False), ("{% if xa.ten == 'A' %}a{% endif %}", False),

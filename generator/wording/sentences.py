@@ -289,14 +289,19 @@ def reads_names_only(env: jinja2.Environment, source: str) -> bool:
     return True
 
 
-_RENDERS: dict[jinja2.Template, int] = {}  # how often each template was rendered, up to the third time
+# After how many sentences of one template ``_names_only`` is asked. Its parse costs about 0.7 ms (1.1 ms with
+# Jinja's lexer still to make; in a fresh process some 4 ms, 17 M instructions), and a sentence written from
+# the kept text saves about 1.3 µs (``phan_cong.j2``): it pays in a bulk run, not in the one letter of
+# ``dispatch build`` (seed 002's three communes had ``ket_qua.j2`` parsed, only to find it reads more than names).
+ASK_AFTER = 64
+_RENDERS: dict[jinja2.Template, int] = {}  # how often each template was rendered, up to ASK_AFTER times
 
 
 def _worth_asking(template: jinja2.Template) -> bool:
-    """Whether ``_names_only`` is worth its parse of the template: from its third sentence on (a bulk run), not
-    for the one or two sentences of a single letter, where the parse costs more than it saves."""
+    """Whether ``_names_only`` is worth its parse of the template: once ``ASK_AFTER`` of its sentences are
+    written (a bulk run), not for the few sentences of a single letter, where the parse costs more than it saves."""
     count = _RENDERS.get(template, 0)
-    if count >= 2:
+    if count >= ASK_AFTER:
         return True
     _RENDERS[template] = count + 1
     return False
