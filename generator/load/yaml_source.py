@@ -228,6 +228,9 @@ def _clean(value, path: tuple, located: Located, problems: list, restore: dict, 
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
+            if not check:
+                out[_normal(str(k))] = _clean(v, path + (str(k),), located, problems, restore, check)
+                continue
             key, error = clean_text(str(k).translate(restore) if restore else str(k))
             if error:
                 shown = _FORBIDDEN.sub("\N{REPLACEMENT CHARACTER}", _BIDI_CONTROLS.sub("\N{REPLACEMENT CHARACTER}", key))
