@@ -329,7 +329,8 @@ def test_the_imports_run_without_the_cycle_collector_and_leave_it_as_it_was(befo
 
 def test_the_startup_benchmarks_packages_alone_are_the_other_packages_a_build_imports(tmp_path):
     """``benchmarks/startup.py`` (c): the modules of other packages a build imported, found by running it; none of
-    ours, none of the standard library's by name; and the process that imports them runs and loads none of ours."""
+    ours, none of the standard library's by name; and the process that imports them runs and loads none of ours.
+    (d): four of them, which run alone too."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("startup_benchmark", ROOT / "benchmarks" / "startup.py")
@@ -345,5 +346,11 @@ def test_the_startup_benchmarks_packages_alone_are_the_other_packages_a_build_im
         assert name in imported, name
     assert not any(n.split(".")[0] in ("generator", "docx", "docxtpl", "os", "zipfile", "json") for n in imported)
     probe = code + "import sys\nprint(sorted(n for n in sys.modules if n.split('.')[0] == 'generator'))\n"
+    out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
+    assert out.stdout.strip() == "[]"
+    # (d): four of those packages, with the same one model, and nothing of ours or of python-docx
+    assert startup._FOUR.splitlines()[0] == "import jinja2, click, yaml, pydantic"
+    assert {"jinja2", "click", "yaml", "pydantic"} <= imported
+    probe = startup._FOUR + "import sys\nprint(sorted({n.split('.')[0] for n in sys.modules} & {'generator', 'docx', 'lxml'}))\n"
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
