@@ -354,3 +354,20 @@ def test_the_startup_benchmarks_packages_alone_are_the_other_packages_a_build_im
     probe = startup._FOUR + "import sys\nprint(sorted({n.split('.')[0] for n in sys.modules} & {'generator', 'docx', 'lxml'}))\n"
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_startup_benchmark_runs_and_ends_with_its_line(tmp_path):
+    """``python benchmarks/startup.py --repeat 1`` runs its four processes and prints a line for each, the last
+    in the form the README quotes."""
+    env = {**__import__("os").environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--repeat", "1"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True, encoding="utf-8", timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("generator timed: ") and str(ROOT / "generator") in lines[0]
+    assert lines[1].startswith("dispatch build 002-huu-lung-2024.yaml: median ")
+    assert lines[2].startswith("python -c 'import docx':  median ")
+    assert lines[3].startswith("chỉ các gói bên ngoài mà lệnh build nạp: median ")
+    assert lines[4].startswith("chỉ jinja2, click, pydantic, PyYAML: median ")
+    assert re.fullmatch(r"startup_ms build=\d+ import_docx=\d+ ratio=\d+\.\d\d", lines[5]), lines[5]
+    assert len(lines) == 6
