@@ -8,13 +8,14 @@ Times, interleaved (one of each per round, so a change in the machine's load hit
 package the build imported (found by running the build once; not ours, not the standard library's, which
 come as those packages need them) and builds and uses one pydantic model: what no work of ours can take off
 a build's start-up; and (d) the four of them no build can do without (``_FOUR``: Jinja, the template language;
-click, the command; pydantic, the validation; PyYAML, the input's format), with that one model. Bytecode is cached first: ``PYTHONDONTWRITEBYTECODE`` is dropped and the
-bytecode goes to a temporary ``PYTHONPYCACHEPREFIX`` (the repository is not written to), one warm-up
-run of each fills it; the same run fills the compiled-template cache (``render.sandbox.CodeCache``), kept
-in a temporary folder too (``XDG_CACHE_HOME``, ``LOCALAPPDATA``), not the user's. So (a) is a build as a
-clerk runs it every day; the first build after installing, or after editing a template, also compiles
-that template once. Prints the median and the minimum of each, in milliseconds, and the ratio; the last
-line is ``startup_ms build=B import_docx=D ratio=B/D`` (the packages' figures on the lines before it).
+click, the command; pydantic, the validation; PyYAML, the input's format), with that one model. Bytecode is
+cached first: ``PYTHONDONTWRITEBYTECODE`` is dropped and the bytecode goes to a temporary
+``PYTHONPYCACHEPREFIX`` (the repository is not written to), one warm-up run of each fills it; the same run
+fills the compiled-template cache (``render.sandbox.CodeCache``), kept in a temporary folder too
+(``XDG_CACHE_HOME``, ``LOCALAPPDATA``), not the user's. So (a) is a build as a clerk runs it every day;
+the first build after installing, or after editing a template, also compiles that template once. Prints the
+median and the minimum of each, in milliseconds, and the ratio; the last line is
+``startup_ms build=B import_docx=D ratio=B/D`` (the packages' figures on the lines before it).
 
 The ``generator`` timed is this checkout's (the commands run in the repository's folder, which ``-m`` puts
 first on the path), whichever Python runs the benchmark. With ``--installed`` they run in an empty folder, so
@@ -108,7 +109,8 @@ def main() -> None:
     print(f"python -c 'import docx':  median {d:.0f} ms, min {min(imports):.0f} ms ({args.repeat} runs)")
     print(f"chỉ các gói bên ngoài mà lệnh build nạp: median {p:.0f} ms, min {min(alone):.0f} ms "
           f"({p / d:.2f} × import docx)")
-    print(f"chỉ jinja2, click, pydantic, PyYAML: median {f:.0f} ms, min {min(fours):.0f} ms ({f / d:.2f} × import docx)")
+    print(f"chỉ jinja2, click, pydantic, PyYAML: median {f:.0f} ms, min {min(fours):.0f} ms "
+          f"({f / d:.2f} × import docx)")
     print(f"startup_ms build={b:.0f} import_docx={d:.0f} ratio={b / d:.2f}")
 
 

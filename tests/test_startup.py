@@ -351,7 +351,8 @@ def test_the_startup_benchmarks_packages_alone_are_the_other_packages_a_build_im
     # (d): four of those packages, with the same one model, and nothing of ours or of python-docx
     assert startup._FOUR.splitlines()[0] == "import jinja2, click, yaml, pydantic"
     assert {"jinja2", "click", "yaml", "pydantic"} <= imported
-    probe = startup._FOUR + "import sys\nprint(sorted({n.split('.')[0] for n in sys.modules} & {'generator', 'docx', 'lxml'}))\n"
+    probe = (startup._FOUR + "import sys\n"
+             "print(sorted({n.split('.')[0] for n in sys.modules} & {'generator', 'docx', 'lxml'}))\n")
     out = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
 

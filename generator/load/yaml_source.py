@@ -218,8 +218,12 @@ def _walk(node: yaml.Node, path: tuple, located: Located, seen: set, problems: l
 def _clean(value, path: tuple, located: Located, problems: list, restore: dict, check: bool = True):
     """NFC every string, put back the characters stood in for PyYAML, refuse what cannot print (unless not
     ``check``: a file shipped with dispatch, whose text the tests check once, is only normalised)."""
-    if isinstance(value, str) and not check:
-        return _normal(value)
+    if not check:  # a shipped file: keys and values only normalised
+        if isinstance(value, str):
+            return _normal(value)
+        if isinstance(value, dict):
+            return {_normal(str(k)): _clean(v, path + (str(k),), located, problems, restore, check)
+                    for k, v in value.items()}
     if isinstance(value, str):
         text, error = clean_text(value.translate(restore) if restore else value)
         if error:
@@ -228,9 +232,6 @@ def _clean(value, path: tuple, located: Located, problems: list, restore: dict, 
     if isinstance(value, dict):
         out = {}
         for k, v in value.items():
-            if not check:
-                out[_normal(str(k))] = _clean(v, path + (str(k),), located, problems, restore, check)
-                continue
             key, error = clean_text(str(k).translate(restore) if restore else str(k))
             if error:
                 shown = _FORBIDDEN.sub("\N{REPLACEMENT CHARACTER}", _BIDI_CONTROLS.sub("\N{REPLACEMENT CHARACTER}", key))
